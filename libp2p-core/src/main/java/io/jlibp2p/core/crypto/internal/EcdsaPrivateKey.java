@@ -52,29 +52,38 @@ final class EcdsaPrivateKey extends PrivateKey {
   }
 
   static EcdsaPrivateKey fromRaw(byte[] raw) {
-    org.bouncycastle.asn1.sec.ECPrivateKey sec1;
+    BigInteger scalar;
+    Object curve;
+    DERBitString embeddedPublic;
     try {
-      sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(ASN1Primitive.fromByteArray(raw));
+      // BouncyCastle parses the optional fields lazily, so read them all inside this block.
+      org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
+          org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(ASN1Primitive.fromByteArray(raw));
+      scalar = sec1.getKey();
+      curve = sec1.getParametersObject();
+      embeddedPublic = sec1.getPublicKey() == null ? null : DERBitString.convert(sec1.getPublicKey());
     } catch (IOException | RuntimeException e) {
       throw new InvalidKeyFormatException("ECDSA private key is not a SEC1 ECPrivateKey", e);
     }
-    if (sec1.getParametersObject() != null && !P256Curve.OID.equals(sec1.getParametersObject())) {
+    if (curve != null && !P256Curve.OID.equals(curve)) {
       throw new InvalidKeyFormatException(
-          "ECDSA private key is on curve " + sec1.getParametersObject()
-              + ", but only P-256 is supported");
+          "ECDSA private key is on curve " + curve + ", but only P-256 is supported");
     }
-    BigInteger scalar = sec1.getKey();
     if (scalar.signum() <= 0 || scalar.compareTo(P256Curve.PARAMETERS.getOrder()) >= 0) {
       throw new InvalidKeyFormatException("ECDSA private key is outside [1, n-1]");
+    }
+    java.security.spec.ECPoint point = P256Curve.publicPoint(scalar);
+    if (embeddedPublic != null
+        && !java.util.Arrays.equals(embeddedPublic.getBytes(), P256Curve.encodeUncompressed(point))) {
+      throw new InvalidKeyFormatException(
+          "ECDSA private key embeds a public key that does not match its scalar");
     }
     try {
       KeyFactory factory = KeyFactory.getInstance("EC");
       ECPrivateKey key =
           (ECPrivateKey) factory.generatePrivate(new ECPrivateKeySpec(scalar, P256Curve.PARAMETERS));
       ECPublicKey publicKey =
-          (ECPublicKey)
-              factory.generatePublic(
-                  new ECPublicKeySpec(P256Curve.publicPoint(scalar), P256Curve.PARAMETERS));
+          (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(point, P256Curve.PARAMETERS));
       return new EcdsaPrivateKey(key, new EcdsaPublicKey(publicKey));
     } catch (GeneralSecurityException e) {
       throw new InvalidKeyFormatException("ECDSA private key was rejected by the JDK", e);
