@@ -1,0 +1,176 @@
+package io.jlibp2p.multistream;
+
+import io.jlibp2p.multistream.internal.MessageCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the dialer and the listener share: message framing, the timeout, the result future, and
+ * leaving the pipeline.
+ *
+ * <p>Built on {@link ByteToMessageDecoder} because of what it does on removal: bytes it has
+ * accumulated but not consumed are passed to the next handler. Bytes that follow the negotiation in
+ * the same read are therefore never lost.
+ *
+ * <p>Reference counting: inbound buffers are owned by the decoder's cumulation and released by it;
+ * every buffer this class writes is handed to the channel, which releases it.
+ */
+abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
+
+  private final Duration timeout;
+  private final CompletableFuture<String> selected = new CompletableFuture<>();
+  private ScheduledFuture<?> timeoutTask;
+  private boolean started;
+  private boolean headerReceived;
+  private boolean finished;
+
+  AbstractNegotiationHandler(Duration timeout) {
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+  }
+
+  /**
+   * Completes with the selected protocol ID, or exceptionally with a {@link NegotiationException}.
+   */
+  public final CompletableFuture<String> selectedProtocol() {
+    return selected;
+  }
+
+  /** Starts the negotiation: sends this side's opening messages. */
+  abstract void start(ChannelHandlerContext ctx);
+
+  /** Handles one complete message from the peer that came after its header. */
+  abstract void onMessage(ChannelHandlerContext ctx, String message);
+
+  /** The protocols proposed or offered so far, for error messages. */
+  abstract List<String> tried();
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      begin(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    begin(ctx);
+    super.channelActive(ctx);
+  }
+
+  private void begin(ChannelHandlerContext ctx) {
+    if (started) {
+      return;
+    }
+    started = true;
+    timeoutTask =
+        ctx.executor()
+            .schedule(
+                () -> fail(ctx, new NegotiationTimeoutException(timeout, tried())),
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
+    start(ctx);
+  }
+
+  @Override
+  protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (!finished && !ctx.isRemoved()) {
+      String message;
+      try {
+        message = MessageCodec.readMessage(in);
+      } catch (MessageCodec.MalformedInput e) {
+        fail(ctx, new MalformedMessageException(e.getMessage(), tried()));
+        break;
+      }
+      if (message == null) {
+        return;
+      }
+      if (headerReceived) {
+        onMessage(ctx, message);
+      } else if (message.equals(Multistream.PROTOCOL_ID)) {
+        headerReceived = true;
+      } else {
+        fail(ctx, new MalformedMessageException(
+            "expected the " + Multistream.PROTOCOL_ID + " header, got \""
+                + MessageCodec.printable(message) + "\"", tried()));
+      }
+    }
+    if (finished && !ctx.isRemoved()) {
+      // Failed: nothing the peer sends matters any more.
+      in.skipBytes(in.readableBytes());
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (selected.isDone()) {
+      // An optimistic dialer whose protocol closed the channel: nothing failed.
+      finished = true;
+      cancelTimeout();
+    } else {
+      fail(ctx, new NegotiationException(
+          "channel closed before multistream-select finished"
+              + (tried().isEmpty() ? "" : "; proposed: " + tried()),
+          tried()));
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (finished) {
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
+    NegotiationException failure =
+        new NegotiationException("channel failed during multistream-select: " + cause, tried());
+    failure.initCause(cause);
+    fail(ctx, failure);
+  }
+
+  /** Settles on {@code protocol}: installs the next handlers and completes the future. */
+  final void select(ChannelHandlerContext ctx, String protocol, ProtocolSelectedCallback callback) {
+    callback.protocolSelected(ctx, protocol);
+    selected.complete(protocol);
+  }
+
+  /** Ends the negotiation successfully and leaves the pipeline, passing on any further bytes. */
+  final void finish(ChannelHandlerContext ctx) {
+    finished = true;
+    cancelTimeout();
+    ctx.pipeline().remove(this);
+  }
+
+  /**
+   * Ends the negotiation with {@code failure} and closes the channel. Once the protocol was
+   * already reported as selected (an optimistic dialer), the failure goes down the pipeline
+   * instead, to the protocol's handlers.
+   */
+  final void fail(ChannelHandlerContext ctx, NegotiationException failure) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancelTimeout();
+    if (!selected.completeExceptionally(failure)) {
+      ctx.fireExceptionCaught(failure);
+    }
+    ctx.close();
+  }
+
+  private void cancelTimeout() {
+    if (timeoutTask != null) {
+      timeoutTask.cancel(false);
+    }
+  }
+}
