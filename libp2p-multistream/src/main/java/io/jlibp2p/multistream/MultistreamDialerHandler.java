@@ -3,11 +3,9 @@ package io.jlibp2p.multistream;
 import io.jlibp2p.multistream.internal.MessageCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The initiator's side of multistream-select 1.0: proposes protocols in order, and the first one
@@ -117,11 +115,9 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler {
   }
 
   /** Configures a {@link MultistreamDialerHandler}. */
-  public static final class Builder {
+  public static final class Builder extends NegotiationHandlerBuilder<Builder> {
     private final List<String> protocols;
     private Boolean lazy;
-    private Duration timeout = Multistream.DEFAULT_TIMEOUT;
-    private ProtocolSelectedCallback callback = ProtocolSelectedCallback.NONE;
 
     private Builder(List<String> protocols) {
       if (protocols.isEmpty()) {
@@ -137,18 +133,6 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler {
      */
     public Builder lazy(boolean lazy) {
       this.lazy = lazy;
-      return this;
-    }
-
-    /** How long the negotiation may take; {@link Multistream#DEFAULT_TIMEOUT} by default. */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** Installs the selected protocol's handlers; see {@link ProtocolSelectedCallback}. */
-    public Builder onSelected(ProtocolSelectedCallback callback) {
-      this.callback = Objects.requireNonNull(callback, "callback");
       return this;
     }
 

@@ -2,7 +2,6 @@ package io.jlibp2p.multistream;
 
 import io.jlibp2p.multistream.internal.MessageCodec;
 import io.netty.channel.ChannelHandlerContext;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -74,25 +73,11 @@ public final class MultistreamListenerHandler extends AbstractNegotiationHandler
   }
 
   /** Configures a {@link MultistreamListenerHandler}. */
-  public static final class Builder {
+  public static final class Builder extends NegotiationHandlerBuilder<Builder> {
     private final ProtocolRegistry registry;
-    private Duration timeout = Multistream.DEFAULT_TIMEOUT;
-    private ProtocolSelectedCallback callback = ProtocolSelectedCallback.NONE;
 
     private Builder(ProtocolRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
-    }
-
-    /** How long the negotiation may take; {@link Multistream#DEFAULT_TIMEOUT} by default. */
-    public Builder timeout(Duration timeout) {
-      this.timeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** Installs the selected protocol's handlers; see {@link ProtocolSelectedCallback}. */
-    public Builder onSelected(ProtocolSelectedCallback callback) {
-      this.callback = Objects.requireNonNull(callback, "callback");
-      return this;
     }
 
     public MultistreamListenerHandler build() {

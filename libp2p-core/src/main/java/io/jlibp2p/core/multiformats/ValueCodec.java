@@ -98,49 +98,45 @@ interface ValueCodec {
 
   /** UTF-8 text that must not be empty or contain '/': DNS names, zones, SNI. */
   ValueCodec TEXT =
-      new ValueCodec() {
-        @Override
-        public byte[] parse(String text) {
-          byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-          validate(bytes);
-          return bytes;
-        }
-
-        @Override
-        public String format(byte[] value) {
-          String text = strictUtf8(value);
-          if (text.isEmpty()) {
-            throw new IllegalArgumentException("empty value");
-          }
-          if (text.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("contains '/'");
-          }
-          return text;
-        }
-      };
+      utf8(
+          text -> {
+            if (text.isEmpty()) {
+              throw new IllegalArgumentException("empty value");
+            }
+            if (text.indexOf('/') >= 0) {
+              throw new IllegalArgumentException("contains '/'");
+            }
+          });
 
   /** A filesystem path: starts with '/', does not end with '/'. It takes the rest of the text. */
   ValueCodec PATH =
-      new ValueCodec() {
-        @Override
-        public byte[] parse(String text) {
-          byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-          validate(bytes);
-          return bytes;
-        }
+      utf8(
+          path -> {
+            if (path.length() < 2 || path.charAt(0) != '/') {
+              throw new IllegalArgumentException("path must start with '/' and name something");
+            }
+            if (path.endsWith("/")) {
+              throw new IllegalArgumentException("path must not end with '/'");
+            }
+          });
 
-        @Override
-        public String format(byte[] value) {
-          String text = strictUtf8(value);
-          if (text.length() < 2 || text.charAt(0) != '/') {
-            throw new IllegalArgumentException("path must start with '/' and name something");
-          }
-          if (text.endsWith("/")) {
-            throw new IllegalArgumentException("path must not end with '/'");
-          }
-          return text;
-        }
-      };
+  /** A value stored as its UTF-8 bytes, checked by {@code rules} in both directions. */
+  private static ValueCodec utf8(java.util.function.Consumer<String> rules) {
+    return new ValueCodec() {
+      @Override
+      public byte[] parse(String text) {
+        rules.accept(text);
+        return text.getBytes(StandardCharsets.UTF_8);
+      }
+
+      @Override
+      public String format(byte[] value) {
+        String text = strictUtf8(value);
+        rules.accept(text);
+        return text;
+      }
+    };
+  }
 
   /** A peer ID: a multihash, printed in base58; a libp2p-key CID is accepted on input. */
   ValueCodec PEER_ID =
