@@ -1,0 +1,234 @@
+package io.jlibp2p.core.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.core.transport.Transport;
+import io.jlibp2p.core.transport.TransportException;
+import io.jlibp2p.core.transport.TransportListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite every {@link Transport} passes: subclass it in the transport's module and
+ * supply the transport and addresses. Published in libp2p-core's test-jar.
+ */
+public abstract class AbstractTransportTest {
+
+  private static final long TIMEOUT_SECONDS = 20;
+
+  /** A fresh transport; the suite closes it. */
+  protected abstract Transport createTransport();
+
+  /** An address to listen on that lets the system choose, e.g. {@code /ip4/127.0.0.1/tcp/0}. */
+  protected abstract Multiaddr listenAddress();
+
+  /** An address this transport cannot handle at all. */
+  protected abstract Multiaddr unsupportedAddress();
+
+  /** The prefix of the names of the transport's threads, to prove close() stops them. */
+  protected abstract String threadNamePrefix();
+
+  protected Transport transport;
+
+  @BeforeEach
+  void createTheTransport() {
+    transport = createTransport();
+  }
+
+  @AfterEach
+  void closeTheTransport() {
+    transport.close();
+  }
+
+  @Test
+  void listenerReportsAnAddressItCanBeDialedOn() throws Exception {
+    TransportListener listener = listen(connection -> {});
+    assertEquals(1, listener.addresses().size());
+    Multiaddr bound = listener.addresses().get(0);
+    assertTrue(transport.canListen(listenAddress()));
+    assertTrue(transport.canDial(bound), "can dial " + bound);
+    RawConnection dialed = await(transport.dial(bound, connection -> {}));
+    assertEquals(bound, dialed.remoteAddress());
+    dialed.channel().close().sync();
+  }
+
+  @Test
+  void bytesFlowBothWays() throws Exception {
+    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new Echo()));
+    Collector collector = new Collector(1 << 20);
+    RawConnection dialed =
+        await(transport.dial(listener.addresses().get(0), c -> c.channel().pipeline().addLast(collector)));
+    byte[] data = new byte[1 << 20];
+    new Random(1).nextBytes(data);
+    dialed.channel().writeAndFlush(Unpooled.wrappedBuffer(data));
+    assertArrayEquals(data, await(collector.complete));
+    dialed.channel().close().sync();
+  }
+
+  @Test
+  void bothSidesSeeDirectionAndAddresses() throws Exception {
+    CompletableFuture<RawConnection> accepted = new CompletableFuture<>();
+    TransportListener listener = listen(accepted::complete);
+    RawConnection dialed = await(transport.dial(listener.addresses().get(0), c -> {}));
+    RawConnection inbound = await(accepted);
+    assertEquals(Direction.OUTBOUND, dialed.direction());
+    assertEquals(Direction.INBOUND, inbound.direction());
+    assertEquals(dialed.localAddress(), inbound.remoteAddress());
+    assertEquals(dialed.remoteAddress(), inbound.localAddress());
+    dialed.channel().close().sync();
+  }
+
+  @Test
+  void dialingAClosedListenerFailsNamingTheAddress() throws Exception {
+    TransportListener listener = listen(c -> {});
+    Multiaddr address = listener.addresses().get(0);
+    listener.close();
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> transport.dial(address, c -> {}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    TransportException failure = assertInstanceOf(TransportException.class, e.getCause());
+    assertTrue(failure.getMessage().contains(address.toString()), failure.getMessage());
+  }
+
+  @Test
+  void unsupportedAddressesAreRefused() {
+    Multiaddr address = unsupportedAddress();
+    assertFalse(transport.canDial(address));
+    assertFalse(transport.canListen(address));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> transport.dial(address, c -> {}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    assertInstanceOf(TransportException.class, e.getCause());
+    e = assertThrows(ExecutionException.class, () -> transport.listen(address, c -> {}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    assertInstanceOf(TransportException.class, e.getCause());
+  }
+
+  @Test
+  void manyConcurrentConnections() throws Exception {
+    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new Echo()));
+    List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+    List<RawConnection> connections = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      Collector collector = new Collector(4);
+      connections.add(
+          await(transport.dial(listener.addresses().get(0), c -> c.channel().pipeline().addLast(collector))));
+      connections.get(i).channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, (byte) i}));
+      replies.add(collector.complete);
+    }
+    for (int i = 0; i < 100; i++) {
+      assertArrayEquals(new byte[] {1, 2, 3, (byte) i}, await(replies.get(i)));
+      connections.get(i).channel().close().sync();
+    }
+  }
+
+  @Test
+  void remoteCloseIsSeen() throws Exception {
+    TransportListener listener = listen(connection -> connection.channel().close());
+    RawConnection dialed = await(transport.dial(listener.addresses().get(0), c -> {}));
+    assertTrue(dialed.channel().closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void handlerFailureClosesTheConnection() throws Exception {
+    CompletableFuture<RawConnection> accepted = new CompletableFuture<>();
+    TransportListener listener = listen(accepted::complete);
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> transport.dial(listener.addresses().get(0), c -> {
+              throw new IllegalStateException("no pipeline for you");
+            }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalStateException.class, e.getCause());
+    assertTrue(await(accepted).channel().closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void closeClosesEverythingAndStopsThreads() throws Exception {
+    TransportListener listener = listen(connection -> {});
+    RawConnection dialed = await(transport.dial(listener.addresses().get(0), c -> {}));
+    transport.close();
+    assertFalse(dialed.channel().isOpen());
+    assertEquals(List.of(), liveThreads(), "threads left after close()");
+  }
+
+  private List<String> liveThreads() throws InterruptedException {
+    // Thread termination trails the event loop's shutdown future by a moment.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    List<String> live;
+    do {
+      live = new ArrayList<>();
+      for (Thread thread : Thread.getAllStackTraces().keySet()) {
+        if (thread.getName().startsWith(threadNamePrefix()) && thread.isAlive()) {
+          live.add(thread.getName());
+        }
+      }
+      if (live.isEmpty()) {
+        return live;
+      }
+      Thread.sleep(10);
+    } while (System.nanoTime() < deadline);
+    return live;
+  }
+
+  protected TransportListener listen(io.jlibp2p.core.transport.RawConnectionHandler handler) throws Exception {
+    return await(transport.listen(listenAddress(), handler));
+  }
+
+  protected static <T> T await(CompletableFuture<T> future) throws Exception {
+    return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Writes back whatever it reads. */
+  protected static final class Echo extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.writeAndFlush(msg);
+    }
+  }
+
+  /** Collects bytes until it has {@code expected} of them. */
+  protected static final class Collector extends ChannelInboundHandlerAdapter {
+    final CompletableFuture<byte[]> complete = new CompletableFuture<>();
+    private final int expected;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+    public Collector(int expected) {
+      this.expected = expected;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      byte[] bytes = new byte[buf.readableBytes()];
+      buf.readBytes(bytes);
+      buf.release();
+      received.writeBytes(bytes);
+      if (received.size() >= expected) {
+        complete.complete(received.toByteArray());
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      complete.completeExceptionally(new IllegalStateException("closed after " + received.size() + " bytes"));
+    }
+  }
+}

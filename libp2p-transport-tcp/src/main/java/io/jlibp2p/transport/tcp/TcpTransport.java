@@ -1,0 +1,216 @@
+package io.jlibp2p.transport.tcp;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.core.transport.RawConnectionHandler;
+import io.jlibp2p.core.transport.Transport;
+import io.jlibp2p.core.transport.TransportException;
+import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.transport.tcp.internal.ActivationHandler;
+import io.jlibp2p.transport.tcp.internal.SocketChannels;
+import io.jlibp2p.transport.tcp.internal.TcpAddresses;
+import io.jlibp2p.transport.tcp.internal.TcpListener;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The TCP transport: dials {@code /ip4}, {@code /ip6}, {@code /dns}, {@code /dns4} and {@code
+ * /dns6} addresses with {@code /tcp}, and listens on {@code /ip4} and {@code /ip6} ones.
+ *
+ * <pre>{@code
+ * try (TcpTransport tcp = TcpTransport.builder().build()) {
+ *   TransportListener listener = tcp.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"), raw -> ...).join();
+ *   Multiaddr bound = listener.addresses().get(0);   // the real port
+ * }
+ * }</pre>
+ *
+ * <p>It owns its event loop threads (epoll on Linux when available, NIO elsewhere), named {@code
+ * jlibp2p-tcp-*}; {@link #close()} stops them. Sockets use {@code TCP_NODELAY}: libp2p protocols
+ * are request/response heavy and multistream already batches its messages.
+ */
+public final class TcpTransport implements Transport {
+
+  private final SocketChannels sockets;
+  private final EventLoopGroup group;
+  private final Duration connectTimeout;
+  private final ChannelGroup channels;
+
+  private TcpTransport(Builder builder) {
+    this.sockets = SocketChannels.select(builder.preferNative);
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            builder.threads, new DefaultThreadFactory("jlibp2p-tcp"), sockets.ioHandlerFactory());
+    this.connectTimeout = builder.connectTimeout;
+    this.channels = new DefaultChannelGroup("jlibp2p-tcp", group.next());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code "epoll"} or {@code "nio"}: the socket implementation in use. */
+  public String socketImplementation() {
+    return sockets.name();
+  }
+
+  @Override
+  public boolean canDial(Multiaddr address) {
+    return TcpAddresses.isDialable(address);
+  }
+
+  @Override
+  public boolean canListen(Multiaddr address) {
+    return TcpAddresses.isListenable(address);
+  }
+
+  @Override
+  public CompletableFuture<RawConnection> dial(Multiaddr address, RawConnectionHandler handler) {
+    if (!canDial(address)) {
+      return CompletableFuture.failedFuture(
+          new TransportException("TCP cannot dial " + address + ": expected /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>"));
+    }
+    InetAddress literal = TcpAddresses.literalAddress(address);
+    CompletableFuture<InetAddress> resolved =
+        literal != null
+            ? CompletableFuture.completedFuture(literal)
+            // Name resolution blocks, so it must not run on an event loop.
+            : CompletableFuture.supplyAsync(() -> resolveOrFail(address));
+    return resolved.thenCompose(ip -> connect(address, new InetSocketAddress(ip, TcpAddresses.port(address)), handler));
+  }
+
+  private static InetAddress resolveOrFail(Multiaddr address) {
+    try {
+      return TcpAddresses.resolve(address);
+    } catch (UnknownHostException e) {
+      throw new TransportException("cannot resolve " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  private CompletableFuture<RawConnection> connect(
+      Multiaddr address, InetSocketAddress target, RawConnectionHandler handler) {
+    CompletableFuture<RawConnection> connected = new CompletableFuture<>();
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(group)
+            .channel(sockets.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+            .handler(new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                channels.add(ch);
+                ch.pipeline().addLast(new ActivationHandler(Direction.OUTBOUND, handler, connected));
+              }
+            })
+            .connect(target);
+    connect.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            connected.completeExceptionally(
+                new TransportException("dialing " + address + " failed: " + f.cause().getMessage(), f.cause()));
+          }
+        });
+    return connected;
+  }
+
+  @Override
+  public CompletableFuture<TransportListener> listen(Multiaddr address, RawConnectionHandler handler) {
+    if (!canListen(address)) {
+      return CompletableFuture.failedFuture(
+          new TransportException("TCP cannot listen on " + address + ": expected /ip4|ip6/<ip>/tcp/<port>"));
+    }
+    InetSocketAddress local = new InetSocketAddress(TcpAddresses.literalAddress(address), TcpAddresses.port(address));
+    CompletableFuture<TransportListener> bound = new CompletableFuture<>();
+    ChannelFuture bind =
+        new ServerBootstrap()
+            .group(group)
+            .channel(sockets.serverSocketChannel())
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                channels.add(ch);
+                ch.pipeline().addLast(new ActivationHandler(Direction.INBOUND, handler, new CompletableFuture<>()));
+              }
+            })
+            .bind(local);
+    bind.addListener(
+        (ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            channels.add(f.channel());
+            bound.complete(new TcpListener(f.channel()));
+          } else {
+            bound.completeExceptionally(
+                new TransportException("listening on " + address + " failed: " + f.cause().getMessage(), f.cause()));
+          }
+        });
+    return bound;
+  }
+
+  @Override
+  public void close() {
+    if (group.isShuttingDown()) {
+      return;
+    }
+    if (group.next().inEventLoop()) {
+      throw new IllegalStateException("TcpTransport.close() would wait on its own event loop");
+    }
+    channels.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+
+  /** Configures a {@link TcpTransport}. */
+  public static final class Builder {
+    private int threads = 0;
+    private boolean preferNative = true;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    /** Event loop threads; 0, the default, lets Netty choose (twice the cores). */
+    public Builder threads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("threads must be >= 0: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** Whether to use native epoll when available; true by default. */
+    public Builder preferNative(boolean preferNative) {
+      this.preferNative = preferNative;
+      return this;
+    }
+
+    /** How long a dial may take to connect; 10 s by default. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
+      }
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public TcpTransport build() {
+      return new TcpTransport(this);
+    }
+  }
+}
