@@ -1,0 +1,27 @@
+package io.jlibp2p.core.security;
+
+import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.crypto.PublicKey;
+import java.util.Objects;
+
+/**
+ * The outcome of a successful secure channel handshake.
+ *
+ * @param protocolId the secure channel protocol, such as {@code /noise}
+ * @param localPeer this node's peer ID
+ * @param remotePeer the peer ID the remote proved
+ * @param remotePublicKey the key the remote proved it holds; {@code remotePeer} is derived from it
+ */
+public record SecureSession(
+    String protocolId, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey) {
+
+  public SecureSession {
+    Objects.requireNonNull(protocolId, "protocolId");
+    Objects.requireNonNull(localPeer, "localPeer");
+    Objects.requireNonNull(remotePeer, "remotePeer");
+    Objects.requireNonNull(remotePublicKey, "remotePublicKey");
+    if (!remotePeer.matches(remotePublicKey)) {
+      throw new IllegalArgumentException(remotePeer + " is not the peer ID of the remote key");
+    }
+  }
+}

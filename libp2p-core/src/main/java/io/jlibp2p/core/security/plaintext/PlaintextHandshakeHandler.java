@@ -1,0 +1,178 @@
+package io.jlibp2p.core.security.plaintext;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jlibp2p.core.DecodingException;
+import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.crypto.PublicKey;
+import io.jlibp2p.core.crypto.internal.pb.CryptoProtos;
+import io.jlibp2p.core.multiformats.UnsignedVarint;
+import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.core.security.plaintext.pb.PlaintextProtos;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs the plaintext/2.0.0 exchange: sends {@code uvarint(len) || Exchange}, reads the remote's,
+ * checks that its ID is derived from its key (and is the one expected), then leaves the pipeline.
+ * Bytes after the remote's Exchange are passed on unframed, as the spec says.
+ *
+ * <p>Reference counting: inbound bytes live in the decoder's cumulation, released by it.
+ */
+final class PlaintextHandshakeHandler extends ByteToMessageDecoder {
+
+  /** Far above any real Exchange (an 8192-bit RSA key is about 1.1 KiB), far below harm. */
+  static final int MAX_EXCHANGE_LENGTH = 16 * 1024;
+
+  private final HandshakeParameters parameters;
+  private final CompletableFuture<SecureSession> session = new CompletableFuture<>();
+  private boolean sent;
+
+  PlaintextHandshakeHandler(HandshakeParameters parameters) {
+    this.parameters = parameters;
+  }
+
+  CompletableFuture<SecureSession> session() {
+    return session;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      sendExchange(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    sendExchange(ctx);
+    super.channelActive(ctx);
+  }
+
+  private void sendExchange(ChannelHandlerContext ctx) {
+    if (sent) {
+      return;
+    }
+    sent = true;
+    byte[] exchange =
+        PlaintextProtos.Exchange.newBuilder()
+            .setId(ByteString.copyFrom(parameters.localPeer().toBytes()))
+            .setPubkey(toProto(parameters.localKey().publicKey()))
+            .build()
+            .toByteArray();
+    ByteBuf out = ctx.alloc().buffer(exchange.length + UnsignedVarint.MAX_LENGTH);
+    UnsignedVarint.write(exchange.length, out);
+    out.writeBytes(exchange);
+    ctx.writeAndFlush(out);
+  }
+
+  private static CryptoProtos.PublicKey toProto(PublicKey key) {
+    try {
+      return CryptoProtos.PublicKey.parseFrom(key.marshal());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("our own key encoding must parse", e);
+    }
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (session.isDone()) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    int start = in.readerIndex();
+    long length;
+    try {
+      length = UnsignedVarint.readIfComplete(in);
+    } catch (DecodingException e) {
+      fail(ctx, "bad Exchange length prefix: " + e.getMessage(), e);
+      return;
+    }
+    if (length == UnsignedVarint.INCOMPLETE) {
+      return;
+    }
+    if (length > MAX_EXCHANGE_LENGTH) {
+      fail(ctx, "Exchange of " + length + " bytes exceeds the " + MAX_EXCHANGE_LENGTH + "-byte limit", null);
+      return;
+    }
+    if (in.readableBytes() < length) {
+      in.readerIndex(start);
+      return;
+    }
+    SecureSession established;
+    try {
+      established = verify(parse(in.readSlice((int) length)));
+    } catch (SecurityHandshakeException e) {
+      fail(ctx, e);
+      return;
+    }
+    // Completing first lets the upgrader add the next handlers; removal then hands them the rest.
+    session.complete(established);
+    if (!ctx.isRemoved()) {
+      ctx.pipeline().remove(this);
+    }
+  }
+
+  private static PlaintextProtos.Exchange parse(ByteBuf message) {
+    try {
+      return PlaintextProtos.Exchange.parseFrom(new ByteBufInputStream(message));
+    } catch (IOException e) {
+      throw new SecurityHandshakeException(
+          PlaintextSecureChannel.PROTOCOL_ID + ": malformed Exchange: " + e.getMessage(), e);
+    }
+  }
+
+  private SecureSession verify(PlaintextProtos.Exchange exchange) {
+    String protocol = PlaintextSecureChannel.PROTOCOL_ID;
+    if (!exchange.hasId() || !exchange.hasPubkey()) {
+      throw new SecurityHandshakeException(protocol + ": Exchange lacks the peer ID or the public key");
+    }
+    PublicKey key;
+    PeerId claimed;
+    try {
+      key = PublicKey.unmarshal(exchange.getPubkey().toByteArray());
+      claimed = PeerId.fromBytes(exchange.getId().toByteArray());
+    } catch (DecodingException e) {
+      throw new SecurityHandshakeException(protocol + ": invalid Exchange: " + e.getMessage(), e);
+    }
+    if (!claimed.matches(key)) {
+      throw new SecurityHandshakeException(
+          protocol + ": the remote claims peer " + claimed + " but sent the key of " + PeerId.fromPublicKey(key));
+    }
+    parameters.requireExpected(protocol, claimed);
+    return new SecureSession(protocol, parameters.localPeer(), claimed, key);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    fail(ctx, PlaintextSecureChannel.PROTOCOL_ID + ": connection closed during the handshake", null);
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (session.isDone()) {
+      ctx.fireExceptionCaught(cause);
+    } else {
+      fail(ctx, PlaintextSecureChannel.PROTOCOL_ID + ": connection failed during the handshake: " + cause, cause);
+    }
+  }
+
+  private void fail(ChannelHandlerContext ctx, String message, Throwable cause) {
+    fail(ctx, cause == null ? new SecurityHandshakeException(message) : new SecurityHandshakeException(message, cause));
+  }
+
+  private void fail(ChannelHandlerContext ctx, SecurityHandshakeException failure) {
+    if (session.completeExceptionally(failure)) {
+      ctx.close();
+    }
+  }
+}
