@@ -260,7 +260,7 @@ class MultistreamDialerHandlerTest {
   void timeoutFailsAndCloses() {
     MultistreamDialerHandler dialer =
         MultistreamDialerHandler.builder("/a", "/b").timeout(Duration.ofMillis(500)).build();
-    channel = new EmbeddedChannel(dialer);
+    channel = frozenChannel(dialer);
     drainOutbound(channel);
     channel.advanceTimeBy(499, TimeUnit.MILLISECONDS);
     channel.runScheduledPendingTasks();
@@ -277,7 +277,7 @@ class MultistreamDialerHandlerTest {
   void successCancelsTheTimeout() {
     MultistreamDialerHandler dialer =
         MultistreamDialerHandler.builder("/a", "/b").timeout(Duration.ofMillis(500)).build();
-    channel = new EmbeddedChannel(dialer);
+    channel = frozenChannel(dialer);
     drainOutbound(channel);
     feed(channel, messages(Multistream.PROTOCOL_ID, "/a"));
     channel.advanceTimeBy(1, TimeUnit.SECONDS);
@@ -295,6 +295,14 @@ class MultistreamDialerHandlerTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> MultistreamDialerHandler.builder("/a", "/b").lazy(true).build());
+  }
+
+  /** A channel whose clock only moves when the test says, so timeouts are exact. */
+  static EmbeddedChannel frozenChannel(io.netty.channel.ChannelHandler handler) {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    channel.freezeTime();
+    channel.pipeline().addLast(handler);
+    return channel;
   }
 
   private static NegotiationException failure(MultistreamDialerHandler dialer) {

@@ -160,7 +160,7 @@ class MultistreamListenerHandlerTest {
   void timeoutFailsAndCloses() {
     MultistreamListenerHandler listener =
         MultistreamListenerHandler.builder(ProtocolRegistry.of("/x")).timeout(Duration.ofSeconds(2)).build();
-    channel = new EmbeddedChannel(listener);
+    channel = MultistreamDialerHandlerTest.frozenChannel(listener);
     drainOutbound(channel);
     feed(channel, messages(Multistream.PROTOCOL_ID, "/y"));
     channel.advanceTimeBy(2, TimeUnit.SECONDS);
