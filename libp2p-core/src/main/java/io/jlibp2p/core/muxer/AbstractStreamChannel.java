@@ -1,0 +1,382 @@
+package io.jlibp2p.core.muxer;
+
+import io.jlibp2p.core.Direction;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * The stream child channel every muxer shares, modelled on Netty's HTTP/2 child channels: the
+ * muxer decodes frames and calls {@link #onData}, {@link #onRemoteClose}, {@link #onRemoteReset}
+ * and {@link #onConnectionClosed}; the subclass turns writes into frames.
+ *
+ * <p>Reading: received buffers wait in a queue until the pipeline asks for them ({@code autoRead}
+ * or {@code read()}); {@link #onBytesRead} reports each batch handed to the pipeline, which is when
+ * flow-control credit may go back to the remote. Writing: {@link #doWrite} takes from the
+ * outbound buffer only while {@link #canWriteData()} allows, so the stream turns unwritable, by
+ * Netty's water marks, when the muxer or the connection cannot take more.
+ *
+ * <p>All methods run on the parent's event loop. Reference counting: {@link #onData} takes
+ * ownership of its buffer; buffers still queued when the stream closes are released here.
+ */
+public abstract class AbstractStreamChannel extends AbstractChannel implements Stream {
+
+  /** Written through the pipeline by {@link #closeWrite()}, so it follows earlier writes. */
+  private static final Object CLOSE_WRITE = new Object() {
+    @Override
+    public String toString() {
+      return "CLOSE_WRITE";
+    }
+  };
+
+  private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+
+  private final ChannelConfig config = new DefaultChannelConfig(this);
+  private final Direction direction;
+  private final ArrayDeque<ByteBuf> inbound = new ArrayDeque<>();
+  private long queuedBytes;
+  private boolean readRequested;
+  private boolean delivering;
+  private boolean remoteClosed;
+  private boolean inputShutdownFired;
+  private boolean localWriteClosed;
+  private boolean reset;
+  private boolean closed;
+
+  protected AbstractStreamChannel(Channel parent, Direction direction) {
+    super(parent);
+    this.direction = direction;
+  }
+
+  // ---- what the muxer implements ----
+
+  /**
+   * Sends {@code data} as this stream's data frames; takes ownership of the buffer. Called only
+   * when {@link #canWriteData()} is true.
+   */
+  protected abstract void writeData(ByteBuf data);
+
+  /** Sends this side's end of writing (FIN, Close). */
+  protected abstract void writeCloseFrame();
+
+  /** Sends a reset. */
+  protected abstract void writeResetFrame();
+
+  /** Whether the muxer and the connection can take more data for this stream now. */
+  protected abstract boolean canWriteData();
+
+  /** The muxer's maximum data per write call; larger buffers are cut into slices of this size. */
+  protected abstract int maxDataPerWrite();
+
+  /** {@code bytes} were handed to the pipeline: the moment to return flow-control credit. */
+  protected abstract void onBytesRead(int bytes);
+
+  /** {@code bytes} that were received but never read were dropped because the stream closed. */
+  protected void onBytesDiscarded(long bytes) {}
+
+  /** The stream's channel closed; {@code fullyDone} tells whether the remote is done too. */
+  protected abstract void onStreamClosed(boolean fullyDone);
+
+  // ---- what the muxer calls, on the event loop ----
+
+  /** Data for this stream arrived; takes ownership of {@code data}. */
+  public final void onData(ByteBuf data) {
+    if (closed || remoteClosed) {
+      data.release();
+      return;
+    }
+    inbound.add(data);
+    queuedBytes += data.readableBytes();
+    if (readRequested) {
+      deliver();
+    }
+  }
+
+  /** The remote ended its writing; EOF reaches the pipeline after the queued data. */
+  public final void onRemoteClose() {
+    if (remoteClosed) {
+      return;
+    }
+    remoteClosed = true;
+    if (closed) {
+      onStreamClosed(true);
+      return;
+    }
+    if (readRequested || inbound.isEmpty()) {
+      deliver();
+    }
+  }
+
+  /** The remote reset the stream, or a limit forced it: the pipeline sees the exception. */
+  public final void onReset(String reason) {
+    remoteClosed = true;
+    if (closed) {
+      onStreamClosed(true);
+      return;
+    }
+    reset = true;
+    pipeline().fireExceptionCaught(new StreamResetException(reason));
+    unsafe().close(unsafe().voidPromise());
+  }
+
+  /** The connection under the stream closed. */
+  public final void onConnectionClosed() {
+    if (closed) {
+      return;
+    }
+    reset = true;
+    remoteClosed = true;
+    if (!(localWriteClosed && inputShutdownFired)) {
+      pipeline().fireExceptionCaught(new StreamResetException("the connection closed under the stream"));
+    }
+    unsafe().close(unsafe().voidPromise());
+  }
+
+  /** The muxer or the connection can take data again: resume writing what is pending. */
+  public final void resumeWrites() {
+    if (!closed) {
+      unsafe().flush();
+    }
+  }
+
+  /** Bytes received but not yet read by the pipeline. */
+  public final long queuedBytes() {
+    return queuedBytes;
+  }
+
+  // ---- Stream ----
+
+  @Override
+  public Direction direction() {
+    return direction;
+  }
+
+  @Override
+  public ChannelFuture closeWrite() {
+    return writeAndFlush(CLOSE_WRITE);
+  }
+
+  @Override
+  public ChannelFuture reset() {
+    ChannelPromise promise = newPromise();
+    if (eventLoop().inEventLoop()) {
+      doReset(promise);
+    } else {
+      eventLoop().execute(() -> doReset(promise));
+    }
+    return promise;
+  }
+
+  private void doReset(ChannelPromise promise) {
+    if (!closed && !reset) {
+      reset = true;
+      writeResetFrame();
+      parent().flush();
+    }
+    unsafe().close(promise);
+  }
+
+  @Override
+  public boolean isRemoteClosed() {
+    return remoteClosed;
+  }
+
+  // ---- reading ----
+
+  private void deliver() {
+    if (delivering) {
+      return;
+    }
+    delivering = true;
+    try {
+      boolean any = false;
+      while (!closed && !inbound.isEmpty()) {
+        ByteBuf data = inbound.poll();
+        int bytes = data.readableBytes();
+        queuedBytes -= bytes;
+        readRequested = false;
+        any = true;
+        pipeline().fireChannelRead(data);
+        onBytesRead(bytes);
+      }
+      if (any && !closed) {
+        pipeline().fireChannelReadComplete();
+      }
+      if (!closed && remoteClosed && inbound.isEmpty() && !inputShutdownFired) {
+        inputShutdownFired = true;
+        pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
+        if (localWriteClosed && !closed) {
+          unsafe().close(unsafe().voidPromise());
+        }
+      }
+    } finally {
+      delivering = false;
+    }
+  }
+
+  @Override
+  protected void doBeginRead() {
+    readRequested = true;
+    if (!inbound.isEmpty() || (remoteClosed && !inputShutdownFired)) {
+      // Deliver outside the read() call, as a socket would, so handlers never re-enter.
+      eventLoop().execute(() -> {
+        if (readRequested) {
+          deliver();
+        }
+      });
+    }
+  }
+
+  // ---- writing ----
+
+  @Override
+  protected Object filterOutboundMessage(Object msg) {
+    if (msg instanceof ByteBuf || msg == CLOSE_WRITE) {
+      if (localWriteClosed) {
+        throw new IllegalStateException("stream " + id() + " is closed for writing");
+      }
+      return msg;
+    }
+    throw new UnsupportedOperationException(
+        "streams carry ByteBufs only, not " + msg.getClass().getName());
+  }
+
+  @Override
+  protected void doWrite(ChannelOutboundBuffer in) {
+    // Flushing the parent can make it writable again at once, and that news arrives while this
+    // channel is still inside its own flush, where resumeWrites() cannot act: so look again here.
+    while (writeWhatTheMuxerTakes(in)) {
+      parent().flush();
+      if (in.current() == null || !canWriteData()) {
+        break;
+      }
+    }
+  }
+
+  /** Hands pending messages to the muxer while it takes them; returns whether any was. */
+  private boolean writeWhatTheMuxerTakes(ChannelOutboundBuffer in) {
+    boolean wrote = false;
+    Object msg;
+    while ((msg = in.current()) != null) {
+      if (msg == CLOSE_WRITE) {
+        writeCloseFrame();
+        localWriteClosed = true;
+        wrote = true;
+        in.remove();
+        if (inputShutdownFired) {
+          eventLoop().execute(() -> unsafe().close(unsafe().voidPromise()));
+        }
+        continue;
+      }
+      ByteBuf data = (ByteBuf) msg;
+      if (!data.isReadable()) {
+        in.remove();
+        continue;
+      }
+      if (!canWriteData()) {
+        break;
+      }
+      int chunk = Math.min(data.readableBytes(), maxDataPerWrite());
+      writeData(data.readRetainedSlice(chunk));
+      wrote = true;
+      if (data.isReadable()) {
+        in.progress(chunk);
+      } else {
+        in.remove();
+      }
+    }
+    return wrote;
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  protected void doClose() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    while (!inbound.isEmpty()) {
+      ReferenceCountUtil.release(inbound.poll());
+    }
+    long discarded = queuedBytes;
+    queuedBytes = 0;
+    if (discarded > 0) {
+      onBytesDiscarded(discarded);
+    }
+    if (!reset && !localWriteClosed && parent().isActive()) {
+      localWriteClosed = true;
+      writeCloseFrame();
+      parent().flush();
+    }
+    onStreamClosed(remoteClosed);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  @Override
+  public boolean isActive() {
+    return !closed;
+  }
+
+  @Override
+  public ChannelConfig config() {
+    return config;
+  }
+
+  @Override
+  public ChannelMetadata metadata() {
+    return METADATA;
+  }
+
+  @Override
+  protected AbstractUnsafe newUnsafe() {
+    return new AbstractUnsafe() {
+      @Override
+      public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+        promise.setFailure(new UnsupportedOperationException("streams are opened by their muxer"));
+      }
+    };
+  }
+
+  @Override
+  protected boolean isCompatible(EventLoop loop) {
+    return true;
+  }
+
+  @Override
+  protected SocketAddress localAddress0() {
+    return parent().localAddress();
+  }
+
+  @Override
+  protected SocketAddress remoteAddress0() {
+    return parent().remoteAddress();
+  }
+
+  @Override
+  protected void doBind(SocketAddress localAddress) {
+    throw new UnsupportedOperationException("streams cannot be bound");
+  }
+
+  @Override
+  protected void doDisconnect() {
+    doClose();
+  }
+}

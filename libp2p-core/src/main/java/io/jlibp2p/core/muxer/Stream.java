@@ -1,0 +1,35 @@
+package io.jlibp2p.core.muxer;
+
+import io.jlibp2p.core.Direction;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+
+/**
+ * One multiplexed stream of a connection, as a Netty {@link Channel}: any Netty codec works on it,
+ * it honours {@code autoRead} and {@code read()}, and its writability follows the muxer's flow
+ * control and the connection's.
+ *
+ * <p>Half-close: {@link #closeWrite()} ends this side's writing after what was written before it;
+ * when the remote does the same, the pipeline sees {@link
+ * io.netty.channel.socket.ChannelInputShutdownEvent} after the last byte, and the stream closes
+ * once both directions are done. {@link #close()} ends both directions; {@link #reset()} aborts.
+ * An abrupt end from the remote or the connection reaches the pipeline as a {@link
+ * StreamResetException}.
+ */
+public interface Stream extends Channel {
+
+  /** {@link Direction#OUTBOUND} if this side opened it. */
+  Direction direction();
+
+  /**
+   * Ends this side's writing once everything written before is sent: the remote reads to EOF.
+   * This side can still read.
+   */
+  ChannelFuture closeWrite();
+
+  /** Aborts the stream in both directions; the remote sees a reset. Pending writes fail. */
+  ChannelFuture reset();
+
+  /** Whether the remote has ended its writing (this side has read, or will read, to EOF). */
+  boolean isRemoteClosed();
+}

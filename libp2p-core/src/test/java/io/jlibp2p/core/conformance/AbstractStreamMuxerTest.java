@@ -1,0 +1,424 @@
+package io.jlibp2p.core.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.muxer.InboundStreamHandler;
+import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.muxer.StreamResetException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite every {@link StreamMuxer} passes, over in-VM Netty channels: subclass it in
+ * the implementation's module. Published in libp2p-core's test-jar.
+ */
+public abstract class AbstractStreamMuxerTest {
+
+  private static final long TIMEOUT_SECONDS = 60;
+  private static EventLoopGroup group;
+
+  private Channel server;
+  private Channel serverConnection;
+  private Channel clientConnection;
+  private StreamMuxer.Session client;
+  /** What the listening side does with each stream the dialing side opens; echo by default. */
+  private volatile InboundStreamHandler serverStreams = stream -> stream.pipeline().addLast(new Echo());
+
+  /** The muxer under test. */
+  protected abstract StreamMuxer muxer();
+
+  /**
+   * Whether the muxer has flow control. With it, a reader that stops reading makes the writer's
+   * stream unwritable; without it (mplex), the reader's side resets the stream at its buffer bound.
+   */
+  protected abstract boolean hasFlowControl();
+
+  @BeforeAll
+  static void startEventLoops() {
+    group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
+  }
+
+  @AfterAll
+  static void stopEventLoops() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @AfterEach
+  void closeConnections() {
+    if (clientConnection != null) {
+      clientConnection.close().syncUninterruptibly();
+    }
+    if (server != null) {
+      server.close().syncUninterruptibly();
+    }
+  }
+
+  private void connect() throws Exception {
+    CompletableFuture<Channel> accepted = new CompletableFuture<>();
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(LocalServerChannel.class)
+            .childHandler(new ChannelInitializer<LocalChannel>() {
+              @Override
+              protected void initChannel(LocalChannel ch) {
+                StreamMuxer.Session session =
+                    muxer().newSession(new MuxerParameters(Direction.INBOUND, stream -> serverStreams.streamOpened(stream)));
+                ch.pipeline().addLast(session.handler());
+                accepted.complete(ch);
+              }
+            })
+            .bind(new LocalAddress(getClass().getSimpleName() + System.nanoTime()))
+            .sync()
+            .channel();
+    client = muxer().newSession(new MuxerParameters(Direction.OUTBOUND, stream -> stream.close()));
+    clientConnection =
+        new Bootstrap()
+            .group(group)
+            .channel(LocalChannel.class)
+            .handler(client.handler())
+            .connect(server.localAddress())
+            .sync()
+            .channel();
+    serverConnection = await(accepted);
+  }
+
+  @Test
+  void streamEchoesAndEndsCleanly() throws Exception {
+    connect();
+    Collector collector = new Collector();
+    Stream stream = await(client.openStream(collector));
+    assertEquals(Direction.OUTBOUND, stream.direction());
+    stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
+    stream.closeWrite();
+    assertArrayEquals(new byte[] {1, 2, 3}, await(collector.done));
+    assertTrue(stream.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "both directions done");
+  }
+
+  @Test
+  void sixtyFourMebibytesThroughOneStream() throws Exception {
+    connect();
+    byte[] data = new byte[64 << 20];
+    new Random(64).nextBytes(data);
+    Collector collector = new Collector();
+    Stream stream = await(client.openStream(collector));
+    for (int offset = 0; offset < data.length; offset += 256 << 10) {
+      stream.write(Unpooled.wrappedBuffer(data, offset, 256 << 10));
+    }
+    stream.flush();
+    stream.closeWrite();
+    assertArrayEquals(data, await(collector.done));
+  }
+
+  @Test
+  void thousandConcurrentStreams() throws Exception {
+    connect();
+    List<Collector> collectors = new ArrayList<>();
+    List<CompletableFuture<Stream>> opening = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      Collector collector = new Collector();
+      collectors.add(collector);
+      opening.add(client.openStream(collector));
+    }
+    for (int i = 0; i < 1000; i++) {
+      Stream stream = await(opening.get(i));
+      stream.writeAndFlush(Unpooled.copiedBuffer("stream " + i, java.nio.charset.StandardCharsets.UTF_8));
+      stream.closeWrite();
+    }
+    for (int i = 0; i < 1000; i++) {
+      assertEquals("stream " + i, new String(await(collectors.get(i).done), java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void remoteKeepsWritingAfterThisSideClosesWrite() throws Exception {
+    connect();
+    Collector collector = new Collector();
+    Stream stream = await(client.openStream(collector));
+    byte[] data = new byte[300_000];
+    new Random(2).nextBytes(data);
+    // The echo answers only after our EOF, so all its writes come after our half-close.
+    serverStreams = s -> s.pipeline().addLast(new EchoAfterEof());
+    Stream late = await(client.openStream(collector = new Collector()));
+    late.writeAndFlush(Unpooled.wrappedBuffer(data));
+    late.closeWrite().sync();
+    assertArrayEquals(data, await(collector.done));
+    stream.close();
+  }
+
+  @Test
+  void thisSideKeepsWritingAfterRemoteClosesWrite() throws Exception {
+    CompletableFuture<byte[]> receivedByServer = new CompletableFuture<>();
+    serverStreams = s -> s.pipeline().addLast(new CloseWriteAtOnceThenCount(receivedByServer));
+    connect();
+    Collector collector = new Collector();
+    Stream stream = await(client.openStream(collector));
+    assertArrayEquals(new byte[0], await(collector.done), "the remote's EOF arrives first");
+    byte[] data = new byte[200_000];
+    new Random(3).nextBytes(data);
+    stream.writeAndFlush(Unpooled.wrappedBuffer(data));
+    stream.closeWrite();
+    assertArrayEquals(data, await(receivedByServer));
+    assertTrue(stream.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void resetInTheMiddleOfATransfer() throws Exception {
+    serverStreams = s -> s.pipeline().addLast(new ResetAfterFirstBytes());
+    connect();
+    Collector collector = new Collector();
+    Stream stream = await(client.openStream(collector));
+    stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[100_000]));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(collector.done));
+    assertInstanceOf(StreamResetException.class, e.getCause());
+    assertTrue(stream.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+    // The connection survives a stream reset.
+    serverStreams = s -> s.pipeline().addLast(new Echo());
+    Collector next = new Collector();
+    Stream other = await(client.openStream(next));
+    other.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {9}));
+    other.closeWrite();
+    assertArrayEquals(new byte[] {9}, await(next.done));
+  }
+
+  @Test
+  void localResetReachesTheRemote() throws Exception {
+    CompletableFuture<Throwable> serverSaw = new CompletableFuture<>();
+    serverStreams = s -> s.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ((ByteBuf) msg).release();
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        serverSaw.complete(cause);
+      }
+    });
+    connect();
+    Stream stream = await(client.openStream(new Collector()));
+    stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[10])).sync();
+    stream.reset().sync();
+    assertFalse(stream.isOpen());
+    assertInstanceOf(StreamResetException.class, await(serverSaw));
+  }
+
+  @Test
+  void remoteVanishingMidStream() throws Exception {
+    serverStreams = s -> s.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ((ByteBuf) msg).release();
+        ctx.channel().parent().close(); // the whole connection goes away
+      }
+    });
+    connect();
+    Collector collector = new Collector();
+    Stream stream = await(client.openStream(collector));
+    stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000]));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(collector.done));
+    assertInstanceOf(StreamResetException.class, e.getCause());
+    assertTrue(stream.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void readerThatStopsReadingBoundsTheWriter() throws Exception {
+    AtomicReference<Stream> serverStream = new AtomicReference<>();
+    CompletableFuture<Throwable> serverSaw = new CompletableFuture<>();
+    serverStreams = s -> {
+      s.config().setAutoRead(false); // never reads
+      serverStream.set(s);
+      s.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+          serverSaw.complete(cause);
+        }
+      });
+    };
+    connect();
+    Collector collector = new Collector();
+    Stream stream = await(client.openStream(collector));
+    byte[] chunk = new byte[64 << 10];
+    long written = 0;
+    long limit = 256L << 20;
+    if (hasFlowControl()) {
+      // The writer must be told to stop long before it has pushed 256 MiB.
+      while (stream.isWritable() && written < limit) {
+        stream.writeAndFlush(Unpooled.wrappedBuffer(chunk)).sync();
+        written += chunk.length;
+      }
+      assertFalse(stream.isWritable(), "still writable after " + written + " bytes");
+    } else {
+      // No flow control: the reader's side must reset the stream at its bound instead.
+      while (stream.isOpen() && written < limit) {
+        stream.writeAndFlush(Unpooled.wrappedBuffer(chunk));
+        written += chunk.length;
+        if (written % (4 << 20) == 0) {
+          Thread.sleep(5);
+        }
+      }
+      Throwable reason = await(serverSaw);
+      assertInstanceOf(StreamResetException.class, reason);
+      assertTrue(written < limit, "never reset after " + written + " bytes");
+      ExecutionException e = assertThrows(ExecutionException.class, () -> await(collector.done));
+      assertInstanceOf(StreamResetException.class, e.getCause());
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> future) throws Exception {
+    return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Echoes and half-closes when the remote does. */
+  @ChannelHandler.Sharable
+  protected static class Echo extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.write(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        ctx.flush();
+        ((Stream) ctx.channel()).closeWrite();
+      }
+    }
+  }
+
+  /** Buffers everything, and echoes it only once the remote has half-closed. */
+  private static final class EchoAfterEof extends ChannelInboundHandlerAdapter {
+    private final List<ByteBuf> held = new ArrayList<>();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      held.add((ByteBuf) msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        held.forEach(ctx::write);
+        held.clear();
+        ctx.flush();
+        ((Stream) ctx.channel()).closeWrite();
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      held.forEach(ByteBuf::release);
+      held.clear();
+    }
+  }
+
+  private static final class CloseWriteAtOnceThenCount extends ChannelInboundHandlerAdapter {
+    private final CompletableFuture<byte[]> received;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    CloseWriteAtOnceThenCount(CompletableFuture<byte[]> received) {
+      this.received = received;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ((Stream) ctx.channel()).closeWrite();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      byte[] chunk = new byte[buf.readableBytes()];
+      buf.readBytes(chunk);
+      buf.release();
+      bytes.writeBytes(chunk);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        received.complete(bytes.toByteArray());
+      }
+    }
+  }
+
+  private static final class ResetAfterFirstBytes extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ((ByteBuf) msg).release();
+      ((Stream) ctx.channel()).reset();
+    }
+  }
+
+  /** Collects what the stream receives until EOF; fails on a reset. */
+  protected static final class Collector extends ChannelInboundHandlerAdapter {
+    final CompletableFuture<byte[]> done = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      byte[] chunk = new byte[buf.readableBytes()];
+      buf.readBytes(chunk);
+      buf.release();
+      bytes.writeBytes(chunk);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        done.complete(bytes.toByteArray());
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      done.completeExceptionally(cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      done.completeExceptionally(new IllegalStateException("stream closed before EOF"));
+    }
+  }
+}

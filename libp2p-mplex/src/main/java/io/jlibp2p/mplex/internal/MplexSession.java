@@ -1,0 +1,285 @@
+package io.jlibp2p.mplex.internal;
+
+import io.jlibp2p.core.DecodingException;
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.multiformats.UnsignedVarint;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's mplex session: decodes frames and dispatches them to {@link MplexStream}s, and
+ * frames what the streams write.
+ *
+ * <p>Unknown streams and malformed frames are handled as the spec and go do: data or a close for
+ * an unknown stream is dropped, a second NewStream for a live ID or a frame over 1 MiB ends the
+ * connection. Since mplex has no flow control, {@link MplexLimits} bound what is buffered: a
+ * stream whose unread data passes its bound is reset, and so is a stream whose data passes the
+ * connection's bound.
+ *
+ * <p>Reference counting: each frame body is a retained slice of the decoder's cumulation, handed to
+ * its stream (which releases it) or released here.
+ */
+public final class MplexSession extends ByteToMessageDecoder implements StreamMuxer.Session {
+
+  private static final Logger log = LoggerFactory.getLogger(MplexSession.class);
+
+  /** The spec's maximum message size: 1 MiB. */
+  static final int MAX_MESSAGE_SIZE = 1 << 20;
+
+  private final MuxerParameters parameters;
+  private final MplexLimits limits;
+  /** Streams this side opened, by ID. */
+  private final Map<Long, MplexStream> outbound = new HashMap<>();
+  /** Streams the remote opened, by ID. */
+  private final Map<Long, MplexStream> inbound = new HashMap<>();
+  private ChannelHandlerContext ctx;
+  private long nextStreamId;
+  private long unreadBytes;
+
+  public MplexSession(MuxerParameters parameters, MplexLimits limits) {
+    this.parameters = parameters;
+    this.limits = limits;
+  }
+
+  @Override
+  public ChannelHandler handler() {
+    return this;
+  }
+
+  @Override
+  public int openStreams() {
+    return outbound.size() + inbound.size();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    super.handlerAdded(ctx);
+  }
+
+  // ---- opening streams ----
+
+  @Override
+  public CompletableFuture<Stream> openStream(ChannelHandler streamHandler) {
+    CompletableFuture<Stream> opened = new CompletableFuture<>();
+    if (ctx == null) {
+      opened.completeExceptionally(new IllegalStateException("the mplex session is not in a pipeline yet"));
+      return opened;
+    }
+    if (ctx.executor().inEventLoop()) {
+      open(streamHandler, opened);
+    } else {
+      ctx.executor().execute(() -> open(streamHandler, opened));
+    }
+    return opened;
+  }
+
+  private void open(ChannelHandler streamHandler, CompletableFuture<Stream> opened) {
+    if (!ctx.channel().isActive()) {
+      opened.completeExceptionally(new IllegalStateException("the connection is closed"));
+      return;
+    }
+    if (outbound.size() >= limits.maxStreams()) {
+      opened.completeExceptionally(
+          new LimitExceededException("mplex: " + limits.maxStreams() + " outbound streams already open"));
+      return;
+    }
+    long id = nextStreamId++;
+    MplexStream stream = new MplexStream(ctx.channel(), Direction.OUTBOUND, id, this);
+    stream.pipeline().addLast(streamHandler);
+    outbound.put(id, stream);
+    // go names streams by their number; names are for debugging only.
+    writeFrame(id, MplexFlag.NEW_STREAM, ctx.alloc().buffer().writeBytes(Long.toString(id).getBytes(StandardCharsets.US_ASCII)));
+    ctx.flush();
+    register(stream).addListener(f -> {
+      if (f.isSuccess()) {
+        opened.complete(stream);
+      } else {
+        opened.completeExceptionally(f.cause());
+      }
+    });
+  }
+
+  private ChannelFuture register(MplexStream stream) {
+    return ctx.channel().eventLoop().register(stream);
+  }
+
+  // ---- writing ----
+
+  /** Writes one frame; takes ownership of {@code data}, which may be {@code null} for none. */
+  void writeFrame(long streamId, int flag, ByteBuf data) {
+    int length = data == null ? 0 : data.readableBytes();
+    ByteBuf header = ctx.alloc().buffer(2 * UnsignedVarint.MAX_LENGTH);
+    UnsignedVarint.write((streamId << 3) | flag, header);
+    UnsignedVarint.write(length, header);
+    ctx.write(header, ctx.voidPromise());
+    if (data != null) {
+      ctx.write(data, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      for (MplexStream stream : allStreams()) {
+        stream.resumeWrites();
+      }
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  // ---- reading ----
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable() && ctx.channel().isActive()) {
+      int start = in.readerIndex();
+      long header;
+      long length;
+      try {
+        header = UnsignedVarint.readIfComplete(in);
+        length = header == UnsignedVarint.INCOMPLETE ? UnsignedVarint.INCOMPLETE : UnsignedVarint.readIfComplete(in);
+      } catch (DecodingException e) {
+        protocolError("malformed frame header: " + e.getMessage());
+        return;
+      }
+      if (length == UnsignedVarint.INCOMPLETE) {
+        in.readerIndex(start);
+        return;
+      }
+      if (length > MAX_MESSAGE_SIZE) {
+        protocolError("frame of " + length + " bytes exceeds the " + MAX_MESSAGE_SIZE + "-byte maximum");
+        return;
+      }
+      if (in.readableBytes() < length) {
+        in.readerIndex(start);
+        return;
+      }
+      ByteBuf body = in.readRetainedSlice((int) length);
+      onFrame(header >>> 3, (int) (header & 7), body);
+    }
+    if (!ctx.channel().isActive()) {
+      in.skipBytes(in.readableBytes());
+    }
+  }
+
+  private void onFrame(long id, int flag, ByteBuf body) {
+    if (flag == MplexFlag.NEW_STREAM) {
+      body.release();
+      onNewStream(id);
+      return;
+    }
+    // A frame from the stream's initiator concerns a stream the remote opened, and vice versa.
+    MplexStream stream = (MplexFlag.fromInitiator(flag) ? inbound : outbound).get(id);
+    switch (flag) {
+      case MplexFlag.MESSAGE_RECEIVER, MplexFlag.MESSAGE_INITIATOR -> onMessage(stream, body);
+      case MplexFlag.CLOSE_RECEIVER, MplexFlag.CLOSE_INITIATOR -> {
+        body.release();
+        if (stream != null) {
+          stream.onRemoteClose();
+        }
+      }
+      case MplexFlag.RESET_RECEIVER, MplexFlag.RESET_INITIATOR -> {
+        body.release();
+        if (stream != null) {
+          stream.onReset("the remote reset mplex stream " + id);
+        }
+      }
+      default -> body.release(); // flag 7 is undefined: skip the frame
+    }
+  }
+
+  private void onNewStream(long id) {
+    if (inbound.containsKey(id)) {
+      protocolError("NewStream for stream " + id + ", which is already open");
+      return;
+    }
+    if (inbound.size() >= limits.maxStreams()) {
+      writeFrame(id, MplexFlag.RESET_RECEIVER, null);
+      ctx.flush();
+      return;
+    }
+    MplexStream stream = new MplexStream(ctx.channel(), Direction.INBOUND, id, this);
+    inbound.put(id, stream);
+    try {
+      parameters.inboundStreams().streamOpened(stream);
+    } catch (RuntimeException e) {
+      log.warn("inbound stream handler failed; resetting {}", stream, e);
+      inbound.remove(id);
+      writeFrame(id, MplexFlag.RESET_RECEIVER, null);
+      ctx.flush();
+      return;
+    }
+    register(stream);
+  }
+
+  private void onMessage(MplexStream stream, ByteBuf body) {
+    if (stream == null || !stream.isOpen()) {
+      body.release(); // unknown or locally closed stream: dropped, as go does
+      return;
+    }
+    int bytes = body.readableBytes();
+    unreadBytes += bytes;
+    stream.onData(body);
+    if (stream.queuedBytes() > limits.maxUnreadPerStream()) {
+      resetForLimit(stream, "more than " + limits.maxUnreadPerStream() + " bytes received and not read");
+    } else if (unreadBytes > limits.maxUnreadPerConnection()) {
+      resetForLimit(stream, "the connection holds more than " + limits.maxUnreadPerConnection() + " unread bytes");
+    }
+  }
+
+  private void resetForLimit(MplexStream stream, String reason) {
+    stream.resetForLimit("mplex stream reset: " + reason);
+  }
+
+  /** Bytes a stream had buffered were read or dropped. */
+  void released(long bytes) {
+    unreadBytes -= bytes;
+  }
+
+  /** A stream's channel closed; forget it once the remote is done with it too. */
+  void streamClosed(MplexStream stream, boolean fullyDone) {
+    if (fullyDone) {
+      Map<Long, MplexStream> streams = stream.direction() == Direction.OUTBOUND ? outbound : inbound;
+      streams.remove(stream.streamId(), stream);
+    }
+  }
+
+  // ---- connection lifecycle ----
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    for (MplexStream stream : allStreams()) {
+      stream.onConnectionClosed();
+    }
+    outbound.clear();
+    inbound.clear();
+    super.channelInactive(ctx);
+  }
+
+  private List<MplexStream> allStreams() {
+    List<MplexStream> all = new ArrayList<>(outbound.values());
+    all.addAll(inbound.values());
+    return all;
+  }
+
+  private void protocolError(String message) {
+    log.warn("mplex protocol error on {}: {}; closing the connection", ctx.channel(), message);
+    ctx.close();
+  }
+}
