@@ -43,7 +43,13 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
 
   private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 
-  private final ChannelConfig config = new DefaultChannelConfig(this);
+  private final ChannelConfig config = new DefaultChannelConfig(this) {
+    @Override
+    protected void autoReadCleared() {
+      // A read requested while autoRead was on no longer stands.
+      readRequested = false;
+    }
+  };
   private final Direction direction;
   private final ArrayDeque<ByteBuf> inbound = new ArrayDeque<>();
   private long queuedBytes;

@@ -1,0 +1,207 @@
+package io.jlibp2p.mplex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.muxer.StreamResetException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** mplex frames byte for byte, per the spec's header = (id << 3) | flag. */
+class MplexWireTest {
+
+  private final List<Stream> opened = new ArrayList<>();
+  private final List<String> received = new ArrayList<>();
+  private final List<Throwable> errors = new ArrayList<>();
+  private EmbeddedChannel channel;
+  private StreamMuxer.Session session;
+
+  @AfterEach
+  void release() {
+    channel.finishAndReleaseAll();
+  }
+
+  private void start(MplexStreamMuxer muxer) {
+    session =
+        muxer.newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {
+          opened.add(stream);
+          stream.pipeline().addLast(recorder());
+        }));
+    channel = new EmbeddedChannel(session.handler());
+  }
+
+  private ChannelInboundHandlerAdapter recorder() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        received.add(ByteBufUtil.hexDump(buf));
+        buf.release();
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        errors.add(cause);
+      }
+    };
+  }
+
+  private void feed(String hex) {
+    channel.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex)));
+    channel.runPendingTasks();
+  }
+
+  private String written() {
+    StringBuilder out = new StringBuilder();
+    ByteBuf buf;
+    while ((buf = channel.readOutbound()) != null) {
+      out.append(ByteBufUtil.hexDump(buf));
+      buf.release();
+    }
+    return out.toString();
+  }
+
+  @Test
+  void openWriteCloseAsTheInitiator() throws Exception {
+    start(MplexStreamMuxer.create());
+    Stream stream = session.openStream(recorder()).get();
+    channel.runPendingTasks();
+    assertEquals("000130", written(), "NewStream id 0, named \"0\"");
+    stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xab, (byte) 0xcd}));
+    channel.runPendingTasks();
+    assertEquals("0202abcd", written(), "MessageInitiator (flag 2), 2 bytes");
+    stream.closeWrite();
+    channel.runPendingTasks();
+    assertEquals("0400", written(), "CloseInitiator (flag 4)");
+    Stream second = session.openStream(recorder()).get();
+    channel.runPendingTasks();
+    assertEquals("080131", written(), "NewStream id 1: header 0x08");
+    second.reset();
+    channel.runPendingTasks();
+    assertEquals("0e00", written(), "ResetInitiator (flag 6) on id 1");
+  }
+
+  @Test
+  void answersAsTheReceiver() {
+    start(MplexStreamMuxer.create());
+    feed("2800"); // NewStream id 5, no name
+    assertEquals(1, opened.size());
+    feed("2a03010203"); // MessageInitiator on id 5
+    assertEquals(List.of("010203"), received);
+    opened.get(0).writeAndFlush(Unpooled.wrappedBuffer(new byte[] {7}));
+    channel.runPendingTasks();
+    assertEquals("290107", written(), "MessageReceiver (flag 1) on id 5");
+    opened.get(0).close();
+    channel.runPendingTasks();
+    assertEquals("2b00", written(), "CloseReceiver (flag 3)");
+  }
+
+  @Test
+  void sameNumberForStreamsOfEachSideAreDistinct() throws Exception {
+    start(MplexStreamMuxer.create());
+    Stream ours = session.openStream(recorder()).get(); // our id 0
+    channel.runPendingTasks();
+    written();
+    feed("0000"); // their NewStream id 0
+    feed("0201aa"); // MessageInitiator id 0: their stream
+    feed("0101bb"); // MessageReceiver id 0: our stream
+    assertEquals(List.of("aa", "bb"), received);
+    assertTrue(ours.isOpen());
+  }
+
+  @Test
+  void dataForUnknownStreamsIsDropped() {
+    start(MplexStreamMuxer.create());
+    feed("7a03010203"); // MessageInitiator on id 15, never opened
+    feed("7c00"); // CloseInitiator on id 15
+    assertEquals(List.of(), received);
+    assertTrue(channel.isOpen());
+  }
+
+  @Test
+  void duplicateNewStreamEndsTheConnection() {
+    start(MplexStreamMuxer.create());
+    feed("1000");
+    feed("1000");
+    assertFalse(channel.isOpen());
+    assertInstanceOf(StreamResetException.class, errors.get(0));
+  }
+
+  @Test
+  void oversizedFrameEndsTheConnection() {
+    start(MplexStreamMuxer.create());
+    feed("0a" + "818040"); // MessageInitiator id 1, length 1 MiB + 1
+    assertFalse(channel.isOpen());
+  }
+
+  @Test
+  void framesSplitAcrossReadsAreReassembled() {
+    start(MplexStreamMuxer.create());
+    feed("18");
+    feed("00");
+    feed("1a04");
+    feed("0102");
+    feed("0304");
+    assertEquals(List.of("01020304"), received);
+  }
+
+  @Test
+  void excessInboundStreamsAreReset() {
+    start(MplexStreamMuxer.builder().maxStreams(2).build());
+    feed("0000" + "0800" + "1000");
+    assertEquals(2, opened.size());
+    assertEquals("1500", written(), "ResetReceiver (flag 5) on id 2");
+  }
+
+  @Test
+  void unreadDataPastTheBoundResetsTheStream() {
+    start(MplexStreamMuxer.builder().maxUnreadPerStream(4).maxUnreadPerConnection(4).build());
+    feed("0000");
+    opened.get(0).config().setAutoRead(false);
+    feed("0203010203");
+    assertTrue(opened.get(0).isOpen(), "3 bytes are within the bound");
+    feed("02020405");
+    assertFalse(opened.get(0).isOpen());
+    assertEquals("0500", written(), "ResetReceiver on id 0");
+    StreamResetException e = assertInstanceOf(StreamResetException.class, errors.get(0));
+    assertTrue(e.getMessage().contains("not read"), e.getMessage());
+  }
+
+  @Test
+  void remoteResetReachesThePipeline() {
+    start(MplexStreamMuxer.create());
+    feed("1800");
+    feed("1e00"); // ResetInitiator on id 3
+    assertFalse(opened.get(0).isOpen());
+    assertInstanceOf(StreamResetException.class, errors.get(0));
+  }
+
+  @Test
+  void autoReadOffHoldsDataUntilRead() {
+    start(MplexStreamMuxer.create());
+    feed("0000");
+    Stream stream = opened.get(0);
+    stream.config().setAutoRead(false);
+    feed("0201aa");
+    channel.runPendingTasks();
+    assertEquals(List.of(), received);
+    stream.read();
+    channel.runPendingTasks();
+    assertEquals(List.of("aa"), received);
+  }
+}
