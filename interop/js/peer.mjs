@@ -1,0 +1,529 @@
+// Minimal js-libp2p 3.x peer for jlibp2p interop tests.
+//
+//   node peer.mjs listen [--security plaintext] [--muxer mplex] [options]
+//   node peer.mjs dial <multiaddr> ping [--security ..] [--muxer ..] [options]
+//   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk N] [options]
+//
+// stdout: JSON lines only. stderr: diagnostics. See NOTES.md.
+
+// MUST be the first import: Node 20 has no Promise.withResolvers.
+import './polyfill.mjs'
+
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { plaintext } from '@libp2p/plaintext'
+import { mplex } from '@libp2p/mplex'
+import { ping } from '@libp2p/ping'
+import { multiaddr } from '@multiformats/multiaddr'
+import { echo as utilsEcho } from '@libp2p/utils'
+
+const ECHO_PROTOCOL = '/echo/1.0.0'
+
+// ---------------------------------------------------------------------------
+// selectable components (noise / yamux can be added here later)
+
+const SECURITY = {
+  plaintext: () => plaintext()
+}
+
+const MUXERS = {
+  mplex: (opts) => mplex(opts.mplexDisconnectThreshold != null
+    ? { disconnectThreshold: opts.mplexDisconnectThreshold }
+    : {})
+}
+
+// ---------------------------------------------------------------------------
+// output helpers
+
+function out (obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n')
+}
+
+function diag (...args) {
+  const ts = new Date().toISOString()
+  process.stderr.write(`[${ts}] [peer ${process.pid}] ${args.join(' ')}\n`)
+}
+
+let exiting = false
+function exit (code) {
+  if (exiting) return
+  exiting = true
+  // make sure stdout/stderr are flushed before exiting (pipes are async)
+  process.stdout.write('', () => {
+    process.stderr.write('', () => process.exit(code))
+  })
+}
+
+class UsageError extends Error {}
+
+function usage (msg) {
+  throw new UsageError(msg)
+}
+
+// ---------------------------------------------------------------------------
+// argument parsing
+
+const USAGE = `usage:
+  node peer.mjs listen [--security plaintext] [--muxer mplex] [--timeout ms] [--ignore-stdin]
+                       [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
+                       [--echo-impl events|iterator|utils] [--connection-monitor on|off]
+  node peer.mjs dial <multiaddr> ping [--security plaintext] [--muxer mplex] [--timeout ms]
+  node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--security ..] [--muxer ..] [--timeout ms]
+  (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold apply to dial too)`
+
+function parseIntArg (name, value, min = 0) {
+  if (value == null || !/^\d+$/.test(value)) usage(`${name} expects a non-negative integer, got ${JSON.stringify(value)}`)
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < min) usage(`${name} must be an integer >= ${min}, got ${value}`)
+  return n
+}
+
+function parseArgs (argv) {
+  const positional = []
+  const opts = {
+    security: 'plaintext',
+    muxer: 'mplex',
+    timeout: undefined,
+    chunk: 64 * 1024,
+    ignoreStdin: false,
+    connThreshold: undefined,
+    mplexDisconnectThreshold: undefined,
+    echoMaxStreams: undefined,
+    echoImpl: 'events',
+    connectionMonitor: 'on'
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (!a.startsWith('--')) {
+      positional.push(a)
+      continue
+    }
+    let [flag, val] = a.split(/=(.*)/s, 2)
+    const needValue = () => {
+      if (val !== undefined) return val
+      if (i + 1 >= argv.length) usage(`${flag} needs a value`)
+      return argv[++i]
+    }
+    switch (flag) {
+      case '--security': opts.security = needValue(); break
+      case '--muxer': opts.muxer = needValue(); break
+      case '--timeout': opts.timeout = parseIntArg(flag, needValue()); break
+      case '--chunk': opts.chunk = parseIntArg(flag, needValue(), 1); break
+      case '--ignore-stdin': opts.ignoreStdin = true; break
+      case '--conn-threshold': opts.connThreshold = parseIntArg(flag, needValue(), 1); break
+      case '--mplex-disconnect-threshold': opts.mplexDisconnectThreshold = parseIntArg(flag, needValue(), 1); break
+      case '--echo-max-streams': opts.echoMaxStreams = parseIntArg(flag, needValue(), 1); break
+      case '--echo-impl': opts.echoImpl = needValue(); break
+      case '--connection-monitor': opts.connectionMonitor = needValue(); break
+      case '--help': opts.help = true; break
+      default: usage(`unknown option ${flag}`)
+    }
+  }
+  if (!Object.hasOwn(SECURITY, opts.security)) {
+    usage(`unknown --security ${JSON.stringify(opts.security)} (supported: ${Object.keys(SECURITY).join(', ')})`)
+  }
+  if (!Object.hasOwn(MUXERS, opts.muxer)) {
+    usage(`unknown --muxer ${JSON.stringify(opts.muxer)} (supported: ${Object.keys(MUXERS).join(', ')})`)
+  }
+  if (opts.connectionMonitor !== 'on' && opts.connectionMonitor !== 'off') {
+    usage(`--connection-monitor must be on or off, got ${JSON.stringify(opts.connectionMonitor)}`)
+  }
+  if (!Object.hasOwn(ECHO_IMPLS, opts.echoImpl)) {
+    usage(`unknown --echo-impl ${JSON.stringify(opts.echoImpl)} (supported: ${Object.keys(ECHO_IMPLS).join(', ')})`)
+  }
+  return { positional, opts }
+}
+
+// ---------------------------------------------------------------------------
+// node construction
+
+async function createNode (opts, { listen }) {
+  const connectionManager = {}
+  if (opts.connThreshold != null) connectionManager.inboundConnectionThreshold = opts.connThreshold
+
+  return createLibp2p({
+    addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
+    transports: [tcp()],
+    connectionEncrypters: [SECURITY[opts.security](opts)],
+    streamMuxers: [MUXERS[opts.muxer](opts)],
+    connectionManager,
+    // js-libp2p 3.x pings every connection every 10 s over /ipfs/ping/1.0.0 and
+    // aborts the connection if that fails (an "na" answer is accepted)
+    connectionMonitor: { enabled: opts.connectionMonitor === 'on' },
+    services: {
+      ping: ping()
+    }
+  })
+}
+
+// ---------------------------------------------------------------------------
+// deterministic test data. byte i = (i*31 + 7 + (i>>>8)*13 + (i>>>16)*101) & 0xff
+// (the (i>>>8)/(i>>>16) terms make 256-byte / 64 KiB blocks distinguishable, so
+// re-ordered or duplicated muxer frames are detected; with plain (i*31+7) the
+// data repeats every 256 bytes). Java: (int) ((i*31L + 7 + (i>>>8)*13 + (i>>>16)*101) & 0xff)
+// with i a long.
+
+function patternByte (i) {
+  return (i * 31 + 7 + Math.floor(i / 256) * 13 + Math.floor(i / 65536) * 101) & 0xff
+}
+
+function fillPattern (buf, offset) {
+  for (let j = 0; j < buf.length; j++) buf[j] = patternByte(offset + j)
+  return buf
+}
+
+// ---------------------------------------------------------------------------
+// echo handler (server side)
+//
+// Event based on purpose:
+//  * it never calls stream.pause(): mplex has no flow control, so a paused
+//    stream keeps buffering inbound data in its readBuffer and is reset once
+//    that exceeds maxReadBufferLength (4 MiB) - the stock `echo()` helper in
+//    @libp2p/utils pauses while waiting for 'drain'.
+//  * it does not use `for await (const buf of stream)`: the async iterator only
+//    ends on 'remoteCloseWrite'/'close' events, so if the remote's CLOSE was
+//    processed before the handler attached (e.g. a client that sends
+//    mss + data + CLOSE without waiting), the loop never ends.
+//  * it does not trust `readableEnded`/'end' alone either: multistream-select
+//    reads ahead and pushes unread bytes back (unshift) after 'end' may already
+//    have fired. "All input consumed" is remoteWriteStatus === 'closed' AND an
+//    empty readBuffer, checked after every dispatched message.
+
+function handleEcho (stream, connection) {
+  const started = performance.now()
+  let bytes = 0
+  const tag = `echo ${stream.id} from ${connection.remotePeer}`
+  diag(`${tag}: opened (status=${stream.status}, remoteWrite=${stream.remoteWriteStatus}, buffered=${stream.readBufferLength}, readableEnded=${stream.readableEnded})`)
+
+  return new Promise((resolve) => {
+    let finished = false
+    const finish = () => {
+      if (finished) return
+      finished = true
+      // remote half-closed and every byte was dispatched: close our write side
+      // (stream.close() waits until the write queue is flushed to the muxer)
+      stream.close()
+        .then(() => diag(`${tag}: echoed ${bytes} bytes in ${(performance.now() - started).toFixed(1)} ms, closed write side`))
+        .catch((err) => {
+          diag(`${tag}: close failed after ${bytes} bytes: ${err.message}`)
+          stream.abort(err)
+        })
+        .finally(resolve)
+    }
+    const maybeFinish = () => {
+      if (stream.remoteWriteStatus === 'closed' && stream.readBufferLength === 0) finish()
+    }
+    const onMessage = (evt) => {
+      bytes += evt.data.byteLength
+      try {
+        // send() returns false when the transport wants a 'drain'; the data is
+        // still queued in the stream's writeBuffer (unbounded unless
+        // maxWriteBufferLength is set), so we keep reading instead of pausing.
+        stream.send(evt.data)
+      } catch (err) {
+        diag(`${tag}: send failed: ${err.message}`)
+        stream.abort(err)
+        return
+      }
+      maybeFinish()
+    }
+    stream.addEventListener('message', onMessage)
+    stream.addEventListener('remoteCloseWrite', maybeFinish)
+    stream.addEventListener('close', (evt) => {
+      if (evt.error != null) {
+        diag(`${tag}: closed with error after ${bytes} bytes: ${evt.error.name}: ${evt.error.message} (local=${evt.local})`)
+      }
+      resolve()
+    })
+    // if bytes are buffered, adding the 'message' listener schedules their
+    // dispatch in a microtask and onMessage will call maybeFinish
+    if (stream.readBufferLength === 0) maybeFinish()
+  })
+}
+
+// Alternative echo handlers, ONLY to reproduce js pitfalls (--echo-impl):
+//  iterator: the obvious `for await (buf of stream) stream.send(buf)` loop;
+//            hangs when the remote's CLOSE was processed before the handler ran.
+//  utils:    @libp2p/utils echo(): pauses on backpressure, which with mplex
+//            lets the read buffer grow until the stream is reset at 4 MiB.
+async function handleEchoIterator (stream, connection) {
+  diag(`echo(iterator) ${stream.id}: opened (remoteWrite=${stream.remoteWriteStatus}, buffered=${stream.readBufferLength})`)
+  let bytes = 0
+  try {
+    for await (const buf of stream) {
+      bytes += buf.byteLength
+      stream.send(buf)
+    }
+    await stream.close()
+    diag(`echo(iterator) ${stream.id}: echoed ${bytes} bytes, closed`)
+  } catch (err) {
+    diag(`echo(iterator) ${stream.id}: ${err.message}`)
+    stream.abort(err)
+  }
+}
+
+async function handleEchoUtils (stream, connection) {
+  stream.addEventListener('close', (evt) => {
+    diag(`echo(utils) ${stream.id}: close event${evt.error ? ` with ${evt.error.name}: ${evt.error.message}` : ''}`)
+  })
+  await utilsEcho(stream)
+}
+
+const ECHO_IMPLS = {
+  events: handleEcho,
+  iterator: handleEchoIterator,
+  utils: handleEchoUtils
+}
+
+// ---------------------------------------------------------------------------
+// commands
+
+async function cmdListen (opts) {
+  const node = await createNode(opts, { listen: true })
+
+  node.addEventListener('connection:open', (evt) => {
+    const c = evt.detail
+    diag(`connection:open ${c.direction} ${c.remoteAddr} encryption=${c.encryption} muxer=${c.multiplexer}`)
+  })
+  node.addEventListener('connection:close', (evt) => {
+    const c = evt.detail
+    diag(`connection:close ${c.remoteAddr}`)
+  })
+
+  await node.handle(ECHO_PROTOCOL, ECHO_IMPLS[opts.echoImpl], {
+    maxInboundStreams: opts.echoMaxStreams ?? 32, // js default is 32 per connection per protocol
+    maxOutboundStreams: 64
+  })
+
+  const addrs = node.getMultiaddrs().map(ma => ma.toString())
+  out({ peerId: node.peerId.toString(), addrs })
+  diag(`listening as ${node.peerId} on ${addrs.join(' ')}; protocols: ${node.getProtocols().join(', ')}`)
+
+  let stopping = false
+  const shutdown = async (why) => {
+    if (stopping) return
+    stopping = true
+    diag(`stopping (${why})`)
+    const force = setTimeout(() => {
+      diag('node.stop() did not finish within 5 s, exiting anyway')
+      exit(0)
+    }, 5000)
+    try {
+      await node.stop()
+    } catch (err) {
+      diag(`node.stop() failed: ${err.stack ?? err}`)
+    }
+    clearTimeout(force)
+    exit(0)
+  }
+
+  process.on('SIGTERM', () => { shutdown('SIGTERM') })
+  process.on('SIGINT', () => { shutdown('SIGINT') })
+  if (!opts.ignoreStdin) {
+    process.stdin.on('end', () => { shutdown('stdin EOF') })
+    process.stdin.on('close', () => { shutdown('stdin closed') })
+    process.stdin.on('error', (err) => { shutdown(`stdin error ${err.code ?? err.message}`) })
+    process.stdin.on('data', () => {}) // discard anything written to stdin
+    process.stdin.resume()
+  }
+  // safety net: never run forever (default 10 min, --timeout 0 disables)
+  const lifetime = opts.timeout ?? 600_000
+  if (lifetime > 0) {
+    setTimeout(() => { shutdown(`lifetime --timeout ${lifetime} ms elapsed`) }, lifetime).unref()
+  }
+}
+
+async function stopQuietly (node) {
+  if (node == null) return
+  await Promise.race([
+    node.stop().catch((err) => diag(`node.stop() failed: ${err.message}`)),
+    new Promise((resolve) => setTimeout(resolve, 2000).unref())
+  ])
+}
+
+async function cmdDial (target, action, actionArgs, opts, signal) {
+  const ma = multiaddr(target)
+  const node = await createNode(opts, { listen: false })
+  try {
+    const t0 = performance.now()
+    const connection = await node.dial(ma, { signal })
+    const dialMs = performance.now() - t0
+    diag(`connected to ${connection.remotePeer} via ${connection.remoteAddr} encryption=${connection.encryption} muxer=${connection.multiplexer} in ${dialMs.toFixed(1)} ms`)
+
+    if (action === 'ping') {
+      const t1 = performance.now()
+      const rtt = await node.services.ping.ping(ma, { signal })
+      const totalMs = performance.now() - t1
+      // rttMs: what @libp2p/ping reports (Date.now() based, integer ms, measured
+      // from the first write to the 32-byte echo); pingMs additionally includes
+      // opening the stream and multistream-select negotiation.
+      return { ok: true, rttMs: rtt, pingMs: round(totalMs), dialMs: round(dialMs), remotePeer: connection.remotePeer.toString() }
+    }
+
+    if (action === 'echo') {
+      const n = actionArgs[0]
+      const r = await echoClient(connection, n, opts.chunk, signal)
+      return { ok: true, bytes: n, ms: round(r.ms), mibPerSec: round(n / 1048576 / (r.ms / 1000)), dialMs: round(dialMs) }
+    }
+    throw new Error(`unreachable action ${action}`)
+  } finally {
+    await stopQuietly(node)
+  }
+}
+
+function round (x) {
+  return Math.round(x * 1000) / 1000
+}
+
+async function echoClient (connection, nBytes, chunkSize, signal) {
+  const t0 = performance.now()
+  const stream = await connection.newStream(ECHO_PROTOCOL, { signal })
+  diag(`echo stream ${stream.id} opened, protocol ${stream.protocol}, sending ${nBytes} bytes in ${chunkSize}-byte chunks`)
+
+  // reader: attach BEFORE sending. With no 'message' listener an inbound
+  // stream buffers data and resets itself above 4 MiB (maxReadBufferLength).
+  let received = 0
+  let mismatch = null
+  const done = new Promise((resolve, reject) => {
+    const onMessage = (evt) => {
+      // evt.data is a Uint8Array or a Uint8ArrayList (which iterates its Uint8Array chunks)
+      const bufs = evt.data instanceof Uint8Array ? [evt.data] : evt.data
+      for (const buf of bufs) {
+        for (let j = 0; j < buf.length && mismatch == null; j++) checkByte(buf[j])
+        if (mismatch != null) break
+      }
+      if (mismatch != null) {
+        stream.abort(new Error(mismatch))
+        reject(new Error(mismatch))
+      }
+    }
+    const checkByte = (b) => {
+      if (mismatch != null) return
+      if (received >= nBytes) {
+        mismatch = `received more than ${nBytes} bytes`
+        return
+      }
+      const want = patternByte(received)
+      if (b !== want) mismatch = `byte ${received}: got ${b}, want ${want}`
+      received++
+    }
+    const maybeDone = () => {
+      if (stream.remoteWriteStatus !== 'closed' || stream.readBufferLength !== 0) return
+      if (received !== nBytes) reject(new Error(`remote closed its write side after ${received}/${nBytes} bytes`))
+      else resolve()
+    }
+    stream.addEventListener('message', (evt) => { onMessage(evt); maybeDone() })
+    stream.addEventListener('remoteCloseWrite', maybeDone)
+    stream.addEventListener('close', (evt) => {
+      if (evt.error != null) reject(new Error(`stream closed with ${evt.error.name}: ${evt.error.message} after receiving ${received}/${nBytes} bytes`))
+      else if (received !== nBytes) reject(new Error(`stream closed after ${received}/${nBytes} bytes`))
+      else resolve()
+    })
+    signal.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted')), { once: true })
+  })
+  done.catch(() => {}) // observed below; avoid unhandled rejection while still sending
+
+  // writer
+  for (let off = 0; off < nBytes && mismatch == null; off += chunkSize) {
+    const len = Math.min(chunkSize, nBytes - off)
+    const chunk = fillPattern(new Uint8Array(len), off)
+    if (!stream.send(chunk)) {
+      await stream.onDrain({ signal })
+    }
+  }
+  // half-close: sends mplex CLOSE after the write queue is flushed
+  await stream.close({ signal })
+  diag(`echo stream ${stream.id}: all ${nBytes} bytes sent, write side closed after ${(performance.now() - t0).toFixed(1)} ms`)
+
+  await done
+  return { ms: performance.now() - t0 }
+}
+
+// ---------------------------------------------------------------------------
+// main
+
+async function main () {
+  let parsed
+  try {
+    parsed = parseArgs(process.argv.slice(2))
+    const { positional, opts } = parsed
+    if (opts.help) {
+      process.stderr.write(USAGE + '\n')
+      exit(0)
+      return
+    }
+    const cmd = positional[0]
+    if (cmd === 'listen') {
+      if (positional.length !== 1) usage('listen takes no positional arguments')
+    } else if (cmd === 'dial') {
+      const action = positional[2]
+      if (positional.length < 3) usage('dial needs <multiaddr> <ping|echo>')
+      try { multiaddr(positional[1]) } catch (err) { usage(`invalid multiaddr ${JSON.stringify(positional[1])}: ${err.message}`) }
+      if (action === 'ping') {
+        if (positional.length !== 3) usage('dial <addr> ping takes no further arguments')
+      } else if (action === 'echo') {
+        if (positional.length !== 4) usage('dial <addr> echo needs exactly one <nBytes>')
+        parseIntArg('nBytes', positional[3])
+      } else {
+        usage(`unknown dial action ${JSON.stringify(action)} (expected ping or echo)`)
+      }
+    } else {
+      usage(cmd == null ? 'missing command' : `unknown command ${JSON.stringify(cmd)}`)
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      out({ ok: false, error: `usage: ${err.message}` })
+      process.stderr.write(`error: ${err.message}\n${USAGE}\n`)
+      exit(2)
+      return
+    }
+    throw err
+  }
+
+  const { positional, opts } = parsed
+  if (positional[0] === 'listen') {
+    await cmdListen(opts)
+    return
+  }
+
+  // dial: whole-command timeout
+  const timeoutMs = opts.timeout ?? 60_000
+  const controller = new AbortController()
+  const timer = setTimeout(() => {
+    controller.abort(new Error(`timeout after ${timeoutMs} ms`))
+    // if something ignores the signal, still never hang
+    setTimeout(() => {
+      out({ ok: false, error: `timeout after ${timeoutMs} ms (forced exit)` })
+      exit(1)
+    }, 3000).unref()
+  }, timeoutMs)
+
+  try {
+    const [, target, action, ...rest] = positional
+    const actionArgs = rest.map(x => Number(x))
+    const result = await cmdDial(target, action, actionArgs, opts, controller.signal)
+    clearTimeout(timer)
+    out(result)
+    exit(0)
+  } catch (err) {
+    clearTimeout(timer)
+    let msg = `${err?.name ?? 'Error'}: ${err?.message ?? err}`
+    if (controller.signal.aborted) {
+      const why = String(controller.signal.reason?.message ?? 'timeout')
+      msg = err?.message === why ? why : `${why} (${msg})`
+    }
+    diag(`dial failed: ${err?.stack ?? err}`)
+    out({ ok: false, error: msg })
+    exit(1)
+  }
+}
+
+process.on('unhandledRejection', (err) => {
+  diag(`unhandledRejection: ${err?.stack ?? err}`)
+})
+
+main().catch((err) => {
+  diag(`fatal: ${err?.stack ?? err}`)
+  out({ ok: false, error: `${err?.name ?? 'Error'}: ${err?.message ?? err}` })
+  exit(1)
+})
