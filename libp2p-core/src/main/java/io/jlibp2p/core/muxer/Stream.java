@@ -3,6 +3,7 @@ package io.jlibp2p.core.muxer;
 import io.jlibp2p.core.Direction;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.AttributeKey;
 
 /**
  * One multiplexed stream of a connection, as a Netty {@link Channel}: any Netty codec works on it,
@@ -17,6 +18,14 @@ import io.netty.channel.ChannelFuture;
  * StreamResetException}.
  */
 public interface Stream extends Channel {
+
+  /** Where the host records the protocol negotiated on a stream. */
+  AttributeKey<String> PROTOCOL = AttributeKey.valueOf(Stream.class, "protocol");
+
+  /** The application protocol negotiated on this stream, or {@code null} before negotiation. */
+  default String protocol() {
+    return attr(PROTOCOL).get();
+  }
 
   /** {@link Direction#OUTBOUND} if this side opened it. */
   Direction direction();

@@ -1,0 +1,169 @@
+package io.jlibp2p.core.host.internal;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.crypto.PrivateKey;
+import io.jlibp2p.core.host.UpgradeException;
+import io.jlibp2p.core.host.UpgradeException.Phase;
+import io.jlibp2p.core.muxer.InboundStreamHandler;
+import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.core.security.SecureChannel;
+import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.multistream.MultistreamDialerHandler;
+import io.jlibp2p.multistream.MultistreamListenerHandler;
+import io.jlibp2p.multistream.ProtocolRegistry;
+import io.jlibp2p.multistream.ProtocolSelectedCallback;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Turns a raw connection into a {@link HostConnection}: multistream-select for a secure channel,
+ * its handshake, multistream-select for a muxer, then the muxer. Each phase has the same timeout.
+ * Connection upgrades wait for each answer (as go does) rather than negotiate optimistically: a
+ * rejected proposal must never leave handshake bytes to be misread as the next proposal.
+ */
+public final class ConnectionUpgrader {
+
+  private final PrivateKey identity;
+  private final List<SecureChannel> secureChannels;
+  private final List<StreamMuxer> muxers;
+  private final Duration phaseTimeout;
+
+  public ConnectionUpgrader(
+      PrivateKey identity, List<SecureChannel> secureChannels, List<StreamMuxer> muxers, Duration phaseTimeout) {
+    this.identity = identity;
+    this.secureChannels = List.copyOf(secureChannels);
+    this.muxers = List.copyOf(muxers);
+    this.phaseTimeout = phaseTimeout;
+  }
+
+  /**
+   * Upgrades {@code raw}; call it from the transport's {@code connected} callback, before the
+   * first read.
+   *
+   * @param expectedPeer the peer that was dialed, when known; any other fails the handshake
+   * @param inboundStreams receives the streams the remote opens
+   */
+  public CompletableFuture<HostConnection> upgrade(
+      RawConnection raw, Optional<PeerId> expectedPeer, InboundStreamHandler inboundStreams) {
+    Attempt attempt = new Attempt(raw, expectedPeer, inboundStreams);
+    attempt.start();
+    return attempt.result;
+  }
+
+  private final class Attempt {
+    final RawConnection raw;
+    final Channel channel;
+    final Optional<PeerId> expectedPeer;
+    final InboundStreamHandler inboundStreams;
+    final CompletableFuture<HostConnection> result = new CompletableFuture<>();
+    Phase phase = Phase.SECURITY_NEGOTIATION;
+    List<String> protocols = ids(secureChannels, SecureChannel::protocolId);
+    String peer;
+    ScheduledFuture<?> handshakeTimer;
+
+    Attempt(RawConnection raw, Optional<PeerId> expectedPeer, InboundStreamHandler inboundStreams) {
+      this.raw = raw;
+      this.channel = raw.channel();
+      this.expectedPeer = expectedPeer;
+      this.inboundStreams = inboundStreams;
+      this.peer = expectedPeer.map(PeerId::toString).orElse(null);
+    }
+
+    void start() {
+      channel.closeFuture().addListener(f -> fail(new IllegalStateException("the connection closed")));
+      negotiate("security-select", protocols, this::onSecuritySelected);
+    }
+
+    private void negotiate(String name, List<String> ids, ProtocolSelectedCallback onSelected) {
+      CompletableFuture<String> selected;
+      if (raw.direction() == Direction.OUTBOUND) {
+        MultistreamDialerHandler dialer =
+            MultistreamDialerHandler.builder(ids).lazy(false).timeout(phaseTimeout).onSelected(onSelected).build();
+        selected = dialer.selectedProtocol();
+        channel.pipeline().addLast(name, dialer);
+      } else {
+        MultistreamListenerHandler listener =
+            MultistreamListenerHandler.builder(ProtocolRegistry.of(ids.toArray(String[]::new)))
+                .timeout(phaseTimeout)
+                .onSelected(onSelected)
+                .build();
+        selected = listener.selectedProtocol();
+        channel.pipeline().addLast(name, listener);
+      }
+      selected.whenComplete((protocol, error) -> {
+        if (error != null) {
+          fail(error);
+        }
+      });
+    }
+
+    private void onSecuritySelected(ChannelHandlerContext ctx, String protocol) {
+      phase = Phase.SECURITY_HANDSHAKE;
+      protocols = List.of(protocol);
+      SecureChannel secureChannel = find(secureChannels, SecureChannel::protocolId, protocol);
+      SecureChannel.Handshake handshake =
+          secureChannel.handshake(new HandshakeParameters(identity, raw.direction(), expectedPeer));
+      ctx.pipeline().addAfter(ctx.name(), "security", handshake.handler());
+      handshakeTimer = ctx.executor().schedule(() -> fail(null), phaseTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      // Attached before the handshake runs, so it runs as the handshake completes, before any
+      // following byte is passed on: the muxer negotiation is in place to receive it.
+      handshake.session().whenComplete((session, error) -> {
+        handshakeTimer.cancel(false);
+        if (error != null) {
+          fail(error);
+        } else {
+          onSecured(session);
+        }
+      });
+    }
+
+    private void onSecured(SecureSession session) {
+      if (result.isDone()) {
+        return;
+      }
+      phase = Phase.MUXER_NEGOTIATION;
+      protocols = ids(muxers, StreamMuxer::protocolId);
+      peer = session.remotePeer().toString();
+      negotiate("muxer-select", protocols, (ctx, protocol) -> onMuxerSelected(ctx, protocol, session));
+    }
+
+    private void onMuxerSelected(ChannelHandlerContext ctx, String protocol, SecureSession session) {
+      StreamMuxer muxer = find(muxers, StreamMuxer::protocolId, protocol);
+      StreamMuxer.Session muxing = muxer.newSession(new MuxerParameters(raw.direction(), inboundStreams));
+      ctx.pipeline().addAfter(ctx.name(), "muxer", muxing.handler());
+      result.complete(new HostConnection(raw, session, protocol, muxing));
+    }
+
+    private void fail(Throwable cause) {
+      if (result.isDone()) {
+        return;
+      }
+      Throwable unwrapped = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+      result.completeExceptionally(new UpgradeException(phase, raw.remoteAddress(), peer, protocols, unwrapped));
+      channel.close();
+    }
+  }
+
+  private static <T> List<String> ids(List<T> items, Function<T, String> id) {
+    return items.stream().map(id).toList();
+  }
+
+  private static <T> T find(List<T> items, Function<T, String> id, String protocol) {
+    return items.stream()
+        .filter(item -> id.apply(item).equals(protocol))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("negotiated " + protocol + ", which was never offered"));
+  }
+}

@@ -1,0 +1,103 @@
+package io.jlibp2p.core.host.internal;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.crypto.PublicKey;
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.core.transport.RawConnection;
+import io.netty.channel.ChannelHandler;
+import java.util.concurrent.CompletableFuture;
+
+/** A connection the upgrader finished: the raw channel, its secure session and its muxer session. */
+public final class HostConnection implements Connection {
+
+  private final RawConnection raw;
+  private final SecureSession session;
+  private final String muxerProtocol;
+  private final StreamMuxer.Session muxing;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  HostConnection(RawConnection raw, SecureSession session, String muxerProtocol, StreamMuxer.Session muxing) {
+    this.raw = raw;
+    this.session = session;
+    this.muxerProtocol = muxerProtocol;
+    this.muxing = muxing;
+    raw.channel().closeFuture().addListener(f -> closed.complete(null));
+  }
+
+  /** Opens a stream whose pipeline starts with {@code handler}. */
+  public CompletableFuture<Stream> openStream(ChannelHandler handler) {
+    return muxing.openStream(handler);
+  }
+
+  @Override
+  public PeerId localPeer() {
+    return session.localPeer();
+  }
+
+  @Override
+  public PeerId remotePeer() {
+    return session.remotePeer();
+  }
+
+  @Override
+  public PublicKey remotePublicKey() {
+    return session.remotePublicKey();
+  }
+
+  @Override
+  public Multiaddr localAddress() {
+    return raw.localAddress();
+  }
+
+  @Override
+  public Multiaddr remoteAddress() {
+    return raw.remoteAddress();
+  }
+
+  @Override
+  public Direction direction() {
+    return raw.direction();
+  }
+
+  @Override
+  public String securityProtocol() {
+    return session.protocolId();
+  }
+
+  @Override
+  public String muxerProtocol() {
+    return muxerProtocol;
+  }
+
+  @Override
+  public int openStreams() {
+    return muxing.openStreams();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return raw.channel().isOpen();
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    return closed;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAsync() {
+    raw.channel().close();
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return "Connection(" + direction() + " " + remotePeer() + " at " + remoteAddress() + ", "
+        + securityProtocol() + ", " + muxerProtocol + ")";
+  }
+}

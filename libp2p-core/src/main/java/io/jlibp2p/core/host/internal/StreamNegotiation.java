@@ -1,0 +1,113 @@
+package io.jlibp2p.core.host.internal;
+
+import io.jlibp2p.core.host.ProtocolNegotiationException;
+import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.multistream.MultistreamDialerHandler;
+import io.jlibp2p.multistream.MultistreamListenerHandler;
+import io.jlibp2p.multistream.ProtocolRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * The host's protocols, and the multistream-select negotiation of every stream: a listener on
+ * each stream the remote opens, a dialer on each stream this side opens.
+ */
+public final class StreamNegotiation {
+
+  private record Family(String description, Predicate<String> matcher, StreamHandler handler) {}
+
+  private final Duration timeout;
+  private final Map<String, StreamHandler> exact = new ConcurrentHashMap<>();
+  private final List<Family> families = new CopyOnWriteArrayList<>();
+  private volatile ProtocolRegistry registry = ProtocolRegistry.builder().build();
+
+  public StreamNegotiation(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  public synchronized void setHandler(String protocolId, StreamHandler handler) {
+    exact.put(protocolId, handler);
+    rebuildRegistry();
+  }
+
+  public synchronized void setHandler(String description, Predicate<String> matcher, StreamHandler handler) {
+    families.removeIf(f -> f.description().equals(description));
+    families.add(new Family(description, matcher, handler));
+    rebuildRegistry();
+  }
+
+  public synchronized void removeHandler(String protocolId) {
+    exact.remove(protocolId);
+    families.removeIf(f -> f.description().equals(protocolId));
+    rebuildRegistry();
+  }
+
+  private void rebuildRegistry() {
+    ProtocolRegistry.Builder builder = ProtocolRegistry.builder();
+    exact.keySet().forEach(builder::add);
+    families.forEach(f -> builder.addMatching(f.description(), f.matcher()));
+    registry = builder.build();
+  }
+
+  private StreamHandler handlerFor(String protocol) {
+    StreamHandler handler = exact.get(protocol);
+    if (handler != null) {
+      return handler;
+    }
+    return families.stream()
+        .filter(f -> f.matcher().test(protocol))
+        .map(Family::handler)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no handler for " + protocol + " any more"));
+  }
+
+  /** Negotiates a stream the remote opened, then hands it to the protocol's handler. */
+  public void inboundStream(Stream stream) {
+    stream.pipeline().addLast("protocol-select",
+        MultistreamListenerHandler.builder(registry)
+            .timeout(timeout)
+            .onSelected((ctx, protocol) -> {
+              stream.attr(Stream.PROTOCOL).set(protocol);
+              handlerFor(protocol).handle(stream);
+            })
+            .build());
+  }
+
+  /**
+   * Opens a stream on {@code connection} and negotiates one of {@code protocols}. With a {@code
+   * handler}, it sets the stream up on selection; without one, the stream is handed out with
+   * {@code autoRead} off and its first bytes held until it reads.
+   */
+  public CompletableFuture<Stream> open(HostConnection connection, StreamHandler handler, List<String> protocols) {
+    MultistreamDialerHandler dialer =
+        MultistreamDialerHandler.builder(protocols)
+            .timeout(timeout)
+            .onSelected((ctx, protocol) -> {
+              Stream stream = (Stream) ctx.channel();
+              stream.attr(Stream.PROTOCOL).set(protocol);
+              if (handler != null) {
+                handler.handle(stream);
+              } else {
+                stream.config().setAutoRead(false);
+                ctx.pipeline().addAfter(ctx.name(), "read-gate", new ReadGate());
+              }
+            })
+            .build();
+    return connection.openStream(dialer)
+        .thenCompose(stream -> dialer.selectedProtocol()
+            .handle((protocol, error) -> {
+              if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                throw new ProtocolNegotiationException(connection.remotePeer(), protocols, cause);
+              }
+              return stream;
+            }));
+  }
+}

@@ -1,0 +1,142 @@
+package io.jlibp2p.core.protocol.ping;
+
+import io.jlibp2p.core.Libp2pException;
+import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.muxer.Stream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * <a href="https://github.com/libp2p/specs/blob/master/ping/ping.md">ping</a> ({@code
+ * /ipfs/ping/1.0.0}): the dialer sends 32 random bytes, the listener echoes them, the dialer times
+ * the round trip.
+ *
+ * <pre>{@code
+ * host.setStreamHandler(Ping.PROTOCOL_ID, Ping.service());
+ * Duration rtt = Ping.ping(host, peer).join();
+ * }</pre>
+ */
+public final class Ping {
+
+  /** The protocol ID. */
+  public static final String PROTOCOL_ID = "/ipfs/ping/1.0.0";
+
+  /** The size of a ping payload. */
+  public static final int PAYLOAD_SIZE = 32;
+
+  /** How long {@link #ping} waits for the echo. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Ping() {}
+
+  /** The responder: echoes whatever the dialer sends, and ends when it does. */
+  public static StreamHandler service() {
+    return stream -> stream.pipeline().addLast(new Responder());
+  }
+
+  /**
+   * Pings {@code peer} once over a new stream (on an existing connection if there is one).
+   *
+   * @return the round-trip time, or a failure if the peer does not echo within {@link #TIMEOUT}
+   */
+  public static CompletableFuture<Duration> ping(Host host, PeerId peer) {
+    CompletableFuture<Duration> rtt = new CompletableFuture<>();
+    host.newStream(peer, stream -> stream.pipeline().addLast(new Initiator(rtt)), PROTOCOL_ID)
+        .whenComplete((stream, error) -> {
+          if (error != null) {
+            rtt.completeExceptionally(error);
+          }
+        });
+    return rtt;
+  }
+
+  private static final class Responder extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.write(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        ctx.flush();
+        ((Stream) ctx.channel()).closeWrite();
+      }
+    }
+  }
+
+  private static final class Initiator extends ChannelInboundHandlerAdapter {
+    private final CompletableFuture<Duration> rtt;
+    private final byte[] payload = new byte[PAYLOAD_SIZE];
+    private final byte[] echo = new byte[PAYLOAD_SIZE];
+    private int received;
+    private long sentAt;
+    private ScheduledFuture<?> timeout;
+
+    Initiator(CompletableFuture<Duration> rtt) {
+      this.rtt = rtt;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      RANDOM.nextBytes(payload);
+      sentAt = System.nanoTime();
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(payload.clone()));
+      timeout = ctx.executor().schedule(() -> {
+        rtt.completeExceptionally(new Libp2pException("ping: no echo within " + TIMEOUT.toMillis() + " ms"));
+        ((Stream) ctx.channel()).reset();
+      }, TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      int take = Math.min(buf.readableBytes(), PAYLOAD_SIZE - received);
+      buf.readBytes(echo, received, take);
+      received += take;
+      buf.release();
+      if (received == PAYLOAD_SIZE && !rtt.isDone()) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - sentAt);
+        timeout.cancel(false);
+        if (Arrays.equals(payload, echo)) {
+          rtt.complete(elapsed);
+          ((Stream) ctx.channel()).closeWrite();
+        } else {
+          rtt.completeExceptionally(new Libp2pException("ping: the peer echoed different bytes"));
+          ((Stream) ctx.channel()).reset();
+        }
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      rtt.completeExceptionally(cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      rtt.completeExceptionally(new Libp2pException("ping: the stream closed before the echo"));
+    }
+  }
+}

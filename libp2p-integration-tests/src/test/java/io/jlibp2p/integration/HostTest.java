@@ -1,0 +1,175 @@
+package io.jlibp2p.integration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.crypto.PrivateKey;
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.ProtocolNegotiationException;
+import io.jlibp2p.core.host.UpgradeException;
+import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.multiformats.MultiaddrProtocol;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.protocol.ping.Ping;
+import io.jlibp2p.core.security.PeerIdMismatchException;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two Java hosts over TCP loopback, plaintext and mplex. */
+class HostTest {
+
+  private Host server;
+  private Host client;
+
+  @BeforeEach
+  void startHosts() {
+    server = Hosts.plaintextMplex();
+    client = Hosts.plaintextMplex();
+    server.start().join();
+    client.start().join();
+  }
+
+  @AfterEach
+  void closeHosts() {
+    client.close();
+    server.close();
+  }
+
+  private Multiaddr serverAddress() {
+    return server.listenAddresses().get(0);
+  }
+
+  private static <T> T await(CompletableFuture<T> future) throws Exception {
+    return future.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void listenAddressesCarryThePeerId() {
+    Multiaddr address = serverAddress();
+    assertEquals(server.peerId(), address.peerId().orElseThrow());
+    assertTrue(Integer.parseInt(address.valueOf(MultiaddrProtocol.TCP).orElseThrow()) > 0);
+  }
+
+  @Test
+  void echoOverANewStream() throws Exception {
+    Stream stream = await(client.newStream(serverAddress(), Hosts.ECHO));
+    assertEquals(Hosts.ECHO, stream.protocol());
+    Hosts.Collector collector = new Hosts.Collector();
+    stream.pipeline().addLast(collector);
+    stream.config().setAutoRead(true);
+    stream.writeAndFlush(Unpooled.copiedBuffer("hello", java.nio.charset.StandardCharsets.UTF_8));
+    stream.closeWrite();
+    assertEquals("hello", new String(await(collector.done), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void sixteenMebibyteEcho() throws Exception {
+    client.addressBook().add(server.peerId(), List.of(serverAddress()));
+    Hosts.Collector collector = new Hosts.Collector();
+    Stream stream = await(client.newStream(server.peerId(), s -> s.pipeline().addLast(collector), Hosts.ECHO));
+    byte[] data = new byte[16 << 20];
+    new Random(16).nextBytes(data);
+    for (int offset = 0; offset < data.length; offset += 1 << 20) {
+      stream.write(Unpooled.wrappedBuffer(data, offset, 1 << 20));
+    }
+    stream.flush();
+    stream.closeWrite();
+    assertArrayEquals(data, await(collector.done));
+  }
+
+  @Test
+  void pingReportsARoundTripTime() throws Exception {
+    await(client.dial(serverAddress()));
+    Duration rtt = await(Ping.ping(client, server.peerId()));
+    assertTrue(rtt.compareTo(Duration.ZERO) > 0 && rtt.compareTo(Duration.ofSeconds(10)) < 0, rtt.toString());
+  }
+
+  @Test
+  void oneConnectionPerPeerIsReused() throws Exception {
+    List<CompletableFuture<Connection>> dials = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      dials.add(client.dial(serverAddress()));
+    }
+    Connection first = await(dials.get(0));
+    for (CompletableFuture<Connection> dial : dials) {
+      assertSame(first, await(dial), "concurrent dials join the pending one");
+    }
+    await(client.newStream(serverAddress(), Hosts.ECHO)).close();
+    await(Ping.ping(client, server.peerId()));
+    assertEquals(1, client.connections().size());
+    assertEquals(server.peerId(), first.remotePeer());
+    assertEquals("/plaintext/2.0.0", first.securityProtocol());
+    assertEquals("/mplex/6.7.0", first.muxerProtocol());
+  }
+
+  @Test
+  void dialingTheWrongPeerIdFails() throws Exception {
+    PeerId someoneElse = PeerId.fromPublicKey(PrivateKey.generate().publicKey());
+    Multiaddr wrong = serverAddress().decapsulate(MultiaddrProtocol.P2P).withPeerId(someoneElse);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(client.dial(wrong)));
+    UpgradeException failure = assertInstanceOf(UpgradeException.class, e.getCause());
+    assertEquals(UpgradeException.Phase.SECURITY_HANDSHAKE, failure.phase());
+    assertInstanceOf(PeerIdMismatchException.class, failure.getCause());
+    assertTrue(failure.getMessage().contains(someoneElse.toString()), failure.getMessage());
+  }
+
+  @Test
+  void unsupportedProtocolFailsTheStreamOnly() throws Exception {
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> await(client.newStream(serverAddress(), "/nope/1.0.0", "/nope/2.0.0")));
+    ProtocolNegotiationException failure = assertInstanceOf(ProtocolNegotiationException.class, e.getCause());
+    assertTrue(failure.getMessage().contains("/nope/2.0.0"), failure.getMessage());
+    assertEquals(1, client.connections().size(), "the connection survives");
+    await(Ping.ping(client, server.peerId()));
+  }
+
+  @Test
+  void lazyStreamToAnUnsupportedProtocolIsReset() throws Exception {
+    Hosts.Collector collector = new Hosts.Collector();
+    await(client.dial(serverAddress()));
+    Stream stream = await(client.newStream(server.peerId(), s -> s.pipeline().addLast(collector), "/nope/1.0.0"));
+    stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(collector.done));
+    assertTrue(e.getCause() instanceof io.jlibp2p.multistream.NegotiationException, e.getCause().toString());
+  }
+
+  @Test
+  void closeLeavesNoThreadsOrConnections() throws Exception {
+    Connection connection = await(client.dial(serverAddress()));
+    client.close();
+    assertTrue(connection.closeFuture().isDone());
+    assertTrue(client.connections().isEmpty());
+    // The server notices the connection went away.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!server.connections().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(server.connections().isEmpty());
+    server.close();
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    List<String> live;
+    do {
+      live = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.isAlive() && t.getName().startsWith("jlibp2p-"))
+          .map(Thread::getName)
+          .toList();
+      Thread.sleep(10);
+    } while (!live.isEmpty() && System.nanoTime() < deadline);
+    assertEquals(List.of(), live);
+  }
+}

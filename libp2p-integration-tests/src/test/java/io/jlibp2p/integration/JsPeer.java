@@ -1,0 +1,103 @@
+package io.jlibp2p.integration;
+
+import io.jlibp2p.core.multiformats.Multiaddr;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the js-libp2p peer of {@code interop/js} (installed by the build with {@code npm ci}) as a
+ * child process: {@code listen} in the background, or one {@code dial} command to completion.
+ */
+final class JsPeer implements AutoCloseable {
+
+  private static final Pattern FIRST_ADDR = Pattern.compile("\"addrs\":\\[\"([^\"]+)\"");
+
+  private final Process process;
+  private final Multiaddr address;
+
+  private JsPeer(Process process, Multiaddr address) {
+    this.process = process;
+    this.address = address;
+  }
+
+  /** Starts {@code node peer.mjs listen} and waits for its address. */
+  static JsPeer listen(String... options) throws IOException {
+    List<String> command = command("listen");
+    command.addAll(List.of(options));
+    Process process = new ProcessBuilder(command).directory(directory()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (line == null) {
+      process.destroyForcibly();
+      throw new IOException("the js peer exited before listening: " + waitFor(process));
+    }
+    Matcher m = FIRST_ADDR.matcher(line);
+    if (!m.find()) {
+      process.destroyForcibly();
+      throw new IOException("unexpected output from the js peer: " + line);
+    }
+    return new JsPeer(process, Multiaddr.fromString(m.group(1)));
+  }
+
+  /** The peer's listen address, with {@code /p2p/}. */
+  Multiaddr address() {
+    return address;
+  }
+
+  /** Runs {@code node peer.mjs dial <target> <args...>} and returns its JSON result line. */
+  static String dial(Multiaddr target, String... arguments) throws IOException, InterruptedException {
+    List<String> command = command("dial");
+    command.add(target.toString());
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).directory(directory()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("the js peer did not finish: " + output);
+    }
+    return output;
+  }
+
+  private static List<String> command(String mode) {
+    List<String> command = new ArrayList<>();
+    command.add("node");
+    command.add("peer.mjs");
+    command.add(mode);
+    return command;
+  }
+
+  private static File directory() {
+    String dir = System.getProperty("interop.js.dir");
+    if (dir == null) {
+      throw new IllegalStateException("interop.js.dir is not set: run through Maven, which installs the peer");
+    }
+    return new File(dir);
+  }
+
+  private static String waitFor(Process process) {
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+      return "exit " + process.exitValue();
+    } catch (InterruptedException | IllegalThreadStateException e) {
+      return "still running";
+    }
+  }
+
+  /** Closes the peer's stdin, which makes it stop, and waits; kills it if it lingers. */
+  @Override
+  public void close() throws IOException, InterruptedException {
+    process.getOutputStream().close();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+}
