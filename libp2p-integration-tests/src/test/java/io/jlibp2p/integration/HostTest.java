@@ -67,14 +67,22 @@ class HostTest {
 
   @Test
   void echoOverANewStream() throws Exception {
+    CompletableFuture<Stream> served = new CompletableFuture<>();
+    server.setStreamHandler(Hosts.ECHO, s -> {
+      served.complete(s);
+      s.pipeline().addLast(new Hosts.Echo());
+    });
     Stream stream = await(client.newStream(serverAddress(), Hosts.ECHO));
     assertEquals(Hosts.ECHO, stream.protocol());
+    assertEquals(server.peerId(), stream.remotePeer());
     Hosts.Collector collector = new Hosts.Collector();
     stream.pipeline().addLast(collector);
     stream.config().setAutoRead(true);
     stream.writeAndFlush(Unpooled.copiedBuffer("hello", java.nio.charset.StandardCharsets.UTF_8));
     stream.closeWrite();
     assertEquals("hello", new String(await(collector.done), java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(client.peerId(), await(served).remotePeer());
+    assertEquals(Hosts.ECHO, await(served).protocol());
   }
 
   @Test

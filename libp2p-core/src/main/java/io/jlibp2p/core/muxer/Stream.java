@@ -1,6 +1,7 @@
 package io.jlibp2p.core.muxer;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.PeerId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.AttributeKey;
@@ -22,9 +23,17 @@ public interface Stream extends Channel {
   /** Where the host records the protocol negotiated on a stream. */
   AttributeKey<String> PROTOCOL = AttributeKey.valueOf(Stream.class, "protocol");
 
+  /** Where the host records the peer at the other end of a stream. */
+  AttributeKey<PeerId> REMOTE_PEER = AttributeKey.valueOf(Stream.class, "remotePeer");
+
   /** The application protocol negotiated on this stream, or {@code null} before negotiation. */
   default String protocol() {
     return attr(PROTOCOL).get();
+  }
+
+  /** The peer at the other end, or {@code null} for a stream not made by a host. */
+  default PeerId remotePeer() {
+    return attr(REMOTE_PEER).get();
   }
 
   /** {@link Direction#OUTBOUND} if this side opened it. */

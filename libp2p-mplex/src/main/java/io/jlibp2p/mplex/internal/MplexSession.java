@@ -272,6 +272,13 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
     super.channelInactive(ctx);
   }
 
+  /** The connection failed (a reset socket, a decoder error): its streams learn it from the close. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("mplex connection {} failed; closing it", ctx.channel(), cause);
+    ctx.close();
+  }
+
   private List<MplexStream> allStreams() {
     List<MplexStream> all = new ArrayList<>(outbound.values());
     all.addAll(inbound.values());

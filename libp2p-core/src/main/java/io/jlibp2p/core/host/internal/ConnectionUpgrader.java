@@ -7,6 +7,7 @@ import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.host.UpgradeException.Phase;
 import io.jlibp2p.core.muxer.InboundStreamHandler;
 import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
@@ -141,7 +142,12 @@ public final class ConnectionUpgrader {
 
     private void onMuxerSelected(ChannelHandlerContext ctx, String protocol, SecureSession session) {
       StreamMuxer muxer = find(muxers, StreamMuxer::protocolId, protocol);
-      StreamMuxer.Session muxing = muxer.newSession(new MuxerParameters(raw.direction(), inboundStreams));
+      PeerId remote = session.remotePeer();
+      StreamMuxer.Session muxing =
+          muxer.newSession(new MuxerParameters(raw.direction(), stream -> {
+            stream.attr(Stream.REMOTE_PEER).set(remote);
+            inboundStreams.streamOpened(stream);
+          }));
       ctx.pipeline().addAfter(ctx.name(), "muxer", muxing.handler());
       result.complete(new HostConnection(raw, session, protocol, muxing));
     }

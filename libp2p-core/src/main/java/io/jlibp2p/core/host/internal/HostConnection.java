@@ -9,7 +9,9 @@ import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.transport.RawConnection;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import java.util.concurrent.CompletableFuture;
 
 /** A connection the upgrader finished: the raw channel, its secure session and its muxer session. */
@@ -31,7 +33,15 @@ public final class HostConnection implements Connection {
 
   /** Opens a stream whose pipeline starts with {@code handler}. */
   public CompletableFuture<Stream> openStream(ChannelHandler handler) {
-    return muxing.openStream(handler);
+    PeerId remote = remotePeer();
+    return muxing.openStream(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel stream) {
+        // Set first: the handler may look at it as soon as it is added.
+        stream.attr(Stream.REMOTE_PEER).set(remote);
+        stream.pipeline().addLast(handler);
+      }
+    });
   }
 
   @Override
