@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.conformance.StreamCollector;
+import io.jlibp2p.core.protocol.EchoHandler;
 import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
@@ -70,12 +72,12 @@ class HostTest {
     CompletableFuture<Stream> served = new CompletableFuture<>();
     server.setStreamHandler(Hosts.ECHO, s -> {
       served.complete(s);
-      s.pipeline().addLast(new Hosts.Echo());
+      s.pipeline().addLast(EchoHandler.INSTANCE);
     });
     Stream stream = await(client.newStream(serverAddress(), Hosts.ECHO));
     assertEquals(Hosts.ECHO, stream.protocol());
     assertEquals(server.peerId(), stream.remotePeer());
-    Hosts.Collector collector = new Hosts.Collector();
+    StreamCollector collector = new StreamCollector();
     stream.pipeline().addLast(collector);
     stream.config().setAutoRead(true);
     stream.writeAndFlush(Unpooled.copiedBuffer("hello", java.nio.charset.StandardCharsets.UTF_8));
@@ -88,7 +90,7 @@ class HostTest {
   @Test
   void sixteenMebibyteEcho() throws Exception {
     client.addressBook().add(server.peerId(), List.of(serverAddress()));
-    Hosts.Collector collector = new Hosts.Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.newStream(server.peerId(), s -> s.pipeline().addLast(collector), Hosts.ECHO));
     byte[] data = new byte[16 << 20];
     new Random(16).nextBytes(data);
@@ -148,7 +150,7 @@ class HostTest {
 
   @Test
   void lazyStreamToAnUnsupportedProtocolIsReset() throws Exception {
-    Hosts.Collector collector = new Hosts.Collector();
+    StreamCollector collector = new StreamCollector();
     await(client.dial(serverAddress()));
     Stream stream = await(client.newStream(server.peerId(), s -> s.pipeline().addLast(collector), "/nope/1.0.0"));
     stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));

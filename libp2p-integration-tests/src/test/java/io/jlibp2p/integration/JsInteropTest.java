@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.muxer.Stream;
@@ -62,7 +63,7 @@ class JsInteropTest {
 
   @Test
   void javaEchoesThroughJs() throws Exception {
-    Hosts.Collector collector = new Hosts.Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO));
     stream.writeAndFlush(Unpooled.copiedBuffer("hello from java", StandardCharsets.UTF_8));
     stream.closeWrite();
@@ -73,7 +74,7 @@ class JsInteropTest {
   void javaEchoesSixteenMebibytesThroughJs() throws Exception {
     byte[] data = new byte[16 << 20];
     new Random(1).nextBytes(data);
-    Hosts.Collector collector = new Hosts.Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO));
     for (int offset = 0; offset < data.length; offset += 256 << 10) {
       stream.write(Unpooled.wrappedBuffer(data, offset, 256 << 10));

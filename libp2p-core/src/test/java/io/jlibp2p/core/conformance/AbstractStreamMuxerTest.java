@@ -13,6 +13,7 @@ import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.muxer.StreamResetException;
+import io.jlibp2p.core.protocol.EchoHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -57,7 +58,7 @@ public abstract class AbstractStreamMuxerTest {
   private Channel clientConnection;
   private StreamMuxer.Session client;
   /** What the listening side does with each stream the dialing side opens; echo by default. */
-  private volatile InboundStreamHandler serverStreams = stream -> stream.pipeline().addLast(new Echo());
+  private volatile InboundStreamHandler serverStreams = stream -> stream.pipeline().addLast(EchoHandler.INSTANCE);
 
   /** The muxer under test. */
   protected abstract StreamMuxer muxer();
@@ -121,7 +122,7 @@ public abstract class AbstractStreamMuxerTest {
   @Test
   void streamEchoesAndEndsCleanly() throws Exception {
     connect();
-    Collector collector = new Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     assertEquals(Direction.OUTBOUND, stream.direction());
     stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}));
@@ -135,7 +136,7 @@ public abstract class AbstractStreamMuxerTest {
     connect();
     byte[] data = new byte[64 << 20];
     new Random(64).nextBytes(data);
-    Collector collector = new Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     for (int offset = 0; offset < data.length; offset += 256 << 10) {
       stream.write(Unpooled.wrappedBuffer(data, offset, 256 << 10));
@@ -148,10 +149,10 @@ public abstract class AbstractStreamMuxerTest {
   @Test
   void thousandConcurrentStreams() throws Exception {
     connect();
-    List<Collector> collectors = new ArrayList<>();
+    List<StreamCollector> collectors = new ArrayList<>();
     List<CompletableFuture<Stream>> opening = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      Collector collector = new Collector();
+      StreamCollector collector = new StreamCollector();
       collectors.add(collector);
       opening.add(client.openStream(collector));
     }
@@ -168,13 +169,13 @@ public abstract class AbstractStreamMuxerTest {
   @Test
   void remoteKeepsWritingAfterThisSideClosesWrite() throws Exception {
     connect();
-    Collector collector = new Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     byte[] data = new byte[300_000];
     new Random(2).nextBytes(data);
     // The echo answers only after our EOF, so all its writes come after our half-close.
     serverStreams = s -> s.pipeline().addLast(new EchoAfterEof());
-    Stream late = await(client.openStream(collector = new Collector()));
+    Stream late = await(client.openStream(collector = new StreamCollector()));
     late.writeAndFlush(Unpooled.wrappedBuffer(data));
     late.closeWrite().sync();
     assertArrayEquals(data, await(collector.done));
@@ -186,7 +187,7 @@ public abstract class AbstractStreamMuxerTest {
     CompletableFuture<byte[]> receivedByServer = new CompletableFuture<>();
     serverStreams = s -> s.pipeline().addLast(new CloseWriteAtOnceThenCount(receivedByServer));
     connect();
-    Collector collector = new Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     assertArrayEquals(new byte[0], await(collector.done), "the remote's EOF arrives first");
     byte[] data = new byte[200_000];
@@ -201,15 +202,15 @@ public abstract class AbstractStreamMuxerTest {
   void resetInTheMiddleOfATransfer() throws Exception {
     serverStreams = s -> s.pipeline().addLast(new ResetAfterFirstBytes());
     connect();
-    Collector collector = new Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[100_000]));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(collector.done));
     assertInstanceOf(StreamResetException.class, e.getCause());
     assertTrue(stream.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     // The connection survives a stream reset.
-    serverStreams = s -> s.pipeline().addLast(new Echo());
-    Collector next = new Collector();
+    serverStreams = s -> s.pipeline().addLast(EchoHandler.INSTANCE);
+    StreamCollector next = new StreamCollector();
     Stream other = await(client.openStream(next));
     other.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {9}));
     other.closeWrite();
@@ -231,7 +232,7 @@ public abstract class AbstractStreamMuxerTest {
       }
     });
     connect();
-    Stream stream = await(client.openStream(new Collector()));
+    Stream stream = await(client.openStream(new StreamCollector()));
     stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[10])).sync();
     stream.reset().sync();
     assertFalse(stream.isOpen());
@@ -248,7 +249,7 @@ public abstract class AbstractStreamMuxerTest {
       }
     });
     connect();
-    Collector collector = new Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[1000]));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(collector.done));
@@ -271,7 +272,7 @@ public abstract class AbstractStreamMuxerTest {
       });
     };
     connect();
-    Collector collector = new Collector();
+    StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     byte[] chunk = new byte[64 << 10];
     long written = 0;
@@ -302,28 +303,6 @@ public abstract class AbstractStreamMuxerTest {
 
   private static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  /** Echoes and half-closes when the remote does. */
-  @ChannelHandler.Sharable
-  protected static class Echo extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.write(msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent) {
-        ctx.flush();
-        ((Stream) ctx.channel()).closeWrite();
-      }
-    }
   }
 
   /** Buffers everything, and echoes it only once the remote has half-closed. */
@@ -387,38 +366,6 @@ public abstract class AbstractStreamMuxerTest {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ((ByteBuf) msg).release();
       ((Stream) ctx.channel()).reset();
-    }
-  }
-
-  /** Collects what the stream receives until EOF; fails on a reset. */
-  protected static final class Collector extends ChannelInboundHandlerAdapter {
-    final CompletableFuture<byte[]> done = new CompletableFuture<>();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
-      byte[] chunk = new byte[buf.readableBytes()];
-      buf.readBytes(chunk);
-      buf.release();
-      bytes.writeBytes(chunk);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent) {
-        done.complete(bytes.toByteArray());
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      done.completeExceptionally(cause);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      done.completeExceptionally(new IllegalStateException("stream closed before EOF"));
     }
   }
 }

@@ -5,11 +5,11 @@ import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.protocol.EchoHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -44,7 +44,7 @@ public final class Ping {
 
   /** The responder: echoes whatever the dialer sends, and ends when it does. */
   public static StreamHandler service() {
-    return stream -> stream.pipeline().addLast(new Responder());
+    return stream -> stream.pipeline().addLast(EchoHandler.INSTANCE);
   }
 
   /**
@@ -61,26 +61,6 @@ public final class Ping {
           }
         });
     return rtt;
-  }
-
-  private static final class Responder extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.write(msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent) {
-        ctx.flush();
-        ((Stream) ctx.channel()).closeWrite();
-      }
-    }
   }
 
   private static final class Initiator extends ChannelInboundHandlerAdapter {
