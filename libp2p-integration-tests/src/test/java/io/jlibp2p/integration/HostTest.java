@@ -159,6 +159,50 @@ class HostTest {
   }
 
   @Test
+  void silentPeerTimesTheUpgradeOut() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Host impatient = Host.builder()
+            .transport(io.jlibp2p.transport.tcp.TcpTransport.builder().threads(1).build())
+            .secureChannel(new io.jlibp2p.core.security.plaintext.PlaintextSecureChannel())
+            .muxer(io.jlibp2p.mplex.MplexStreamMuxer.create())
+            .upgradeTimeout(Duration.ofMillis(300))
+            .build()) {
+      Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + silent.getLocalPort());
+      ExecutionException e = assertThrows(ExecutionException.class, () -> await(impatient.dial(address)));
+      UpgradeException failure = assertInstanceOf(UpgradeException.class, e.getCause());
+      assertEquals(UpgradeException.Phase.SECURITY_NEGOTIATION, failure.phase());
+      assertTrue(failure.getMessage().contains("/plaintext/2.0.0"), failure.getMessage());
+      assertTrue(failure.getMessage().contains(address.toString()), failure.getMessage());
+    }
+  }
+
+  @Test
+  void noCommonSecureChannelFailsNamingWhatWasTried() throws Exception {
+    io.jlibp2p.core.security.SecureChannel unknown = new io.jlibp2p.core.security.SecureChannel() {
+      @Override
+      public String protocolId() {
+        return "/not-a-real-channel/1.0.0";
+      }
+
+      @Override
+      public Handshake handshake(io.jlibp2p.core.security.HandshakeParameters parameters) {
+        throw new AssertionError("never selected");
+      }
+    };
+    try (Host odd = Host.builder()
+        .transport(io.jlibp2p.transport.tcp.TcpTransport.builder().threads(1).build())
+        .secureChannel(unknown)
+        .muxer(io.jlibp2p.mplex.MplexStreamMuxer.create())
+        .build()) {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> await(odd.dial(serverAddress())));
+      UpgradeException failure = assertInstanceOf(UpgradeException.class, e.getCause());
+      assertEquals(UpgradeException.Phase.SECURITY_NEGOTIATION, failure.phase());
+      assertTrue(failure.getMessage().contains("/not-a-real-channel/1.0.0"), failure.getMessage());
+      assertTrue(failure.getMessage().contains(server.peerId().toString()), failure.getMessage());
+    }
+  }
+
+  @Test
   void closeLeavesNoThreadsOrConnections() throws Exception {
     Connection connection = await(client.dial(serverAddress()));
     client.close();
