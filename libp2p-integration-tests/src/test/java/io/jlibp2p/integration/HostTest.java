@@ -88,6 +88,42 @@ class HostTest {
   }
 
   @Test
+  void streamHandedOutWithoutAHandlerWaitsForItsOwner() throws Exception {
+    Host quick = Host.builder()
+        .transport(io.jlibp2p.transport.tcp.TcpTransport.builder().threads(1).build())
+        .secureChannel(new io.jlibp2p.core.security.plaintext.PlaintextSecureChannel())
+        .muxer(io.jlibp2p.mplex.MplexStreamMuxer.create())
+        .negotiationTimeout(Duration.ofMillis(200))
+        .build();
+    try (quick) {
+      Stream stream = await(quick.newStream(serverAddress(), Hosts.ECHO)); // one protocol: lazy
+      stream.writeAndFlush(Unpooled.copiedBuffer("later", java.nio.charset.StandardCharsets.UTF_8));
+      stream.closeWrite();
+      Thread.sleep(600); // three negotiation timeouts pass before the owner reads
+      StreamCollector collector = new StreamCollector();
+      stream.pipeline().addLast(collector);
+      stream.config().setAutoRead(true);
+      assertEquals("later", new String(await(collector.done), java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void bytesAndEofPushedBeforeTheOwnerReadsArriveInOrder() throws Exception {
+    server.setStreamHandler("/push/1.0.0", s -> {
+      s.writeAndFlush(Unpooled.copiedBuffer("pushed", java.nio.charset.StandardCharsets.UTF_8));
+      ((Stream) s).closeWrite();
+    });
+    // Two proposals: the first is refused, so the stream is handed out after the echo, with the
+    // pushed bytes and the remote's EOF right behind it.
+    Stream stream = await(client.newStream(serverAddress(), "/nope/1.0.0", "/push/1.0.0"));
+    Thread.sleep(200); // let the bytes and the EOF arrive before anyone reads
+    StreamCollector collector = new StreamCollector();
+    stream.pipeline().addLast(collector);
+    stream.config().setAutoRead(true);
+    assertEquals("pushed", new String(await(collector.done), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void sixteenMebibyteEcho() throws Exception {
     client.addressBook().add(server.peerId(), List.of(serverAddress()));
     StreamCollector collector = new StreamCollector();

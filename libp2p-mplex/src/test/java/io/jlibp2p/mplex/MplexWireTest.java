@@ -192,6 +192,44 @@ class MplexWireTest {
   }
 
   @Test
+  void localResetForgetsTheStream() throws Exception {
+    start(MplexStreamMuxer.create());
+    Stream ours = session.openStream(recorder()).get();
+    feed("0800"); // the remote opens id 1
+    assertEquals(2, session.openStreams());
+    ours.reset();
+    opened.get(0).reset();
+    channel.runPendingTasks();
+    assertEquals(0, session.openStreams(), "a reset ends both directions: nothing more will come");
+  }
+
+  @Test
+  void dataAfterTheRemotesCloseIsNotCountedAsUnread() {
+    start(MplexStreamMuxer.builder().maxUnreadPerStream(4).maxUnreadPerConnection(4).build());
+    feed("0000" + "0400"); // stream 0 opened and closed by the remote
+    feed("020a" + "00".repeat(10)); // 10 more bytes on it: a protocol violation, dropped
+    feed("0800"); // stream 1
+    opened.get(1).config().setAutoRead(false);
+    feed("0a03010203");
+    assertTrue(opened.get(1).isOpen(), "3 unread bytes are within the connection's bound of 4");
+  }
+
+  @Test
+  void nothingMayFollowCloseWrite() throws Exception {
+    start(MplexStreamMuxer.create());
+    Stream stream = session.openStream(recorder()).get();
+    channel.runPendingTasks();
+    written();
+    stream.closeWrite();
+    io.netty.channel.ChannelFuture late = stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+    io.netty.channel.ChannelFuture again = stream.closeWrite();
+    channel.runPendingTasks();
+    assertInstanceOf(IllegalStateException.class, late.cause());
+    assertInstanceOf(IllegalStateException.class, again.cause());
+    assertEquals("0400", written(), "one CloseInitiator, no data after it");
+  }
+
+  @Test
   void autoReadOffHoldsDataUntilRead() {
     start(MplexStreamMuxer.create());
     feed("0000");

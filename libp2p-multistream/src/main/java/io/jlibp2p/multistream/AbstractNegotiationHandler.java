@@ -138,6 +138,19 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
     fail(ctx, failure);
   }
 
+  /** The remote ended its side before the negotiation did: it can never finish. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent && !finished) {
+      fail(ctx, new NegotiationException(
+          "the remote ended its side before multistream-select finished"
+              + (tried().isEmpty() ? "" : "; proposed: " + tried()),
+          tried()));
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
   /** Settles on {@code protocol}: installs the next handlers and completes the future. */
   final void select(ChannelHandlerContext ctx, String protocol, ProtocolSelectedCallback callback) {
     callback.protocolSelected(ctx, protocol);
@@ -168,7 +181,11 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
     ctx.close();
   }
 
-  private void cancelTimeout() {
+  /**
+   * Stops the timeout. An optimistic dialer calls it as it hands the stream to its protocol: from
+   * then on the protocol's own deadlines apply, whether or not it reads.
+   */
+  final void cancelTimeout() {
     if (timeoutTask != null) {
       timeoutTask.cancel(false);
     }

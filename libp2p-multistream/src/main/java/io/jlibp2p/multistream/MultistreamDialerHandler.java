@@ -25,7 +25,8 @@ import java.util.List;
  * first application bytes go out in the same flush, saving a round trip. The handler stays in the
  * pipeline until the listener's echo arrives, consuming it; a late {@code na} fails the channel:
  * the protocol's handlers see a {@link NegotiationException} in {@code exceptionCaught} and the
- * channel closes.
+ * channel closes. The negotiation timeout ends at the optimistic selection: from then on the
+ * protocol's own deadlines apply.
  *
  * <p>Without lazy mode, the header and first proposal still go out in one packet, and each {@code
  * na} is answered with the next proposal. If every proposal is rejected, {@link
@@ -77,6 +78,7 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler {
     }
     ctx.write(opening);
     select(ctx, first, callback);
+    cancelTimeout();
     // Writes the protocol's handlers make in this event-loop turn join this flush; if they make
     // none, the proposal still leaves promptly.
     ctx.executor().execute(ctx::flush);

@@ -274,6 +274,29 @@ class MultistreamDialerHandlerTest {
   }
 
   @Test
+  void lazyDialerStopsTimingOutOnceItSelects() {
+    MultistreamDialerHandler dialer =
+        MultistreamDialerHandler.builder("/a").timeout(Duration.ofMillis(500)).build();
+    channel = frozenChannel(dialer);
+    channel.advanceTimeBy(5, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertEquals("/a", dialer.selectedProtocol().join());
+    assertTrue(channel.isOpen(), "the protocol owns the stream's deadlines now");
+    drainOutbound(channel);
+  }
+
+  @Test
+  void remoteEndingItsSideFailsTheNegotiationAtOnce() {
+    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
+    channel = new EmbeddedChannel(dialer);
+    drainOutbound(channel);
+    channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+    NegotiationException e = failure(dialer);
+    assertTrue(e.getMessage().contains("ended its side"), e.getMessage());
+    assertFalse(channel.isOpen());
+  }
+
+  @Test
   void successCancelsTheTimeout() {
     MultistreamDialerHandler dialer =
         MultistreamDialerHandler.builder("/a", "/b").timeout(Duration.ofMillis(500)).build();

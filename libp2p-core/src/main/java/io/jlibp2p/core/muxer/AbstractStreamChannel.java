@@ -55,11 +55,13 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   private long queuedBytes;
   private boolean readRequested;
   private boolean delivering;
-  private boolean remoteClosed;
+  // Read by user threads through isOpen(), isActive() and isRemoteClosed(); written on the loop.
+  private volatile boolean remoteClosed;
+  private volatile boolean closed;
   private boolean inputShutdownFired;
+  private boolean closeWriteRequested;
   private boolean localWriteClosed;
   private boolean reset;
-  private boolean closed;
 
   protected AbstractStreamChannel(Channel parent, Direction direction) {
     super(parent);
@@ -120,7 +122,8 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       onStreamClosed(true);
       return;
     }
-    if (readRequested || inbound.isEmpty()) {
+    // Like data, EOF waits until the pipeline asks to read.
+    if (readRequested) {
       deliver();
     }
   }
@@ -153,7 +156,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   /** The muxer or the connection can take data again: resume writing what is pending. */
   public final void resumeWrites() {
     if (!closed) {
-      unsafe().flush();
+      ((StreamUnsafe) unsafe()).resume();
     }
   }
 
@@ -208,6 +211,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
     delivering = true;
     try {
       boolean any = false;
+      boolean readWanted = readRequested || config.isAutoRead();
       while (!closed && !inbound.isEmpty()) {
         ByteBuf data = inbound.poll();
         int bytes = data.readableBytes();
@@ -220,7 +224,10 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       if (any && !closed) {
         pipeline().fireChannelReadComplete();
       }
-      if (!closed && remoteClosed && inbound.isEmpty() && !inputShutdownFired) {
+      // EOF counts as a read: it goes out if reading is on, or a read was asked for and no data
+      // answered it. A handler that turned autoRead off while reading makes it wait.
+      if (!closed && remoteClosed && inbound.isEmpty() && !inputShutdownFired
+          && (config.isAutoRead() || readRequested || (readWanted && !any))) {
         inputShutdownFired = true;
         pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         pipeline().fireUserEventTriggered(ChannelInputShutdownReadComplete.INSTANCE);
@@ -251,9 +258,12 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   @Override
   protected Object filterOutboundMessage(Object msg) {
     if (msg instanceof ByteBuf || msg == CLOSE_WRITE) {
-      if (localWriteClosed) {
+      // Runs on the event loop in write order, so a write after closeWrite() is caught even while
+      // the close is still queued behind earlier data.
+      if (closeWriteRequested) {
         throw new IllegalStateException("stream " + id() + " is closed for writing");
       }
+      closeWriteRequested = msg == CLOSE_WRITE;
       return msg;
     }
     throw new UnsupportedOperationException(
@@ -328,7 +338,8 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       writeCloseFrame();
       parent().flush();
     }
-    onStreamClosed(remoteClosed);
+    // A reset ends both directions: the remote sends nothing more for this stream.
+    onStreamClosed(remoteClosed || reset);
   }
 
   @Override
@@ -353,12 +364,19 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
 
   @Override
   protected AbstractUnsafe newUnsafe() {
-    return new AbstractUnsafe() {
-      @Override
-      public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
-        promise.setFailure(new UnsupportedOperationException("streams are opened by their muxer"));
-      }
-    };
+    return new StreamUnsafe();
+  }
+
+  private final class StreamUnsafe extends AbstractUnsafe {
+    @Override
+    public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
+      promise.setFailure(new UnsupportedOperationException("streams are opened by their muxer"));
+    }
+
+    /** Writes what was already flushed, without flushing what the user has not. */
+    void resume() {
+      flush0();
+    }
   }
 
   @Override

@@ -41,6 +41,9 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
   /** The spec's maximum message size: 1 MiB. */
   static final int MAX_MESSAGE_SIZE = 1 << 20;
 
+  /** Frame bodies smaller than this are copied out of the read buffer. */
+  private static final int COPY_BELOW = 4096;
+
   private final MuxerParameters parameters;
   private final MplexLimits limits;
   /** Streams this side opened, by ID. */
@@ -50,6 +53,8 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
   private ChannelHandlerContext ctx;
   private long nextStreamId;
   private long unreadBytes;
+  /** Open streams of both maps, for callers off the event loop. */
+  private volatile int streamCount;
 
   public MplexSession(MuxerParameters parameters, MplexLimits limits) {
     this.parameters = parameters;
@@ -63,7 +68,11 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
 
   @Override
   public int openStreams() {
-    return outbound.size() + inbound.size();
+    return streamCount;
+  }
+
+  private void countStreams() {
+    streamCount = outbound.size() + inbound.size();
   }
 
   @Override
@@ -82,11 +91,19 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
       return opened;
     }
     if (ctx.executor().inEventLoop()) {
-      open(streamHandler, opened);
+      openOrFail(streamHandler, opened);
     } else {
-      ctx.executor().execute(() -> open(streamHandler, opened));
+      ctx.executor().execute(() -> openOrFail(streamHandler, opened));
     }
     return opened;
+  }
+
+  private void openOrFail(ChannelHandler streamHandler, CompletableFuture<Stream> opened) {
+    try {
+      open(streamHandler, opened);
+    } catch (RuntimeException e) {
+      opened.completeExceptionally(e);
+    }
   }
 
   private void open(ChannelHandler streamHandler, CompletableFuture<Stream> opened) {
@@ -103,6 +120,7 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
     MplexStream stream = new MplexStream(ctx.channel(), Direction.OUTBOUND, id, this);
     stream.pipeline().addLast(streamHandler);
     outbound.put(id, stream);
+    countStreams();
     // go names streams by their number; names are for debugging only.
     writeFrame(id, MplexFlag.NEW_STREAM, ctx.alloc().buffer().writeBytes(Long.toString(id).getBytes(StandardCharsets.US_ASCII)));
     ctx.flush();
@@ -116,7 +134,12 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
   }
 
   private ChannelFuture register(MplexStream stream) {
-    return ctx.channel().eventLoop().register(stream);
+    return ctx.channel().eventLoop().register(stream).addListener(f -> {
+      if (!f.isSuccess()) {
+        (stream.direction() == Direction.OUTBOUND ? outbound : inbound).remove(stream.streamId(), stream);
+        countStreams();
+      }
+    });
   }
 
   // ---- writing ----
@@ -170,12 +193,20 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
         in.readerIndex(start);
         return;
       }
-      ByteBuf body = in.readRetainedSlice((int) length);
+      // A slice would keep the whole read buffer alive while the body waits unread; small bodies,
+      // whose slices would pin the most memory per byte, are copied instead.
+      ByteBuf body = length < COPY_BELOW ? copy(in, (int) length) : in.readRetainedSlice((int) length);
       onFrame(header >>> 3, (int) (header & 7), body);
     }
     if (!ctx.channel().isActive()) {
       in.skipBytes(in.readableBytes());
     }
+  }
+
+  private ByteBuf copy(ByteBuf in, int length) {
+    ByteBuf body = ctx.alloc().buffer(length);
+    in.readBytes(body, length);
+    return body;
   }
 
   private void onFrame(long id, int flag, ByteBuf body) {
@@ -216,11 +247,13 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
     }
     MplexStream stream = new MplexStream(ctx.channel(), Direction.INBOUND, id, this);
     inbound.put(id, stream);
+    countStreams();
     try {
       parameters.inboundStreams().streamOpened(stream);
     } catch (RuntimeException e) {
       log.warn("inbound stream handler failed; resetting {}", stream, e);
       inbound.remove(id);
+      countStreams();
       writeFrame(id, MplexFlag.RESET_RECEIVER, null);
       ctx.flush();
       return;
@@ -229,8 +262,10 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
   }
 
   private void onMessage(MplexStream stream, ByteBuf body) {
-    if (stream == null || !stream.isOpen()) {
-      body.release(); // unknown or locally closed stream: dropped, as go does
+    if (stream == null || !stream.isOpen() || stream.isRemoteClosed()) {
+      // Unknown or locally closed stream (dropped, as go does), or data after the remote's own
+      // Close (a protocol violation): never counted as unread.
+      body.release();
       return;
     }
     int bytes = body.readableBytes();
@@ -257,6 +292,7 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
     if (fullyDone) {
       Map<Long, MplexStream> streams = stream.direction() == Direction.OUTBOUND ? outbound : inbound;
       streams.remove(stream.streamId(), stream);
+      countStreams();
     }
   }
 
@@ -269,6 +305,7 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
     }
     outbound.clear();
     inbound.clear();
+    countStreams();
     super.channelInactive(ctx);
   }
 

@@ -22,6 +22,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -169,8 +170,10 @@ public final class TcpTransport implements Transport {
     if (group.isShuttingDown()) {
       return;
     }
-    if (group.next().inEventLoop()) {
-      throw new IllegalStateException("TcpTransport.close() would wait on its own event loop");
+    for (EventExecutor executor : group) {
+      if (executor.inEventLoop()) {
+        throw new IllegalStateException("TcpTransport.close() would wait on its own event loop");
+      }
     }
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();

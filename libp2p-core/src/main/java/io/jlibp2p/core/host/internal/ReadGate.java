@@ -3,6 +3,8 @@ package io.jlibp2p.core.host.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import java.util.ArrayDeque;
 
 /**
@@ -27,13 +29,30 @@ final class ReadGate extends ChannelDuplexHandler {
     // Held back with the data.
   }
 
+  /** End of input must not overtake the data held before it. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent || evt instanceof ChannelInputShutdownReadComplete) {
+      held.add(new HeldEvent(evt));
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  private record HeldEvent(Object event) {}
+
   @Override
   public void read(ChannelHandlerContext ctx) {
     ArrayDeque<Object> release = new ArrayDeque<>(held);
     held.clear();
     ctx.pipeline().remove(this);
     while (!release.isEmpty()) {
-      ctx.fireChannelRead(release.poll());
+      Object next = release.poll();
+      if (next instanceof HeldEvent held) {
+        ctx.fireUserEventTriggered(held.event());
+      } else {
+        ctx.fireChannelRead(next);
+      }
     }
     ctx.fireChannelReadComplete();
     ctx.read();
