@@ -128,7 +128,9 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (finished) {
+    // Once the protocol owns the channel (an optimistic dialer awaiting its echo), its handlers
+    // get the failure as it is.
+    if (finished || selected.isDone()) {
       ctx.fireExceptionCaught(cause);
       return;
     }
