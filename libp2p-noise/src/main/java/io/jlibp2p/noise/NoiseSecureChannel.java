@@ -1,0 +1,44 @@
+package io.jlibp2p.noise;
+
+import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.core.security.SecureChannel;
+import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.noise.internal.NoiseHandshakeHandler;
+import io.netty.channel.ChannelHandler;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * <a href="https://github.com/libp2p/specs/blob/master/noise/README.md">Noise</a> ({@code
+ * /noise}): {@code Noise_XX_25519_ChaChaPoly_SHA256} with the libp2p handshake payload, the
+ * secure channel every modern libp2p peer speaks.
+ *
+ * <p>Written here from the Noise Protocol Framework spec, on the JDK's X25519 and
+ * ChaCha20-Poly1305; each handshake uses a fresh static Noise key, authenticated by a signature of
+ * the identity key.
+ */
+public final class NoiseSecureChannel implements SecureChannel {
+
+  /** The protocol ID. */
+  public static final String PROTOCOL_ID = NoiseHandshakeHandler.PROTOCOL_ID;
+
+  @Override
+  public String protocolId() {
+    return PROTOCOL_ID;
+  }
+
+  @Override
+  public Handshake handshake(HandshakeParameters parameters) {
+    NoiseHandshakeHandler handler = new NoiseHandshakeHandler(parameters);
+    return new Handshake() {
+      @Override
+      public ChannelHandler handler() {
+        return handler;
+      }
+
+      @Override
+      public CompletableFuture<SecureSession> session() {
+        return handler.session();
+      }
+    };
+  }
+}

@@ -1,0 +1,210 @@
+package io.jlibp2p.noise.internal;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jlibp2p.core.DecodingException;
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.PeerId;
+import io.jlibp2p.core.crypto.PublicKey;
+import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.noise.internal.pb.NoiseProtos;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * Runs the libp2p Noise handshake on a connection: the XX messages, each framed with a 2-byte
+ * length, carrying the libp2p payload (identity key and a signature over the static Noise key) in
+ * messages 2 and 3. When it is done it puts a {@link NoiseFrameDecoder} and a {@link NoiseFrameEncoder}
+ * in its place; bytes that followed the last handshake message go to the decoder.
+ *
+ * <p>Reference counting: inbound bytes live in the decoder's cumulation; outbound frames go to the
+ * channel.
+ */
+public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
+
+  /** The protocol ID. */
+  public static final String PROTOCOL_ID = "/noise";
+
+  private static final byte[] SIGNATURE_PREFIX = "noise-libp2p-static-key:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NO_PROLOGUE = new byte[0];
+
+  private final HandshakeParameters parameters;
+  private final X25519 staticKey = X25519.generate();
+  private final XxHandshake handshake;
+  private final CompletableFuture<SecureSession> session = new CompletableFuture<>();
+  private SecureSession verified;
+  private boolean started;
+
+  public NoiseHandshakeHandler(HandshakeParameters parameters) {
+    this.parameters = parameters;
+    this.handshake =
+        new XxHandshake(parameters.direction() == Direction.OUTBOUND, staticKey, X25519.generate(), NO_PROLOGUE, new JdkChaChaPoly());
+  }
+
+  public CompletableFuture<SecureSession> session() {
+    return session;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    if (ctx.channel().isActive()) {
+      begin(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    begin(ctx);
+    super.channelActive(ctx);
+  }
+
+  private void begin(ChannelHandlerContext ctx) {
+    if (started) {
+      return;
+    }
+    started = true;
+    if (handshake.isMyTurn()) {
+      // Message 1 carries no payload: it would travel unencrypted and unauthenticated.
+      send(ctx, new byte[0]);
+    }
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (!session.isDone() && in.readableBytes() >= 2) {
+      int length = in.getUnsignedShort(in.readerIndex());
+      String wrongLength = handshake.checkIncomingLength(length);
+      if (wrongLength != null) {
+        fail(ctx, new SecurityHandshakeException(PROTOCOL_ID + ": " + wrongLength));
+        return;
+      }
+      if (in.readableBytes() < 2 + length) {
+        return;
+      }
+      in.skipBytes(2);
+      byte[] message = new byte[length];
+      in.readBytes(message);
+      try {
+        onMessage(ctx, message);
+      } catch (SecurityHandshakeException e) {
+        fail(ctx, e);
+        return;
+      }
+    }
+  }
+
+  private void onMessage(ChannelHandlerContext ctx, byte[] message) {
+    byte[] payload;
+    try {
+      payload = handshake.readMessage(message);
+    } catch (AEADBadTagException e) {
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": a handshake message failed authentication", e);
+    } catch (GeneralSecurityException e) {
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": malformed handshake message: " + e.getMessage(), e);
+    }
+    if (handshake.remoteStaticKey() != null && verified == null) {
+      verified = verify(payload, handshake.remoteStaticKey());
+    }
+    if (handshake.isMyTurn()) {
+      send(ctx, localPayload());
+    }
+    if (handshake.isComplete()) {
+      complete(ctx);
+    }
+  }
+
+  private void send(ChannelHandlerContext ctx, byte[] payload) {
+    byte[] message;
+    try {
+      message = handshake.writeMessage(payload);
+    } catch (GeneralSecurityException e) {
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": the remote's ephemeral key is unusable: " + e.getMessage(), e);
+    }
+    ByteBuf frame = ctx.alloc().buffer(2 + message.length);
+    frame.writeShort(message.length);
+    frame.writeBytes(message);
+    ctx.writeAndFlush(frame);
+  }
+
+  private byte[] localPayload() {
+    byte[] toSign = concat(SIGNATURE_PREFIX, staticKey.publicKey());
+    return NoiseProtos.NoiseHandshakePayload.newBuilder()
+        .setIdentityKey(ByteString.copyFrom(parameters.localKey().publicKey().marshal()))
+        .setIdentitySig(ByteString.copyFrom(parameters.localKey().sign(toSign)))
+        .build()
+        .toByteArray();
+  }
+
+  private SecureSession verify(byte[] payload, byte[] remoteStatic) {
+    NoiseProtos.NoiseHandshakePayload parsed;
+    try {
+      parsed = NoiseProtos.NoiseHandshakePayload.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": malformed handshake payload: " + e.getMessage(), e);
+    }
+    if (!parsed.hasIdentityKey() || !parsed.hasIdentitySig()) {
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": the handshake payload lacks the identity key or signature");
+    }
+    PublicKey identity;
+    try {
+      identity = PublicKey.unmarshal(parsed.getIdentityKey().toByteArray());
+    } catch (DecodingException e) {
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": invalid identity key: " + e.getMessage(), e);
+    }
+    PeerId remote = PeerId.fromPublicKey(identity);
+    if (!identity.verify(concat(SIGNATURE_PREFIX, remoteStatic), parsed.getIdentitySig().toByteArray())) {
+      throw new SecurityHandshakeException(
+          PROTOCOL_ID + ": peer " + remote + " did not sign the Noise static key it used");
+    }
+    parameters.requireExpected(PROTOCOL_ID, remote);
+    return new SecureSession(PROTOCOL_ID, parameters.localPeer(), remote, identity);
+  }
+
+  private void complete(ChannelHandlerContext ctx) {
+    CipherState[] transport = handshake.split(new JdkChaChaPoly(), new JdkChaChaPoly());
+    ctx.pipeline().addAfter(ctx.name(), "noise-decrypt", new NoiseFrameDecoder(transport[1]));
+    ctx.pipeline().addAfter("noise-decrypt", "noise-encrypt", new NoiseFrameEncoder(transport[0]));
+    // Completing first lets the upgrader add the next handlers; removal then hands the codec the rest.
+    session.complete(verified);
+    if (!ctx.isRemoved()) {
+      ctx.pipeline().remove(this);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    fail(ctx, new SecurityHandshakeException(PROTOCOL_ID + ": connection closed during the handshake"));
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (session.isDone()) {
+      ctx.fireExceptionCaught(cause);
+    } else {
+      fail(ctx, new SecurityHandshakeException(PROTOCOL_ID + ": connection failed during the handshake: " + cause, cause));
+    }
+  }
+
+  private void fail(ChannelHandlerContext ctx, SecurityHandshakeException failure) {
+    if (session.completeExceptionally(failure)) {
+      ctx.close();
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
