@@ -1,0 +1,201 @@
+package io.jlibp2p.noise.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.crypto.PrivateKey;
+import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.core.security.SecureChannelException;
+import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.noise.internal.pb.NoiseProtos;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The handshake and transport frames between two in-memory channels, with tampering in between. */
+class NoiseWireTest {
+
+  private final List<byte[]> receivedByResponder = new ArrayList<>();
+  private final List<Throwable> responderErrors = new ArrayList<>();
+  private EmbeddedChannel initiator;
+  private EmbeddedChannel responder;
+
+  @AfterEach
+  void release() {
+    for (EmbeddedChannel channel : new EmbeddedChannel[] {initiator, responder}) {
+      if (channel != null) {
+        channel.finishAndReleaseAll();
+      }
+    }
+  }
+
+  private void handshake() {
+    NoiseHandshakeHandler a = new NoiseHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), Direction.OUTBOUND, Optional.empty()));
+    NoiseHandshakeHandler b = new NoiseHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), Direction.INBOUND, Optional.empty()));
+    initiator = new EmbeddedChannel(a);
+    responder = new EmbeddedChannel(b);
+    responder.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        receivedByResponder.add(ByteBufUtil.getBytes(buf));
+        buf.release();
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        responderErrors.add(cause);
+      }
+    });
+    for (int i = 0; i < 5; i++) {
+      shuttle(initiator, responder);
+      shuttle(responder, initiator);
+    }
+    assertTrue(a.session().isDone() && !a.session().isCompletedExceptionally());
+    assertEquals(b.session().join().remotePeer(), a.session().join().localPeer());
+  }
+
+  private static void shuttle(EmbeddedChannel from, EmbeddedChannel to) {
+    ByteBuf buf;
+    while ((buf = from.readOutbound()) != null) {
+      to.writeInbound(buf);
+    }
+  }
+
+  /** One transport frame from the initiator, as bytes on the wire. */
+  private byte[] frameFromInitiator(String text) {
+    initiator.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    ByteBuf frame = initiator.readOutbound();
+    try {
+      return ByteBufUtil.getBytes(frame);
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Test
+  void framesCarryLengthThenCiphertextWithTag() {
+    handshake();
+    byte[] frame = frameFromInitiator("hello");
+    assertEquals(2 + 5 + 16, frame.length);
+    assertEquals(5 + 16, ((frame[0] & 0xff) << 8) | (frame[1] & 0xff));
+    responder.writeInbound(Unpooled.wrappedBuffer(frame));
+    assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), receivedByResponder.get(0));
+  }
+
+  @Test
+  void largeWritesAreSplitAt65519BytesOfPlaintext() {
+    handshake();
+    byte[] data = new byte[65519 * 2 + 10];
+    initiator.writeAndFlush(Unpooled.wrappedBuffer(data));
+    ByteBuf wire = initiator.readOutbound();
+    assertEquals(3 * 18 + data.length, wire.readableBytes());
+    assertEquals(65535, wire.getUnsignedShort(0));
+    responder.writeInbound(wire);
+    assertEquals(data.length, receivedByResponder.stream().mapToInt(b -> b.length).sum());
+  }
+
+  @Test
+  void flippedCiphertextBitClosesTheConnectionAndDeliversNothing() {
+    handshake();
+    byte[] frame = frameFromInitiator("secret");
+    frame[4] ^= 1;
+    responder.writeInbound(Unpooled.wrappedBuffer(frame));
+    assertEquals(List.of(), receivedByResponder);
+    assertFalse(responder.isOpen());
+    assertInstanceOf(SecureChannelException.class, responderErrors.get(0));
+  }
+
+  @Test
+  void replayedFrameIsRejected() {
+    handshake();
+    byte[] frame = frameFromInitiator("once");
+    responder.writeInbound(Unpooled.wrappedBuffer(frame.clone()));
+    responder.writeInbound(Unpooled.wrappedBuffer(frame));
+    assertEquals(1, receivedByResponder.size());
+    assertFalse(responder.isOpen());
+  }
+
+  @Test
+  void truncatedFrameDeliversNothing() {
+    handshake();
+    byte[] frame = frameFromInitiator("cut short");
+    responder.writeInbound(Unpooled.wrappedBuffer(frame, 0, frame.length - 1));
+    assertEquals(List.of(), receivedByResponder);
+    responder.close();
+    assertEquals(List.of(), receivedByResponder);
+  }
+
+  /** A responder that signs some other static key than the one it uses must be refused. */
+  @Test
+  void signatureOverAnotherStaticKeyIsRejected() throws Exception {
+    NoiseHandshakeHandler ours = new NoiseHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), Direction.OUTBOUND, Optional.empty()));
+    initiator = new EmbeddedChannel(ours);
+    responder = new EmbeddedChannel();
+    ByteBuf message1 = initiator.readOutbound();
+    byte[] m1 = new byte[message1.readableBytes() - 2];
+    message1.getBytes(2, m1);
+    message1.release();
+
+    XxHandshake forger = new XxHandshake(false, X25519.generate(), X25519.generate(), new byte[0], new JdkChaChaPoly());
+    forger.readMessage(m1);
+    PrivateKey identity = PrivateKey.generate();
+    byte[] signedKey = X25519.generate().publicKey(); // not the static key it uses
+    byte[] toSign = concat("noise-libp2p-static-key:".getBytes(StandardCharsets.US_ASCII), signedKey);
+    byte[] payload = NoiseProtos.NoiseHandshakePayload.newBuilder()
+        .setIdentityKey(ByteString.copyFrom(identity.publicKey().marshal()))
+        .setIdentitySig(ByteString.copyFrom(identity.sign(toSign)))
+        .build().toByteArray();
+    byte[] m2 = forger.writeMessage(payload);
+    ByteBuf frame = Unpooled.buffer().writeShort(m2.length).writeBytes(m2);
+    initiator.writeInbound(frame);
+    CompletionException e = assertThrows(CompletionException.class, () -> ours.session().join());
+    SecurityHandshakeException failure = assertInstanceOf(SecurityHandshakeException.class, e.getCause());
+    assertTrue(failure.getMessage().contains("did not sign"), failure.getMessage());
+    assertFalse(initiator.isOpen());
+  }
+
+  @Test
+  void message1OfTheWrongSizeIsRefusedAtOnce() {
+    NoiseHandshakeHandler ours = new NoiseHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), Direction.INBOUND, Optional.empty()));
+    responder = new EmbeddedChannel(ours);
+    initiator = new EmbeddedChannel();
+    responder.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, (byte) 0xff, 1, 2, 3}));
+    CompletionException e = assertThrows(CompletionException.class, () -> ours.session().join());
+    assertTrue(e.getCause().getMessage().contains("message 1"), e.getCause().getMessage());
+    assertFalse(responder.isOpen());
+  }
+
+  @Test
+  void nonceExhaustionIsGuarded() {
+    CipherState state = new CipherState(new JdkChaChaPoly());
+    state.initializeKey(new byte[32]);
+    state.setNonce(-2L); // 2^64 - 2: the last usable nonce
+    state.encryptWithAd(null, new byte[1]);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> state.encryptWithAd(null, new byte[1]));
+    assertTrue(e.getMessage().contains("exhausted"), e.getMessage());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
