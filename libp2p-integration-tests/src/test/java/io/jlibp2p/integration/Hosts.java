@@ -7,6 +7,7 @@ import io.jlibp2p.core.protocol.EchoHandler;
 import io.jlibp2p.core.protocol.ping.Ping;
 import io.jlibp2p.core.security.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.mplex.MplexStreamMuxer;
+import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.transport.tcp.TcpTransport;
 
 /** Hosts and handlers the integration tests share. */
@@ -22,11 +23,18 @@ final class Hosts {
   }
 
   static Host plaintextMplex(PrivateKey identity) {
+    return serving(Host.builder().identity(identity).secureChannel(new PlaintextSecureChannel()));
+  }
+
+  /** A host on TCP loopback with noise and mplex, serving echo and ping. */
+  static Host noiseMplex() {
+    return serving(Host.builder().secureChannel(new NoiseSecureChannel()));
+  }
+
+  private static Host serving(Host.Builder builder) {
     Host host =
-        Host.builder()
-            .identity(identity)
+        builder
             .transport(TcpTransport.builder().threads(2).build())
-            .secureChannel(new PlaintextSecureChannel())
             .muxer(MplexStreamMuxer.create())
             .listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"))
             .build();
