@@ -3,6 +3,7 @@ package io.jlibp2p.core.security;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.crypto.PrivateKey;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,14 +15,22 @@ import java.util.Optional;
  *     Direction#INBOUND} for the listener
  * @param expectedRemotePeer the peer ID that was dialed, when known: the handshake fails with
  *     {@link PeerIdMismatchException} if the remote proves another
+ * @param muxers this side's stream muxers in preference order, for secure channels that can agree
+ *     on one during the handshake (noise's {@code stream_muxers} extension); empty to not offer
  */
 public record HandshakeParameters(
-    PrivateKey localKey, Direction direction, Optional<PeerId> expectedRemotePeer) {
+    PrivateKey localKey, Direction direction, Optional<PeerId> expectedRemotePeer, List<String> muxers) {
 
   public HandshakeParameters {
     Objects.requireNonNull(localKey, "localKey");
     Objects.requireNonNull(direction, "direction");
     Objects.requireNonNull(expectedRemotePeer, "expectedRemotePeer");
+    muxers = List.copyOf(muxers);
+  }
+
+  /** Parameters that offer no muxers during the handshake. */
+  public HandshakeParameters(PrivateKey localKey, Direction direction, Optional<PeerId> expectedRemotePeer) {
+    this(localKey, direction, expectedRemotePeer, List.of());
   }
 
   /** This node's peer ID. */

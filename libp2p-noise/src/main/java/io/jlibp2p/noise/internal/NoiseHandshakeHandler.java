@@ -16,6 +16,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.crypto.AEADBadTagException;
 
@@ -41,6 +42,7 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
   private final XxHandshake handshake;
   private final CompletableFuture<SecureSession> session = new CompletableFuture<>();
   private SecureSession verified;
+  private List<String> remoteMuxers = List.of();
   private boolean started;
 
   public NoiseHandshakeHandler(HandshakeParameters parameters) {
@@ -137,11 +139,36 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 
   private byte[] localPayload() {
     byte[] toSign = concat(SIGNATURE_PREFIX, staticKey.publicKey());
-    return NoiseProtos.NoiseHandshakePayload.newBuilder()
-        .setIdentityKey(ByteString.copyFrom(parameters.localKey().publicKey().marshal()))
-        .setIdentitySig(ByteString.copyFrom(parameters.localKey().sign(toSign)))
-        .build()
-        .toByteArray();
+    NoiseProtos.NoiseHandshakePayload.Builder payload =
+        NoiseProtos.NoiseHandshakePayload.newBuilder()
+            .setIdentityKey(ByteString.copyFrom(parameters.localKey().publicKey().marshal()))
+            .setIdentitySig(ByteString.copyFrom(parameters.localKey().sign(toSign)));
+    if (!parameters.muxers().isEmpty()) {
+      // Inlined muxer negotiation: the responder sends its list in message 2, the initiator its
+      // preference order in message 3 (connections/inlined-muxer-negotiation.md).
+      payload.setExtensions(NoiseProtos.NoiseExtensions.newBuilder().addAllStreamMuxers(parameters.muxers()));
+    }
+    return payload.build().toByteArray();
+  }
+
+  /**
+   * The muxer both sides listed, if both sent the extension: the first of the initiator's list
+   * that the responder also supports. Lists with nothing in common fail the handshake, as the
+   * spec requires.
+   */
+  private Optional<String> agreedMuxer() {
+    if (parameters.muxers().isEmpty() || remoteMuxers.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean initiator = parameters.direction() == Direction.OUTBOUND;
+    List<String> preference = initiator ? parameters.muxers() : remoteMuxers;
+    List<String> other = initiator ? remoteMuxers : parameters.muxers();
+    return Optional.of(
+        preference.stream()
+            .filter(other::contains)
+            .findFirst()
+            .orElseThrow(() -> new SecurityHandshakeException(
+                PROTOCOL_ID + ": no stream muxer in common: ours " + parameters.muxers() + ", theirs " + remoteMuxers)));
   }
 
   private SecureSession verify(byte[] payload, byte[] remoteStatic) {
@@ -166,15 +193,19 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
           PROTOCOL_ID + ": peer " + remote + " did not sign the Noise static key it used");
     }
     parameters.requireExpected(PROTOCOL_ID, remote);
+    // Unknown extensions are ignored; only the muxer list matters here.
+    remoteMuxers = List.copyOf(parsed.getExtensions().getStreamMuxersList());
     return new SecureSession(PROTOCOL_ID, parameters.localPeer(), remote, identity);
   }
 
   private void complete(ChannelHandlerContext ctx) {
+    Optional<String> muxer = agreedMuxer();
     CipherState[] transport = handshake.split(new JdkChaChaPoly(), new JdkChaChaPoly());
     ctx.pipeline().addAfter(ctx.name(), "noise-decrypt", new NoiseFrameDecoder(transport[1]));
     ctx.pipeline().addAfter("noise-decrypt", "noise-encrypt", new NoiseFrameEncoder(transport[0]));
     // Completing first lets the upgrader add the next handlers; removal then hands the codec the rest.
-    session.complete(verified);
+    session.complete(new SecureSession(
+        verified.protocolId(), verified.localPeer(), verified.remotePeer(), verified.remotePublicKey(), muxer));
     if (!ctx.isRemoved()) {
       ctx.pipeline().remove(this);
     }

@@ -45,9 +45,21 @@ class NoiseWireTest {
     }
   }
 
+  private NoiseHandshakeHandler initiatorHandler;
+  private NoiseHandshakeHandler responderHandler;
+
   private void handshake() {
-    NoiseHandshakeHandler a = new NoiseHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), Direction.OUTBOUND, Optional.empty()));
-    NoiseHandshakeHandler b = new NoiseHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), Direction.INBOUND, Optional.empty()));
+    handshake(List.of(), List.of());
+    assertTrue(initiatorHandler.session().isDone() && !initiatorHandler.session().isCompletedExceptionally());
+  }
+
+  private void handshake(List<String> initiatorMuxers, List<String> responderMuxers) {
+    NoiseHandshakeHandler a = new NoiseHandshakeHandler(
+        new HandshakeParameters(PrivateKey.generate(), Direction.OUTBOUND, Optional.empty(), initiatorMuxers));
+    NoiseHandshakeHandler b = new NoiseHandshakeHandler(
+        new HandshakeParameters(PrivateKey.generate(), Direction.INBOUND, Optional.empty(), responderMuxers));
+    initiatorHandler = a;
+    responderHandler = b;
     initiator = new EmbeddedChannel(a);
     responder = new EmbeddedChannel(b);
     responder.pipeline().addLast(new ChannelInboundHandlerAdapter() {
@@ -67,8 +79,28 @@ class NoiseWireTest {
       shuttle(initiator, responder);
       shuttle(responder, initiator);
     }
-    assertTrue(a.session().isDone() && !a.session().isCompletedExceptionally());
-    assertEquals(b.session().join().remotePeer(), a.session().join().localPeer());
+  }
+
+  @Test
+  void inlinedMuxerNegotiationPicksTheInitiatorsFirstCommonChoice() {
+    handshake(List.of("/yamux/1.0.0", "/mplex/6.7.0"), List.of("/mplex/6.7.0", "/yamux/1.0.0"));
+    assertEquals(Optional.of("/yamux/1.0.0"), initiatorHandler.session().join().muxer());
+    assertEquals(Optional.of("/yamux/1.0.0"), responderHandler.session().join().muxer());
+    assertEquals(responderHandler.session().join().remotePeer(), initiatorHandler.session().join().localPeer());
+  }
+
+  @Test
+  void withoutTheExtensionOnBothSidesNoMuxerIsAgreed() {
+    handshake(List.of("/mplex/6.7.0"), List.of());
+    assertEquals(Optional.empty(), initiatorHandler.session().join().muxer());
+    assertEquals(Optional.empty(), responderHandler.session().join().muxer());
+  }
+
+  @Test
+  void muxerListsWithNothingInCommonFailTheHandshake() {
+    handshake(List.of("/yamux/1.0.0"), List.of("/mplex/6.7.0"));
+    CompletionException e = assertThrows(CompletionException.class, () -> responderHandler.session().join());
+    assertTrue(e.getCause().getMessage().contains("no stream muxer in common"), e.getCause().getMessage());
   }
 
   private static void shuttle(EmbeddedChannel from, EmbeddedChannel to) {

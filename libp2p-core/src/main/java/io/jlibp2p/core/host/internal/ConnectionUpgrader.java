@@ -115,7 +115,8 @@ public final class ConnectionUpgrader {
       protocols = List.of(protocol);
       SecureChannel secureChannel = find(secureChannels, SecureChannel::protocolId, protocol);
       SecureChannel.Handshake handshake =
-          secureChannel.handshake(new HandshakeParameters(identity, raw.direction(), expectedPeer));
+          secureChannel.handshake(
+              new HandshakeParameters(identity, raw.direction(), expectedPeer, ids(muxers, StreamMuxer::protocolId)));
       ctx.pipeline().addAfter(ctx.name(), "security", handshake.handler());
       handshakeTimer = ctx.executor().schedule(() -> fail(null), phaseTimeout.toNanos(), TimeUnit.NANOSECONDS);
       // Attached before the handshake runs, so it runs as the handshake completes, before any
@@ -137,10 +138,16 @@ public final class ConnectionUpgrader {
       phase = Phase.MUXER_NEGOTIATION;
       protocols = ids(muxers, StreamMuxer::protocolId);
       peer = session.remotePeer().toString();
-      negotiate("muxer-select", protocols, (ctx, protocol) -> onMuxerSelected(ctx, protocol, session));
+      if (session.muxer().isPresent()) {
+        // Agreed inside the handshake: no second multistream round.
+        startMuxer(channel.pipeline().lastContext(), session.muxer().get(), session);
+        return;
+      }
+      negotiate("muxer-select", protocols, (ctx, protocol) -> startMuxer(ctx, protocol, session));
     }
 
-    private void onMuxerSelected(ChannelHandlerContext ctx, String protocol, SecureSession session) {
+    /** Adds the muxer's session after {@code ctx} and completes the upgrade. */
+    private void startMuxer(ChannelHandlerContext ctx, String protocol, SecureSession session) {
       StreamMuxer muxer = find(muxers, StreamMuxer::protocolId, protocol);
       PeerId remote = session.remotePeer();
       StreamMuxer.Session muxing =
