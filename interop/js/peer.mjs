@@ -12,6 +12,7 @@ import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { plaintext } from '@libp2p/plaintext'
+import { noise } from '@chainsafe/libp2p-noise'
 import { mplex } from '@libp2p/mplex'
 import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -23,7 +24,8 @@ const ECHO_PROTOCOL = '/echo/1.0.0'
 // selectable components (noise / yamux can be added here later)
 
 const SECURITY = {
-  plaintext: () => plaintext()
+  plaintext: () => plaintext(),
+  noise: () => noise()
 }
 
 const MUXERS = {

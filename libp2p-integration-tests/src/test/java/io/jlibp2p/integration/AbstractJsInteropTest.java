@@ -13,36 +13,51 @@ import io.jlibp2p.core.protocol.ping.Ping;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * jlibp2p against a real js-libp2p 3.x node (TCP, plaintext/2.0.0, mplex), both ways: ping, echo
- * and a 16 MiB echo. One js listener and one Java host serve the whole class, because js-libp2p
- * resets peers that open connections or streams faster than a few per second.
+ * jlibp2p against a real js-libp2p 3.x node over TCP, both ways: ping, echo and a 16 MiB echo.
+ * Each subclass picks the secure channel and muxer on both sides. One js listener and one Java
+ * host serve a whole class, because js-libp2p resets peers that open connections or streams faster
+ * than a few per second.
  */
-class JsInteropTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractJsInteropTest {
 
-  private static JsPeer js;
-  private static Host host;
-  private static PeerId jsPeer;
+  private JsPeer js;
+  private Host host;
+  private PeerId jsPeer;
+
+  /** A Java host with the stack under test, serving echo and ping. */
+  protected abstract Host createHost();
+
+  /** The js peer's {@code --security} and {@code --muxer} options for the same stack. */
+  protected abstract List<String> jsOptions();
+
+  /** The secure channel both sides should settle on. */
+  protected abstract String expectedSecurity();
 
   @BeforeAll
-  static void start() throws Exception {
-    js = JsPeer.listen();
+  void start() throws Exception {
+    js = JsPeer.listen(jsOptions().toArray(String[]::new));
     jsPeer = js.address().peerId().orElseThrow();
-    host = Hosts.plaintextMplex();
+    host = createHost();
     host.start().join();
     Connection connection = await(host.dial(js.address()));
     assertEquals(jsPeer, connection.remotePeer());
+    assertEquals(expectedSecurity(), connection.securityProtocol());
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     if (host != null) {
       host.close();
     }
@@ -51,7 +66,7 @@ class JsInteropTest {
     }
   }
 
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
+  static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(60, TimeUnit.SECONDS);
   }
 
@@ -84,15 +99,21 @@ class JsInteropTest {
     assertArrayEquals(data, await(collector.done));
   }
 
+  private String jsDials(String... command) throws Exception {
+    List<String> arguments = new ArrayList<>(List.of(command));
+    arguments.addAll(jsOptions());
+    return JsPeer.dial(host.listenAddresses().get(0), arguments.toArray(String[]::new));
+  }
+
   @Test
   void jsPingsJava() throws Exception {
-    String result = JsPeer.dial(host.listenAddresses().get(0), "ping");
+    String result = jsDials("ping");
     assertTrue(result.contains("\"ok\":true"), result);
   }
 
   @Test
   void jsEchoesSixteenMebibytesThroughJava() throws Exception {
-    String result = JsPeer.dial(host.listenAddresses().get(0), "echo", Integer.toString(16 << 20));
+    String result = jsDials("echo", Integer.toString(16 << 20));
     assertTrue(result.contains("\"ok\":true"), result);
     assertTrue(result.contains("\"bytes\":16777216"), result);
   }
