@@ -14,6 +14,7 @@ import { tcp } from '@libp2p/tcp'
 import { plaintext } from '@libp2p/plaintext'
 import { noise } from '@chainsafe/libp2p-noise'
 import { mplex } from '@libp2p/mplex'
+import { yamux } from '@chainsafe/libp2p-yamux'
 import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { echo as utilsEcho } from '@libp2p/utils'
@@ -21,7 +22,7 @@ import { echo as utilsEcho } from '@libp2p/utils'
 const ECHO_PROTOCOL = '/echo/1.0.0'
 
 // ---------------------------------------------------------------------------
-// selectable components (noise / yamux can be added here later)
+// selectable components
 
 const SECURITY = {
   plaintext: () => plaintext(),
@@ -31,7 +32,8 @@ const SECURITY = {
 const MUXERS = {
   mplex: (opts) => mplex(opts.mplexDisconnectThreshold != null
     ? { disconnectThreshold: opts.mplexDisconnectThreshold }
-    : {})
+    : {}),
+  yamux: () => yamux()
 }
 
 // ---------------------------------------------------------------------------

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 abstract class AbstractJsInteropTest {
 
   private JsPeer js;
-  private Host host;
-  private PeerId jsPeer;
+  protected Host host;
+  protected PeerId jsPeer;
 
   /** A Java host with the stack under test, serving echo and ping. */
   protected abstract Host createHost();
@@ -47,7 +47,9 @@ abstract class AbstractJsInteropTest {
 
   @BeforeAll
   void start() throws Exception {
-    js = JsPeer.listen(jsOptions().toArray(String[]::new));
+    List<String> listen = new ArrayList<>(jsOptions());
+    listen.addAll(List.of("--echo-max-streams", "128"));
+    js = JsPeer.listen(listen.toArray(String[]::new));
     jsPeer = js.address().peerId().orElseThrow();
     host = createHost();
     host.start().join();

@@ -9,6 +9,7 @@ import io.jlibp2p.core.security.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.mplex.MplexStreamMuxer;
 import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.yamux.YamuxStreamMuxer;
 
 /** Hosts and handlers the integration tests share. */
 final class Hosts {
@@ -23,19 +24,28 @@ final class Hosts {
   }
 
   static Host plaintextMplex(PrivateKey identity) {
-    return serving(Host.builder().identity(identity).secureChannel(new PlaintextSecureChannel()));
+    return serving(Host.builder().identity(identity).secureChannel(new PlaintextSecureChannel()).muxer(MplexStreamMuxer.create()));
   }
 
   /** A host on TCP loopback with noise and mplex, serving echo and ping. */
   static Host noiseMplex() {
-    return serving(Host.builder().secureChannel(new NoiseSecureChannel()));
+    return serving(Host.builder().secureChannel(new NoiseSecureChannel()).muxer(MplexStreamMuxer.create()));
+  }
+
+  /** A host on TCP loopback with noise and yamux, serving echo and ping. */
+  static Host noiseYamux() {
+    return serving(Host.builder().secureChannel(new NoiseSecureChannel()).muxer(YamuxStreamMuxer.create()));
+  }
+
+  /** A host on TCP loopback with plaintext and yamux, serving echo and ping. */
+  static Host plaintextYamux() {
+    return serving(Host.builder().secureChannel(new PlaintextSecureChannel()).muxer(YamuxStreamMuxer.create()));
   }
 
   private static Host serving(Host.Builder builder) {
     Host host =
         builder
             .transport(TcpTransport.builder().threads(2).build())
-            .muxer(MplexStreamMuxer.create())
             .listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"))
             .build();
     host.setStreamHandler(ECHO, stream -> stream.pipeline().addLast(EchoHandler.INSTANCE));

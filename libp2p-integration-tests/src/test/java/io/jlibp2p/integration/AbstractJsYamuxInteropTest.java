@@ -1,0 +1,56 @@
+package io.jlibp2p.integration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.jlibp2p.core.conformance.StreamCollector;
+import io.jlibp2p.core.muxer.Stream;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** What yamux adds to the interop checks: a 64 MiB echo and 64 concurrent streams. */
+abstract class AbstractJsYamuxInteropTest extends AbstractJsInteropTest {
+
+  @Test
+  void javaEchoesSixtyFourMebibytesThroughJs() throws Exception {
+    byte[] data = new byte[64 << 20];
+    new Random(64).nextBytes(data);
+    StreamCollector collector = new StreamCollector();
+    Stream stream = await(host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO));
+    for (int offset = 0; offset < data.length; offset += 1 << 20) {
+      stream.write(Unpooled.wrappedBuffer(data, offset, 1 << 20));
+    }
+    stream.flush();
+    stream.closeWrite();
+    assertArrayEquals(data, await(collector.done));
+  }
+
+  @Test
+  void sixtyFourConcurrentStreamsToJs() throws Exception {
+    List<byte[]> payloads = new ArrayList<>();
+    List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+    Random random = new Random(65);
+    for (int i = 0; i < 64; i++) {
+      byte[] payload = new byte[64 << 10];
+      random.nextBytes(payload);
+      payloads.add(payload);
+      StreamCollector collector = new StreamCollector();
+      replies.add(collector.done);
+      host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO)
+          .thenAccept(stream -> {
+            stream.writeAndFlush(Unpooled.wrappedBuffer(payload));
+            stream.closeWrite();
+          })
+          .exceptionally(e -> {
+            collector.done.completeExceptionally(e);
+            return null;
+          });
+    }
+    for (int i = 0; i < 64; i++) {
+      assertArrayEquals(payloads.get(i), await(replies.get(i)), "stream " + i);
+    }
+  }
+}

@@ -1,0 +1,397 @@
+package io.jlibp2p.yamux.internal;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's yamux session (<a href="https://github.com/libp2p/specs/blob/master/yamux/README.md">spec</a>):
+ * dispatches frames to {@link YamuxStream}s, opens streams (the dialer uses odd IDs, the listener
+ * even ones), answers and sends keepalive pings (which measure the round trip the streams' window
+ * tuning uses), and says GoAway when the connection is closed from this side.
+ *
+ * <p>A stream the remote opens is accepted, and acknowledged, at once, whether it was opened by a
+ * Data or a WindowUpdate frame with SYN. At most {@value #MAX_UNACKED} streams this side opened
+ * wait for their ACK; further opens wait their turn rather than fail.
+ */
+public final class YamuxSession extends ChannelDuplexHandler implements StreamMuxer.Session {
+
+  private static final Logger log = LoggerFactory.getLogger(YamuxSession.class);
+
+  static final long INITIAL_WINDOW = 256 * 1024;
+  static final int MAX_UNACKED = 256;
+
+  private record PendingOpen(ChannelHandler handler, CompletableFuture<Stream> opened) {}
+
+  private final MuxerParameters parameters;
+  private final int maxStreams;
+  private final long maxWindow;
+  private final Duration keepAlive;
+  private final Map<Long, YamuxStream> streams = new HashMap<>();
+  private final ArrayDeque<PendingOpen> pendingOpens = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private long nextStreamId;
+  private int unacked;
+  private boolean remoteGoneAway;
+  private boolean goAwaySent;
+  private volatile int streamCount;
+  private long pingId;
+  private long pingSentNanos;
+  private volatile long roundTripNanos;
+  private ScheduledFuture<?> keepAliveTask;
+
+  public YamuxSession(MuxerParameters parameters, int maxStreams, long maxWindow, Duration keepAlive) {
+    this.parameters = parameters;
+    this.maxStreams = maxStreams;
+    this.maxWindow = maxWindow;
+    this.keepAlive = keepAlive;
+    this.nextStreamId = parameters.direction() == Direction.OUTBOUND ? 1 : 2;
+  }
+
+  /** The frame decoder, then this session. */
+  @Override
+  public ChannelHandler handler() {
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("yamux-frames", new YamuxFrameDecoder(maxWindow));
+        ch.pipeline().addLast("yamux", YamuxSession.this);
+      }
+    };
+  }
+
+  @Override
+  public int openStreams() {
+    return streamCount;
+  }
+
+  long maxWindow() {
+    return maxWindow;
+  }
+
+  /** The last measured round trip, 0 before the first keepalive answer. */
+  long roundTripNanos() {
+    return roundTripNanos;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    if (!keepAlive.isZero()) {
+      keepAliveTask = ctx.executor().scheduleAtFixedRate(this::ping, 0, keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  // ---- opening ----
+
+  @Override
+  public CompletableFuture<Stream> openStream(ChannelHandler streamHandler) {
+    CompletableFuture<Stream> opened = new CompletableFuture<>();
+    if (ctx == null) {
+      opened.completeExceptionally(new IllegalStateException("the yamux session is not in a pipeline yet"));
+      return opened;
+    }
+    ctx.executor().execute(() -> {
+      try {
+        requestOpen(new PendingOpen(streamHandler, opened));
+      } catch (RuntimeException e) {
+        opened.completeExceptionally(e);
+      }
+    });
+    return opened;
+  }
+
+  private void requestOpen(PendingOpen request) {
+    if (!ctx.channel().isActive() || remoteGoneAway || goAwaySent) {
+      request.opened().completeExceptionally(new IllegalStateException("the yamux session is closing"));
+    } else if (unacked >= MAX_UNACKED) {
+      pendingOpens.add(request);
+    } else {
+      open(request);
+    }
+  }
+
+  private void open(PendingOpen request) {
+    if (countOutbound() >= maxStreams) {
+      request.opened().completeExceptionally(new LimitExceededException("yamux: " + maxStreams + " outbound streams already open"));
+      return;
+    }
+    long id = nextStreamId;
+    nextStreamId += 2;
+    YamuxStream stream = new YamuxStream(ctx.channel(), Direction.OUTBOUND, id, this);
+    stream.pipeline().addLast(request.handler());
+    streams.put(id, stream);
+    countStreams();
+    stream.awaitAck(true);
+    unacked++;
+    writeWindowUpdate(id, YamuxFrame.FLAG_SYN, 0);
+    ctx.flush();
+    ctx.channel().eventLoop().register(stream).addListener(f -> {
+      if (f.isSuccess()) {
+        request.opened().complete(stream);
+      } else {
+        streams.remove(id, stream);
+        countStreams();
+        request.opened().completeExceptionally(f.cause());
+      }
+    });
+  }
+
+  private int countOutbound() {
+    int count = 0;
+    for (YamuxStream stream : streams.values()) {
+      if (stream.direction() == Direction.OUTBOUND) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  // ---- writing ----
+
+  void writeData(long streamId, int flags, ByteBuf data) {
+    ByteBuf header = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH);
+    YamuxFrame.writeHeader(header, YamuxFrame.TYPE_DATA, flags, streamId, data.readableBytes());
+    ctx.write(header, ctx.voidPromise());
+    ctx.write(data, ctx.voidPromise());
+  }
+
+  void writeWindowUpdate(long streamId, int flags, long delta) {
+    writeControl(YamuxFrame.TYPE_WINDOW_UPDATE, flags, streamId, delta);
+  }
+
+  private void writeControl(int type, int flags, long streamId, long value) {
+    ByteBuf header = ctx.alloc().buffer(YamuxFrame.HEADER_LENGTH);
+    YamuxFrame.writeHeader(header, type, flags, streamId, value);
+    ctx.write(header, ctx.voidPromise());
+  }
+
+  private void ping() {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    pingId++;
+    pingSentNanos = System.nanoTime();
+    writeControl(YamuxFrame.TYPE_PING, YamuxFrame.FLAG_SYN, 0, pingId & 0xffffffffL);
+    ctx.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (ctx.channel().isWritable()) {
+      for (YamuxStream stream : new ArrayList<>(streams.values())) {
+        stream.resumeWrites();
+      }
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  /** Closing from this side says GoAway first, as the spec asks. */
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (!goAwaySent && ctx.channel().isActive()) {
+      goAwaySent = true;
+      writeControl(YamuxFrame.TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_NORMAL);
+      ctx.flush();
+    }
+    ctx.close(promise);
+  }
+
+  // ---- reading ----
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    YamuxFrame frame = (YamuxFrame) msg;
+    switch (frame.type()) {
+      case YamuxFrame.TYPE_PING -> onPing(frame);
+      case YamuxFrame.TYPE_GO_AWAY -> onGoAway(frame);
+      default -> onStreamFrame(frame);
+    }
+  }
+
+  private void onPing(YamuxFrame frame) {
+    if (frame.has(YamuxFrame.FLAG_SYN)) {
+      writeControl(YamuxFrame.TYPE_PING, YamuxFrame.FLAG_ACK, 0, frame.length());
+      ctx.flush();
+    } else if (frame.has(YamuxFrame.FLAG_ACK) && frame.length() == (pingId & 0xffffffffL) && pingSentNanos != 0) {
+      roundTripNanos = System.nanoTime() - pingSentNanos;
+      pingSentNanos = 0;
+    }
+  }
+
+  private void onGoAway(YamuxFrame frame) {
+    remoteGoneAway = true;
+    if (frame.length() != YamuxFrame.GO_AWAY_NORMAL) {
+      log.debug("yamux peer {} went away with error code {}", ctx.channel(), frame.length());
+    }
+    while (!pendingOpens.isEmpty()) {
+      pendingOpens.poll().opened().completeExceptionally(new IllegalStateException("the remote yamux session went away"));
+    }
+  }
+
+  private void onStreamFrame(YamuxFrame frame) {
+    long id = frame.streamId();
+    YamuxStream stream = streams.get(id);
+    if (frame.has(YamuxFrame.FLAG_SYN)) {
+      if (stream != null || id == 0 || !openedByRemote(id)) {
+        release(frame);
+        protocolError("SYN for stream " + id + ", which is " + (stream != null ? "already open" : "not the remote's to open"));
+        return;
+      }
+      stream = accept(id);
+      if (stream == null) {
+        release(frame);
+        return;
+      }
+    }
+    if (stream == null) {
+      release(frame); // a stream already forgotten, or never opened: dropped
+      return;
+    }
+    if (frame.has(YamuxFrame.FLAG_ACK) && stream.awaitingAck()) {
+      stream.awaitAck(false);
+      unacked--;
+      while (unacked < MAX_UNACKED && !pendingOpens.isEmpty()) {
+        open(pendingOpens.poll());
+      }
+    }
+    if (frame.type() == YamuxFrame.TYPE_WINDOW_UPDATE) {
+      stream.grant(frame.length());
+    } else if (frame.data() != null && frame.data().isReadable()) {
+      if (!stream.receive(frame.data())) {
+        protocolError("stream " + id + " received more than its receive window");
+        return;
+      }
+    } else {
+      release(frame);
+    }
+    if (frame.has(YamuxFrame.FLAG_RST)) {
+      stream.onReset("the remote reset yamux stream " + id);
+    } else if (frame.has(YamuxFrame.FLAG_FIN)) {
+      stream.onRemoteClose();
+    }
+  }
+
+  private boolean openedByRemote(long id) {
+    boolean odd = (id & 1) == 1;
+    // The dialer's streams are odd; so the remote opens odd ones exactly when we listened.
+    return odd == (parameters.direction() == Direction.INBOUND);
+  }
+
+  private YamuxStream accept(long id) {
+    if (streams.size() - countOutbound() >= maxStreams || goAwaySent) {
+      writeWindowUpdate(id, YamuxFrame.FLAG_RST, 0);
+      ctx.flush();
+      return null;
+    }
+    YamuxStream stream = new YamuxStream(ctx.channel(), Direction.INBOUND, id, this);
+    streams.put(id, stream);
+    countStreams();
+    try {
+      parameters.inboundStreams().streamOpened(stream);
+    } catch (RuntimeException e) {
+      log.warn("inbound stream handler failed; resetting {}", stream, e);
+      streams.remove(id);
+      countStreams();
+      writeWindowUpdate(id, YamuxFrame.FLAG_RST, 0);
+      ctx.flush();
+      return null;
+    }
+    // Accepted at once: acknowledge it, so the remote's ACK backlog never fills on our account.
+    writeWindowUpdate(id, YamuxFrame.FLAG_ACK, 0);
+    ctx.flush();
+    ctx.channel().eventLoop().register(stream).addListener(f -> {
+      if (!f.isSuccess()) {
+        streams.remove(id, stream);
+        countStreams();
+      }
+    });
+    return stream;
+  }
+
+  private static void release(YamuxFrame frame) {
+    if (frame.data() != null) {
+      frame.data().release();
+    }
+  }
+
+  void streamClosed(YamuxStream stream, boolean fullyDone) {
+    if (fullyDone) {
+      streams.remove(stream.streamId(), stream);
+      if (stream.awaitingAck()) {
+        stream.awaitAck(false);
+        unacked--;
+      }
+      countStreams();
+    }
+  }
+
+  private void countStreams() {
+    streamCount = streams.size();
+  }
+
+  // ---- failures and the end ----
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof YamuxFrameDecoder.YamuxProtocolException) {
+      protocolError(cause.getMessage());
+    } else {
+      log.debug("yamux connection {} failed; closing it", ctx.channel(), cause);
+      ctx.close();
+    }
+  }
+
+  private void protocolError(String message) {
+    log.warn("yamux protocol error on {}: {}; going away", ctx.channel(), message);
+    if (!goAwaySent && ctx.channel().isActive()) {
+      goAwaySent = true;
+      writeControl(YamuxFrame.TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
+      ctx.flush();
+    }
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (keepAliveTask != null) {
+      keepAliveTask.cancel(false);
+    }
+    for (YamuxStream stream : new ArrayList<>(streams.values())) {
+      stream.onConnectionClosed();
+    }
+    streams.clear();
+    countStreams();
+    while (!pendingOpens.isEmpty()) {
+      pendingOpens.poll().opened().completeExceptionally(new IllegalStateException("the connection closed"));
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (keepAliveTask != null) {
+      keepAliveTask.cancel(false);
+    }
+  }
+}
