@@ -72,7 +72,7 @@ const USAGE = `usage:
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
                        [--echo-impl events|iterator|utils] [--connection-monitor on|off]
   node peer.mjs dial <multiaddr> ping [--security plaintext] [--muxer mplex] [--timeout ms]
-  node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--security ..] [--muxer ..] [--timeout ms]
+  node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--parallel N] [--security ..] [--muxer ..] [--timeout ms]
   (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold apply to dial too)`
 
 function parseIntArg (name, value, min = 0) {
@@ -89,6 +89,7 @@ function parseArgs (argv) {
     muxer: 'mplex',
     timeout: undefined,
     chunk: 64 * 1024,
+    parallel: 1,
     ignoreStdin: false,
     connThreshold: undefined,
     mplexDisconnectThreshold: undefined,
@@ -113,6 +114,7 @@ function parseArgs (argv) {
       case '--muxer': opts.muxer = needValue(); break
       case '--timeout': opts.timeout = parseIntArg(flag, needValue()); break
       case '--chunk': opts.chunk = parseIntArg(flag, needValue(), 1); break
+      case '--parallel': opts.parallel = parseIntArg(flag, needValue(), 1); break
       case '--ignore-stdin': opts.ignoreStdin = true; break
       case '--conn-threshold': opts.connThreshold = parseIntArg(flag, needValue(), 1); break
       case '--mplex-disconnect-threshold': opts.mplexDisconnectThreshold = parseIntArg(flag, needValue(), 1); break
@@ -366,8 +368,11 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
 
     if (action === 'echo') {
       const n = actionArgs[0]
-      const r = await echoClient(connection, n, opts.chunk, signal)
-      return { ok: true, bytes: n, ms: round(r.ms), mibPerSec: round(n / 1048576 / (r.ms / 1000)), dialMs: round(dialMs) }
+      // --parallel N: N echo streams at once on the one connection, each carrying n bytes.
+      const t1 = performance.now()
+      await Promise.all(Array.from({ length: opts.parallel }, () => echoClient(connection, n, opts.chunk, signal)))
+      const ms = performance.now() - t1
+      return { ok: true, bytes: n, streams: opts.parallel, ms: round(ms), mibPerSec: round(n * opts.parallel / 1048576 / (ms / 1000)), dialMs: round(dialMs) }
     }
     throw new Error(`unreachable action ${action}`)
   } finally {

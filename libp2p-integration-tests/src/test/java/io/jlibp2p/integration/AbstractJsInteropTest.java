@@ -101,7 +101,7 @@ abstract class AbstractJsInteropTest {
     assertArrayEquals(data, await(collector.done));
   }
 
-  private String jsDials(String... command) throws Exception {
+  protected String jsDials(String... command) throws Exception {
     List<String> arguments = new ArrayList<>(List.of(command));
     arguments.addAll(jsOptions());
     return JsPeer.dial(host.listenAddresses().get(0), arguments.toArray(String[]::new));

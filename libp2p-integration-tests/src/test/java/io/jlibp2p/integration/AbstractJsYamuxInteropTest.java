@@ -1,6 +1,7 @@
 package io.jlibp2p.integration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.muxer.Stream;
@@ -26,6 +27,18 @@ abstract class AbstractJsYamuxInteropTest extends AbstractJsInteropTest {
     stream.flush();
     stream.closeWrite();
     assertArrayEquals(data, await(collector.done));
+  }
+
+  @Test
+  void jsEchoesSixtyFourMebibytesThroughJava() throws Exception {
+    String result = jsDials("echo", Integer.toString(64 << 20));
+    assertTrue(result.contains("\"ok\":true"), result);
+  }
+
+  @Test
+  void jsOpensSixtyFourConcurrentStreamsToJava() throws Exception {
+    String result = jsDials("echo", Integer.toString(64 << 10), "--parallel", "64");
+    assertTrue(result.contains("\"ok\":true") && result.contains("\"streams\":64"), result);
   }
 
   @Test
