@@ -146,6 +146,58 @@ public abstract class AbstractStreamMuxerTest {
     assertArrayEquals(data, await(collector.done));
   }
 
+  /** A gibibyte one way, checked by length and CRC at the far end; muxers with flow control only. */
+  @Test
+  void oneGibibyteThroughOneStream() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(hasFlowControl(), "only muxers with flow control");
+    serverStreams = s -> s.pipeline().addLast(new CrcSink());
+    connect();
+    StreamCollector collector = new StreamCollector();
+    Stream stream = await(client.openStream(collector));
+    byte[] chunk = new byte[1 << 20];
+    new Random(1024).nextBytes(chunk);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    for (int i = 0; i < 1024; i++) {
+      crc.update(chunk);
+      // Waiting on each write keeps what is queued to one chunk: the stream's own backpressure.
+      stream.writeAndFlush(Unpooled.wrappedBuffer(chunk)).sync();
+    }
+    stream.closeWrite();
+    java.nio.ByteBuffer summary = java.nio.ByteBuffer.wrap(await(collector.done));
+    assertEquals(1L << 30, summary.getLong());
+    assertEquals(crc.getValue(), summary.getLong());
+  }
+
+  @Test
+  void interleavedSmallAndLargeWritesOnManyStreams() throws Exception {
+    connect();
+    List<StreamCollector> collectors = new ArrayList<>();
+    List<Stream> opened = new ArrayList<>();
+    List<byte[]> expected = new ArrayList<>();
+    Random random = new Random(21);
+    for (int i = 0; i < 32; i++) {
+      StreamCollector collector = new StreamCollector();
+      collectors.add(collector);
+      opened.add(await(client.openStream(collector)));
+      expected.add(new byte[0]);
+    }
+    for (int round = 0; round < 20; round++) {
+      for (int i = 0; i < opened.size(); i++) {
+        byte[] piece = new byte[round % 2 == 0 ? 1 + random.nextInt(16) : 50_000 + random.nextInt(100_000)];
+        random.nextBytes(piece);
+        opened.get(i).writeAndFlush(Unpooled.wrappedBuffer(piece));
+        byte[] sofar = expected.get(i);
+        byte[] joined = java.util.Arrays.copyOf(sofar, sofar.length + piece.length);
+        System.arraycopy(piece, 0, joined, sofar.length, piece.length);
+        expected.set(i, joined);
+      }
+    }
+    opened.forEach(Stream::closeWrite);
+    for (int i = 0; i < opened.size(); i++) {
+      assertArrayEquals(expected.get(i), await(collectors.get(i).done), "stream " + i);
+    }
+  }
+
   @Test
   void thousandConcurrentStreams() throws Exception {
     connect();
@@ -303,6 +355,28 @@ public abstract class AbstractStreamMuxerTest {
 
   private static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Counts and checksums what it reads; at EOF answers with the count and the CRC-32. */
+  private static final class CrcSink extends ChannelInboundHandlerAdapter {
+    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    private long count;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      count += buf.readableBytes();
+      crc.update(buf.nioBuffer());
+      buf.release();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        ctx.writeAndFlush(Unpooled.buffer(16).writeLong(count).writeLong(crc.getValue()));
+        ((Stream) ctx.channel()).closeWrite();
+      }
+    }
   }
 
   /** Buffers everything, and echoes it only once the remote has half-closed. */
