@@ -29,11 +29,14 @@ import java.util.function.Predicate;
  * A libp2p node: its identity, its transports, secure channels and muxers, its listeners, its
  * connections, and the protocols it serves.
  *
+ * <p>Most applications start from {@code io.jlibp2p.Libp2p.hostBuilder()} (artifact {@code
+ * libp2p}), which has the default stack, TCP, noise and yamux, configured. Built by hand:
+ *
  * <pre>{@code
  * Host host = Host.builder()
  *     .transport(TcpTransport.builder().build())
- *     .secureChannel(new PlaintextSecureChannel())
- *     .muxer(MplexStreamMuxer.create())
+ *     .secureChannel(new NoiseSecureChannel())
+ *     .muxer(YamuxStreamMuxer.create())
  *     .listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"))
  *     .build();
  * host.setStreamHandler("/echo/1.0.0", stream -> stream.pipeline().addLast(new EchoHandler()));
@@ -338,7 +341,9 @@ public final class Host implements AutoCloseable {
      */
     public Host build() {
       if (transports.isEmpty() || secureChannels.isEmpty() || muxers.isEmpty()) {
-        throw new IllegalStateException("a host needs at least one transport, secure channel and muxer");
+        throw new IllegalStateException(
+            "a host needs at least one transport, secure channel and muxer; for the default stack"
+                + " (TCP, noise, yamux) start from io.jlibp2p.Libp2p.hostBuilder() in the libp2p artifact");
       }
       return new Host(this);
     }

@@ -1,0 +1,32 @@
+package io.jlibp2p;
+
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.noise.NoiseSecureChannel;
+import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.yamux.YamuxStreamMuxer;
+
+/**
+ * The entry point with the default stack: TCP, noise and yamux, which every modern libp2p peer
+ * speaks.
+ *
+ * <pre>{@code
+ * Host host = Libp2p.hostBuilder()
+ *     .listenOn(Multiaddr.fromString("/ip4/0.0.0.0/tcp/4001"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>More can be added to the returned builder, after the defaults in preference order: plaintext
+ * or secio secure channels, the mplex muxer, other transports. They are opt-in.
+ */
+public final class Libp2p {
+
+  private Libp2p() {}
+
+  /** A host builder with TCP, noise and yamux already configured. */
+  public static Host.Builder hostBuilder() {
+    return Host.builder()
+        .transport(TcpTransport.builder().build())
+        .secureChannel(new NoiseSecureChannel())
+        .muxer(YamuxStreamMuxer.create());
+  }
+}
