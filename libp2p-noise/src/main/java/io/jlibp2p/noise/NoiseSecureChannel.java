@@ -2,10 +2,7 @@ package io.jlibp2p.noise;
 
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
-import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.noise.internal.NoiseHandshakeHandler;
-import io.netty.channel.ChannelHandler;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * <a href="https://github.com/libp2p/specs/blob/master/noise/README.md">Noise</a> ({@code
@@ -28,17 +25,6 @@ public final class NoiseSecureChannel implements SecureChannel {
 
   @Override
   public Handshake handshake(HandshakeParameters parameters) {
-    NoiseHandshakeHandler handler = new NoiseHandshakeHandler(parameters);
-    return new Handshake() {
-      @Override
-      public ChannelHandler handler() {
-        return handler;
-      }
-
-      @Override
-      public CompletableFuture<SecureSession> session() {
-        return handler.session();
-      }
-    };
+    return Handshake.of(new NoiseHandshakeHandler(parameters));
   }
 }

@@ -26,6 +26,21 @@ public interface SecureChannel {
   /** One connection's handshake. */
   interface Handshake {
 
+    /** The handshake that {@code handler} runs. */
+    static Handshake of(AbstractHandshakeHandler handler) {
+      return new Handshake() {
+        @Override
+        public ChannelHandler handler() {
+          return handler;
+        }
+
+        @Override
+        public CompletableFuture<SecureSession> session() {
+          return handler.session();
+        }
+      };
+    }
+
     /** The handler that runs the handshake and then secures the channel; for this handshake only. */
     ChannelHandler handler();
 

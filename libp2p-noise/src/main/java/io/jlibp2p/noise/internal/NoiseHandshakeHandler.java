@@ -6,18 +6,17 @@ import io.jlibp2p.core.DecodingException;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.crypto.PublicKey;
+import io.jlibp2p.core.security.AbstractHandshakeHandler;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.noise.internal.pb.NoiseProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -29,7 +28,7 @@ import javax.crypto.AEADBadTagException;
  * <p>Reference counting: inbound bytes live in the decoder's cumulation; outbound frames go to the
  * channel.
  */
-public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
+public final class NoiseHandshakeHandler extends AbstractHandshakeHandler {
 
   /** The protocol ID. */
   public static final String PROTOCOL_ID = "/noise";
@@ -40,40 +39,18 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
   private final HandshakeParameters parameters;
   private final X25519 staticKey = X25519.generate();
   private final XxHandshake handshake;
-  private final CompletableFuture<SecureSession> session = new CompletableFuture<>();
   private SecureSession verified;
   private List<String> remoteMuxers = List.of();
-  private boolean started;
 
   public NoiseHandshakeHandler(HandshakeParameters parameters) {
+    super(PROTOCOL_ID);
     this.parameters = parameters;
     this.handshake =
         new XxHandshake(parameters.direction() == Direction.OUTBOUND, staticKey, X25519.generate(), NO_PROLOGUE, new JdkChaChaPoly());
   }
 
-  public CompletableFuture<SecureSession> session() {
-    return session;
-  }
-
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-    super.handlerAdded(ctx);
-    if (ctx.channel().isActive()) {
-      begin(ctx);
-    }
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    begin(ctx);
-    super.channelActive(ctx);
-  }
-
-  private void begin(ChannelHandlerContext ctx) {
-    if (started) {
-      return;
-    }
-    started = true;
+  protected void onStart(ChannelHandlerContext ctx) {
     if (handshake.isMyTurn()) {
       // Message 1 carries no payload: it would travel unencrypted and unauthenticated.
       send(ctx, new byte[0]);
@@ -82,7 +59,7 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (!session.isDone() && in.readableBytes() >= 2) {
+    while (!isDone() && in.readableBytes() >= 2) {
       int length = in.getUnsignedShort(in.readerIndex());
       String wrongLength = handshake.checkIncomingLength(length);
       if (wrongLength != null) {
@@ -203,33 +180,8 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
     CipherState[] transport = handshake.split(new JdkChaChaPoly(), new JdkChaChaPoly());
     ctx.pipeline().addAfter(ctx.name(), "noise-decrypt", new NoiseFrameDecoder(transport[1]));
     ctx.pipeline().addAfter("noise-decrypt", "noise-encrypt", new NoiseFrameEncoder(transport[0]));
-    // Completing first lets the upgrader add the next handlers; removal then hands the codec the rest.
-    session.complete(new SecureSession(
+    succeed(ctx, new SecureSession(
         verified.protocolId(), verified.localPeer(), verified.remotePeer(), verified.remotePublicKey(), muxer));
-    if (!ctx.isRemoved()) {
-      ctx.pipeline().remove(this);
-    }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    fail(ctx, new SecurityHandshakeException(PROTOCOL_ID + ": connection closed during the handshake"));
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (session.isDone()) {
-      ctx.fireExceptionCaught(cause);
-    } else {
-      fail(ctx, new SecurityHandshakeException(PROTOCOL_ID + ": connection failed during the handshake: " + cause, cause));
-    }
-  }
-
-  private void fail(ChannelHandlerContext ctx, SecurityHandshakeException failure) {
-    if (session.completeExceptionally(failure)) {
-      ctx.close();
-    }
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

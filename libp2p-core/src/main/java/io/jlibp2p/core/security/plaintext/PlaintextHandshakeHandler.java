@@ -7,6 +7,7 @@ import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.crypto.PublicKey;
 import io.jlibp2p.core.crypto.internal.pb.CryptoProtos;
 import io.jlibp2p.core.multiformats.UnsignedVarint;
+import io.jlibp2p.core.security.AbstractHandshakeHandler;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
@@ -14,10 +15,8 @@ import io.jlibp2p.core.security.plaintext.pb.PlaintextProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the plaintext/2.0.0 exchange: sends {@code uvarint(len) || Exchange}, reads the remote's,
@@ -26,42 +25,21 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Reference counting: inbound bytes live in the decoder's cumulation, released by it.
  */
-final class PlaintextHandshakeHandler extends ByteToMessageDecoder {
+final class PlaintextHandshakeHandler extends AbstractHandshakeHandler {
 
   /** Far above any real Exchange (an 8192-bit RSA key is about 1.1 KiB), far below harm. */
   static final int MAX_EXCHANGE_LENGTH = 16 * 1024;
 
   private final HandshakeParameters parameters;
-  private final CompletableFuture<SecureSession> session = new CompletableFuture<>();
-  private boolean sent;
 
   PlaintextHandshakeHandler(HandshakeParameters parameters) {
+    super(PlaintextSecureChannel.PROTOCOL_ID);
     this.parameters = parameters;
   }
 
-  CompletableFuture<SecureSession> session() {
-    return session;
-  }
-
+  /** Both sides send their Exchange at once, without waiting for the other's. */
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
-    super.handlerAdded(ctx);
-    if (ctx.channel().isActive()) {
-      sendExchange(ctx);
-    }
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    sendExchange(ctx);
-    super.channelActive(ctx);
-  }
-
-  private void sendExchange(ChannelHandlerContext ctx) {
-    if (sent) {
-      return;
-    }
-    sent = true;
+  protected void onStart(ChannelHandlerContext ctx) {
     byte[] exchange =
         PlaintextProtos.Exchange.newBuilder()
             .setId(ByteString.copyFrom(parameters.localPeer().toBytes()))
@@ -84,7 +62,7 @@ final class PlaintextHandshakeHandler extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (session.isDone()) {
+    if (isDone()) {
       in.skipBytes(in.readableBytes());
       return;
     }
@@ -114,11 +92,7 @@ final class PlaintextHandshakeHandler extends ByteToMessageDecoder {
       fail(ctx, e);
       return;
     }
-    // Completing first lets the upgrader add the next handlers; removal then hands them the rest.
-    session.complete(established);
-    if (!ctx.isRemoved()) {
-      ctx.pipeline().remove(this);
-    }
+    succeed(ctx, established);
   }
 
   private static PlaintextProtos.Exchange parse(ByteBuf message) {
@@ -151,28 +125,8 @@ final class PlaintextHandshakeHandler extends ByteToMessageDecoder {
     return new SecureSession(protocol, parameters.localPeer(), claimed, key);
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    fail(ctx, PlaintextSecureChannel.PROTOCOL_ID + ": connection closed during the handshake", null);
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (session.isDone()) {
-      ctx.fireExceptionCaught(cause);
-    } else {
-      fail(ctx, PlaintextSecureChannel.PROTOCOL_ID + ": connection failed during the handshake: " + cause, cause);
-    }
-  }
-
   private void fail(ChannelHandlerContext ctx, String message, Throwable cause) {
     fail(ctx, cause == null ? new SecurityHandshakeException(message) : new SecurityHandshakeException(message, cause));
   }
 
-  private void fail(ChannelHandlerContext ctx, SecurityHandshakeException failure) {
-    if (session.completeExceptionally(failure)) {
-      ctx.close();
-    }
-  }
 }

@@ -2,9 +2,6 @@ package io.jlibp2p.core.security.plaintext;
 
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
-import io.jlibp2p.core.security.SecureSession;
-import io.netty.channel.ChannelHandler;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * <a href="https://github.com/libp2p/specs/blob/master/plaintext/README.md">plaintext/2.0.0</a>:
@@ -25,17 +22,6 @@ public final class PlaintextSecureChannel implements SecureChannel {
 
   @Override
   public Handshake handshake(HandshakeParameters parameters) {
-    PlaintextHandshakeHandler handler = new PlaintextHandshakeHandler(parameters);
-    return new Handshake() {
-      @Override
-      public ChannelHandler handler() {
-        return handler;
-      }
-
-      @Override
-      public CompletableFuture<SecureSession> session() {
-        return handler.session();
-      }
-    };
+    return Handshake.of(new PlaintextHandshakeHandler(parameters));
   }
 }
