@@ -75,7 +75,10 @@ public final class YamuxStreamMuxer implements StreamMuxer {
       return this;
     }
 
-    /** How often to send a keepalive ping; {@link Duration#ZERO} for never. 30 s by default. */
+    /**
+     * How often to send a keepalive ping; a ping still unanswered when the next is due closes the
+     * connection. {@link Duration#ZERO} for never. 30 s by default.
+     */
     public Builder keepAlive(Duration interval) {
       this.keepAlive = Objects.requireNonNull(interval, "interval");
       return this;

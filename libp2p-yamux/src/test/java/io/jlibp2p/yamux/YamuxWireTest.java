@@ -128,6 +128,36 @@ class YamuxWireTest {
   }
 
   @Test
+  void unansweredKeepaliveClosesTheConnection() {
+    session = YamuxStreamMuxer.builder().keepAlive(Duration.ofSeconds(1)).build()
+        .newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {}));
+    channel = new EmbeddedChannel();
+    channel.freezeTime();
+    channel.pipeline().addLast(session.handler());
+    channel.runScheduledPendingTasks();
+    assertEquals(frame(2, 1, 0, 1), written(), "the first ping goes out at once");
+    channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertFalse(channel.isOpen(), "no answer within the interval");
+  }
+
+  @Test
+  void answeredKeepaliveKeepsTheConnection() {
+    session = YamuxStreamMuxer.builder().keepAlive(Duration.ofSeconds(1)).build()
+        .newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {}));
+    channel = new EmbeddedChannel();
+    channel.freezeTime();
+    channel.pipeline().addLast(session.handler());
+    channel.runScheduledPendingTasks();
+    written();
+    feed(frame(2, 2, 0, 1)); // the ACK
+    channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertTrue(channel.isOpen());
+    assertEquals(frame(2, 1, 0, 2), written(), "the next ping");
+  }
+
+  @Test
   void streamsWithTheWrongParityAreRefused() {
     start();
     feed(frame(1, 1, 2, 0)); // even: ours to open, not the dialer's

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * One connection's yamux session (<a href="https://github.com/libp2p/specs/blob/master/yamux/README.md">spec</a>):
  * dispatches frames to {@link YamuxStream}s, opens streams (the dialer uses odd IDs, the listener
  * even ones), answers and sends keepalive pings (which measure the round trip the streams' window
- * tuning uses), and says GoAway when the connection is closed from this side.
+ * tuning uses, and close the connection when one goes a whole interval unanswered), and says GoAway
+ * when the connection is closed from this side.
  *
  * <p>A stream the remote opens is accepted, and acknowledged, at once, whether it was opened by a
  * Data or a WindowUpdate frame with SYN. At most {@value #MAX_UNACKED} streams this side opened
@@ -188,6 +189,12 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
 
   private void ping() {
     if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (pingSentNanos != 0) {
+      // The previous ping went a whole interval without an answer: the peer or the path is gone.
+      log.debug("yamux peer {} did not answer a keepalive ping within {}; closing", ctx.channel(), keepAlive);
+      ctx.channel().close();
       return;
     }
     pingId++;
