@@ -330,12 +330,22 @@ public abstract class AbstractStreamMuxerTest {
     long written = 0;
     long limit = 256L << 20;
     if (hasFlowControl()) {
-      // The writer must be told to stop long before it has pushed 256 MiB.
-      while (stream.isWritable() && written < limit) {
-        stream.writeAndFlush(Unpooled.wrappedBuffer(chunk)).sync();
-        written += chunk.length;
+      // The writer must be told to stop long before it has pushed 256 MiB. Writes are not awaited:
+      // once the window is spent, a write stays pending until the reader reads, which it never does.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+      while (written < limit && System.nanoTime() < deadline) {
+        if (stream.isWritable()) {
+          stream.writeAndFlush(Unpooled.wrappedBuffer(chunk));
+          written += chunk.length;
+        } else {
+          Thread.sleep(50);
+          if (!stream.isWritable()) {
+            break; // stayed unwritable: the window is spent and nothing is read
+          }
+        }
       }
       assertFalse(stream.isWritable(), "still writable after " + written + " bytes");
+      assertTrue(written < 16 << 20, "the writer queued " + written + " bytes before being stopped");
     } else {
       // No flow control: the reader's side must reset the stream at its bound instead.
       while (stream.isOpen() && written < limit) {
