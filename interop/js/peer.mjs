@@ -1,6 +1,6 @@
 // Minimal js-libp2p 3.x peer for jlibp2p interop tests.
 //
-//   node peer.mjs listen [--security plaintext] [--muxer mplex] [options]
+//   node peer.mjs listen [--security plaintext|noise[,..]] [--muxer mplex|yamux[,..]] [options]
 //   node peer.mjs dial <multiaddr> ping [--security ..] [--muxer ..] [options]
 //   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk N] [options]
 //
@@ -22,7 +22,11 @@ import { echo as utilsEcho } from '@libp2p/utils'
 const ECHO_PROTOCOL = '/echo/1.0.0'
 
 // ---------------------------------------------------------------------------
-// selectable components
+// selectable components. --security / --muxer take one name or a
+// comma-separated list in preference order; the list is handed to libp2p in
+// that order (multistream-select proposes them in order as dialer; with noise
+// the muxer list is also what goes into the handshake's stream_muxers
+// extension, see NOTES.md).
 
 const SECURITY = {
   plaintext: () => plaintext(),
@@ -68,12 +72,14 @@ function usage (msg) {
 // argument parsing
 
 const USAGE = `usage:
-  node peer.mjs listen [--security plaintext] [--muxer mplex] [--timeout ms] [--ignore-stdin]
+  node peer.mjs listen [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms] [--ignore-stdin]
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
                        [--echo-impl events|iterator|utils] [--connection-monitor on|off]
-  node peer.mjs dial <multiaddr> ping [--security plaintext] [--muxer mplex] [--timeout ms]
+  node peer.mjs dial <multiaddr> ping [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms]
   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--parallel N] [--security ..] [--muxer ..] [--timeout ms]
-  (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold apply to dial too)`
+  (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold apply to dial too;
+   --security and --muxer accept a comma-separated list in preference order, e.g. --security noise,plaintext
+   --muxer yamux,mplex)`
 
 function parseIntArg (name, value, min = 0) {
   if (value == null || !/^\d+$/.test(value)) usage(`${name} expects a non-negative integer, got ${JSON.stringify(value)}`)
@@ -82,11 +88,24 @@ function parseIntArg (name, value, min = 0) {
   return n
 }
 
+// "noise,plaintext" -> ['noise', 'plaintext']; every name must be known, no
+// empty entries, no duplicates (libp2p keys them by protocol id anyway)
+function parseList (flag, value, table) {
+  const names = String(value).split(',').map(x => x.trim())
+  for (const name of names) {
+    if (!Object.hasOwn(table, name)) {
+      usage(`unknown ${flag} ${JSON.stringify(name)} (supported: ${Object.keys(table).join(', ')}; several as a comma-separated list)`)
+    }
+  }
+  if (new Set(names).size !== names.length) usage(`${flag} lists a value twice: ${JSON.stringify(value)}`)
+  return names
+}
+
 function parseArgs (argv) {
   const positional = []
   const opts = {
-    security: 'plaintext',
-    muxer: 'mplex',
+    security: ['plaintext'],
+    muxer: ['mplex'],
     timeout: undefined,
     chunk: 64 * 1024,
     parallel: 1,
@@ -110,8 +129,8 @@ function parseArgs (argv) {
       return argv[++i]
     }
     switch (flag) {
-      case '--security': opts.security = needValue(); break
-      case '--muxer': opts.muxer = needValue(); break
+      case '--security': opts.security = parseList(flag, needValue(), SECURITY); break
+      case '--muxer': opts.muxer = parseList(flag, needValue(), MUXERS); break
       case '--timeout': opts.timeout = parseIntArg(flag, needValue()); break
       case '--chunk': opts.chunk = parseIntArg(flag, needValue(), 1); break
       case '--parallel': opts.parallel = parseIntArg(flag, needValue(), 1); break
@@ -124,12 +143,6 @@ function parseArgs (argv) {
       case '--help': opts.help = true; break
       default: usage(`unknown option ${flag}`)
     }
-  }
-  if (!Object.hasOwn(SECURITY, opts.security)) {
-    usage(`unknown --security ${JSON.stringify(opts.security)} (supported: ${Object.keys(SECURITY).join(', ')})`)
-  }
-  if (!Object.hasOwn(MUXERS, opts.muxer)) {
-    usage(`unknown --muxer ${JSON.stringify(opts.muxer)} (supported: ${Object.keys(MUXERS).join(', ')})`)
   }
   if (opts.connectionMonitor !== 'on' && opts.connectionMonitor !== 'off') {
     usage(`--connection-monitor must be on or off, got ${JSON.stringify(opts.connectionMonitor)}`)
@@ -150,8 +163,9 @@ async function createNode (opts, { listen }) {
   return createLibp2p({
     addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
-    connectionEncrypters: [SECURITY[opts.security](opts)],
-    streamMuxers: [MUXERS[opts.muxer](opts)],
+    // order = preference order
+    connectionEncrypters: opts.security.map(name => SECURITY[name](opts)),
+    streamMuxers: opts.muxer.map(name => MUXERS[name](opts)),
     connectionManager,
     // js-libp2p 3.x pings every connection every 10 s over /ipfs/ping/1.0.0 and
     // aborts the connection if that fails (an "na" answer is accepted)

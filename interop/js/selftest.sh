@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # js <-> js self test of peer.mjs. Usage: bash selftest.sh [extra listen/dial flags, e.g. --muxer mplex]
+# Part 1 runs the full suite with the default plaintext+mplex (plus any extra flags);
+# part 2 runs ping + echo 0 B/1 B/1 MiB+1/16 MiB for noise+mplex, noise+yamux and
+# plaintext+yamux; part 3 checks comma-separated preference lists. Parts 2 and 3
+# set --security/--muxer themselves and ignore the extra flags.
 # Prints timings; exits non-zero on the first failure.
 set -uo pipefail
 cd "$(dirname "$0")"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; echo "--- listener stderr:"; cat "$T"/listen.err 2>/dev/null | tail -20; exit 1; }
+LERR="$T/listen.err"
+fail() { echo "FAIL: $*"; echo "--- listener stderr ($LERR):"; tail -20 "$LERR" 2>/dev/null; exit 1; }
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
 passed=0
@@ -75,5 +80,85 @@ kill -TERM "$L2"
 wait "$L2"; rc=$?
 [ "$rc" = 0 ] || fail "listener exit code after SIGTERM: $rc"
 ok "listener exited 0 on SIGTERM ($(ms $t $(now)) ms)"
+
+# ---------------------------------------------------------------------------
+# part 2 + 3: other security/muxer combinations, each against its own listener
+
+# start_listener NAME listen-flags... -> sets ADDR, LPID_<NAME>, LFD_<NAME>, LERR
+start_listener() {
+  local name=$1; shift
+  mkfifo "$T/$name.in"
+  local t=$(now)
+  node peer.mjs listen "$@" < "$T/$name.in" > "$T/$name.out" 2> "$T/$name.err" &
+  printf -v "LPID_$name" %s $!
+  exec {fd}> "$T/$name.in"
+  printf -v "LFD_$name" %s "$fd"
+  LERR="$T/$name.err"
+  for _ in $(seq 100); do [ -s "$T/$name.out" ] && break; sleep 0.1; done
+  [ -s "$T/$name.out" ] || fail "listener $name printed nothing"
+  local line; line=$(head -1 "$T/$name.out")
+  ADDR=$(node -e 'const o=JSON.parse(process.argv[1]); if(!o.peerId||!Array.isArray(o.addrs)||!o.addrs[0].endsWith("/p2p/"+o.peerId)) process.exit(1); console.log(o.addrs[0])' "$line") || fail "bad listen line: $line"
+  ok "listen [$name: $*] ($(ms $t $(now)) ms to first line)"
+}
+
+# stop_listener NAME: close its stdin, expect exit 0
+stop_listener() {
+  local name=$1 pidvar="LPID_$1" fdvar="LFD_$1" rc
+  eval "exec ${!fdvar}>&-"
+  wait "${!pidvar}"; rc=$?
+  [ "$rc" = 0 ] || fail "listener $name exit code after stdin EOF: $rc"
+}
+
+# expect_negotiated ENC MUX: check the dialer's "connected ..." diagnostic of the last run
+expect_negotiated() {
+  grep -q "encryption=$1 muxer=$2 " "$T/dial.err" || fail "expected encryption=$1 muxer=$2, dialer said: $(grep -o 'encryption=[^ ]* muxer=[^ ]*' "$T/dial.err")"
+}
+
+for combo in "noise mplex" "noise yamux" "plaintext yamux"; do
+  set -- $combo
+  sec=$1 mux=$2 name="${1}_${2}"
+  case $sec in noise) ENC=/noise ;; plaintext) ENC=/plaintext/2.0.0 ;; esac
+  case $mux in mplex) MUX=/mplex/6.7.0 ;; yamux) MUX=/yamux/1.0.0 ;; esac
+  start_listener "$name" --security "$sec" --muxer "$mux"
+  run 0 "$sec+$mux dial ping" dial "$ADDR" ping --security "$sec" --muxer "$mux"
+  echo "$LAST_OUT" | grep -q '"ok":true' || fail "$sec+$mux ping not ok"
+  expect_negotiated "$ENC" "$MUX"
+  sleep 0.25
+  run 0 "$sec+$mux dial echo 0 B" dial "$ADDR" echo 0 --security "$sec" --muxer "$mux"
+  sleep 0.25
+  run 0 "$sec+$mux dial echo 1 B" dial "$ADDR" echo 1 --security "$sec" --muxer "$mux"
+  sleep 0.25
+  run 0 "$sec+$mux dial echo 1 MiB+1 (odd chunk)" dial "$ADDR" echo 1048577 --chunk 99991 --security "$sec" --muxer "$mux"
+  sleep 0.25
+  run 0 "$sec+$mux dial echo 16 MiB" dial "$ADDR" echo 16777216 --security "$sec" --muxer "$mux"
+  echo "$LAST_OUT" | grep -q '"bytes":16777216' || fail "$sec+$mux echo 16 MiB: wrong byte count"
+  expect_negotiated "$ENC" "$MUX"
+  stop_listener "$name"
+done
+
+# --- preference lists: a listener that offers both, in the same order as the first dialer
+start_listener both --security noise,plaintext --muxer yamux,mplex
+run 0 "lists: dial noise,plaintext + yamux,mplex ping" dial "$ADDR" ping --security noise,plaintext --muxer yamux,mplex
+expect_negotiated /noise /yamux/1.0.0
+sleep 0.25
+run 0 "lists: dial noise,plaintext + yamux,mplex echo 16 MiB" dial "$ADDR" echo 16777216 --security noise,plaintext --muxer yamux,mplex
+expect_negotiated /noise /yamux/1.0.0
+sleep 0.25
+# multistream-select (plaintext): the dialer's order decides
+run 0 "lists: dial plaintext,noise + mplex,yamux echo 1 MiB" dial "$ADDR" echo 1048576 --security plaintext,noise --muxer mplex,yamux
+expect_negotiated /plaintext/2.0.0 /mplex/6.7.0
+sleep 0.25
+run 0 "lists: dial plaintext + yamux echo 1 MiB" dial "$ADDR" echo 1048576 --security plaintext --muxer yamux
+expect_negotiated /plaintext/2.0.0 /yamux/1.0.0
+sleep 0.25
+# noise, one muxer on the dialer: inlined negotiation picks the only common one
+run 0 "lists: dial noise + mplex echo 1 MiB" dial "$ADDR" echo 1048576 --security noise --muxer mplex
+expect_negotiated /noise /mplex/6.7.0
+stop_listener both
+ok "listeners of part 2/3 exited 0 on stdin EOF"
+
+run 2 "--muxer yamux,nope -> exit 2" dial "$ADDR" ping --muxer yamux,nope
+run 2 "--security noise,noise -> exit 2" listen --security noise,noise
+run 2 "--security noise, (empty entry) -> exit 2" listen --security noise,
 
 echo "$passed passed, 0 failed"
