@@ -31,7 +31,6 @@ import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -220,24 +219,22 @@ public abstract class AbstractStreamMuxerTest {
 
   @Test
   void remoteKeepsWritingAfterThisSideClosesWrite() throws Exception {
-    connect();
-    StreamCollector collector = new StreamCollector();
-    Stream stream = await(client.openStream(collector));
-    byte[] data = new byte[300_000];
-    new Random(2).nextBytes(data);
     // The echo answers only after our EOF, so all its writes come after our half-close.
     serverStreams = s -> s.pipeline().addLast(new EchoAfterEof());
-    Stream late = await(client.openStream(collector = new StreamCollector()));
-    late.writeAndFlush(Unpooled.wrappedBuffer(data));
-    late.closeWrite().sync();
+    connect();
+    byte[] data = new byte[300_000];
+    new Random(2).nextBytes(data);
+    StreamCollector collector = new StreamCollector();
+    Stream stream = await(client.openStream(collector));
+    stream.writeAndFlush(Unpooled.wrappedBuffer(data));
+    stream.closeWrite().sync();
     assertArrayEquals(data, await(collector.done));
-    stream.close();
   }
 
   @Test
   void thisSideKeepsWritingAfterRemoteClosesWrite() throws Exception {
-    CompletableFuture<byte[]> receivedByServer = new CompletableFuture<>();
-    serverStreams = s -> s.pipeline().addLast(new CloseWriteAtOnceThenCount(receivedByServer));
+    StreamCollector atServer = new StreamCollector();
+    serverStreams = s -> s.pipeline().addLast(new CloseWriteWhenAdded(), atServer);
     connect();
     StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
@@ -246,7 +243,7 @@ public abstract class AbstractStreamMuxerTest {
     new Random(3).nextBytes(data);
     stream.writeAndFlush(Unpooled.wrappedBuffer(data));
     stream.closeWrite();
-    assertArrayEquals(data, await(receivedByServer));
+    assertArrayEquals(data, await(atServer.done));
     assertTrue(stream.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
   }
 
@@ -415,33 +412,11 @@ public abstract class AbstractStreamMuxerTest {
     }
   }
 
-  private static final class CloseWriteAtOnceThenCount extends ChannelInboundHandlerAdapter {
-    private final CompletableFuture<byte[]> received;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-    CloseWriteAtOnceThenCount(CompletableFuture<byte[]> received) {
-      this.received = received;
-    }
-
+  /** Ends its side's writing as soon as the stream is set up. */
+  private static final class CloseWriteWhenAdded extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       ((Stream) ctx.channel()).closeWrite();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
-      byte[] chunk = new byte[buf.readableBytes()];
-      buf.readBytes(chunk);
-      buf.release();
-      bytes.writeBytes(chunk);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent) {
-        received.complete(bytes.toByteArray());
-      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.jlibp2p.mplex.internal;
 import io.jlibp2p.core.DecodingException;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.muxer.FrameBodies;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
@@ -40,9 +41,6 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
 
   /** The spec's maximum message size: 1 MiB. */
   static final int MAX_MESSAGE_SIZE = 1 << 20;
-
-  /** Frame bodies smaller than this are copied out of the read buffer. */
-  private static final int COPY_BELOW = 4096;
 
   private final MuxerParameters parameters;
   private final MplexLimits limits;
@@ -193,20 +191,12 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
         in.readerIndex(start);
         return;
       }
-      // A slice would keep the whole read buffer alive while the body waits unread; small bodies,
-      // whose slices would pin the most memory per byte, are copied instead.
-      ByteBuf body = length < COPY_BELOW ? copy(in, (int) length) : in.readRetainedSlice((int) length);
+      ByteBuf body = FrameBodies.read(in, (int) length);
       onFrame(header >>> 3, (int) (header & 7), body);
     }
     if (!ctx.channel().isActive()) {
       in.skipBytes(in.readableBytes());
     }
-  }
-
-  private ByteBuf copy(ByteBuf in, int length) {
-    ByteBuf body = ctx.alloc().buffer(length);
-    in.readBytes(body, length);
-    return body;
   }
 
   private void onFrame(long id, int flag, ByteBuf body) {

@@ -1,5 +1,6 @@
 package io.jlibp2p.yamux.internal;
 
+import io.jlibp2p.core.muxer.FrameBodies;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -11,7 +12,8 @@ import java.util.List;
  * not exceed {@code maxDataLength} (the largest receive window the session grants): anything
  * larger could never be within a window, so it is a protocol error at once.
  *
- * <p>Reference counting: each Data payload is a new buffer owned by the frame's receiver.
+ * <p>Reference counting: each Data payload ({@link FrameBodies#read}) is owned by the frame's
+ * receiver.
  */
 final class YamuxFrameDecoder extends ByteToMessageDecoder {
 
@@ -46,7 +48,7 @@ final class YamuxFrameDecoder extends ByteToMessageDecoder {
           return;
         }
         in.skipBytes(YamuxFrame.HEADER_LENGTH);
-        data = length < 4096 ? in.readBytes((int) length) : in.readRetainedSlice((int) length);
+        data = FrameBodies.read(in, (int) length);
       } else {
         in.skipBytes(YamuxFrame.HEADER_LENGTH);
       }
