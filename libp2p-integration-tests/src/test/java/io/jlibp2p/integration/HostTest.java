@@ -18,6 +18,7 @@ import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.multiformats.MultiaddrProtocol;
 import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.peerstore.Peerstore;
 import io.jlibp2p.core.protocol.ping.Ping;
 import io.jlibp2p.core.security.PeerIdMismatchException;
 import io.netty.buffer.Unpooled;
@@ -125,7 +126,7 @@ class HostTest {
 
   @Test
   void sixteenMebibyteEcho() throws Exception {
-    client.addressBook().add(server.peerId(), List.of(serverAddress()));
+    client.peerstore().addAddresses(server.peerId(), List.of(serverAddress()), Peerstore.PERMANENT_TTL);
     StreamCollector collector = new StreamCollector();
     Stream stream = await(client.newStream(server.peerId(), s -> s.pipeline().addLast(collector), Hosts.ECHO));
     byte[] data = new byte[16 << 20];

@@ -4,6 +4,7 @@ import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.crypto.PublicKey;
 import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.protocol.identify.IdentifyInfo;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +31,12 @@ public interface Connection extends AutoCloseable {
 
   /** The negotiated stream muxer, such as {@code /yamux/1.0.0}. */
   String muxerProtocol();
+
+  /**
+   * What the remote said in identify, which every host runs on every new connection. Nothing
+   * waits for it unless asked to: {@code connection.identify().thenCompose(info -> ...)}.
+   */
+  CompletableFuture<IdentifyInfo> identify();
 
   /** The streams open on it now. */
   int openStreams();

@@ -1,18 +1,25 @@
 package io.jlibp2p.core.host;
 
+import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.host.internal.ConnectionUpgrader;
 import io.jlibp2p.core.host.internal.HostConnection;
+import io.jlibp2p.core.host.internal.IdentifyService;
 import io.jlibp2p.core.host.internal.StreamNegotiation;
 import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.multiformats.MultiaddrProtocol;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.peerstore.Peerstore;
+import io.jlibp2p.core.protocol.identify.Identify;
+import io.jlibp2p.core.protocol.identify.IdentifyInfo;
+import io.jlibp2p.core.protocol.identify.ObservedAddresses;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +63,9 @@ public final class Host implements AutoCloseable {
   private final List<Multiaddr> listenOn;
   private final ConnectionUpgrader upgrader;
   private final StreamNegotiation streams;
-  private final AddressBook addressBook = new AddressBook();
+  private final Peerstore peerstore;
+  private final ObservedAddresses observedAddresses = new ObservedAddresses();
+  private final IdentifyService identify;
   private final Map<PeerId, CompletableFuture<HostConnection>> connections = new ConcurrentHashMap<>();
   private final Set<HostConnection> allConnections = ConcurrentHashMap.newKeySet();
   private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
@@ -69,6 +78,9 @@ public final class Host implements AutoCloseable {
     this.listenOn = List.copyOf(builder.listenOn);
     this.upgrader = new ConnectionUpgrader(identity, builder.secureChannels, builder.muxers, builder.upgradeTimeout);
     this.streams = new StreamNegotiation(builder.negotiationTimeout);
+    this.peerstore = builder.peerstore != null ? builder.peerstore : Peerstore.create();
+    this.identify = new IdentifyService(identity, builder.agentVersion, peerstore, observedAddresses, streams,
+        this::listenAddressesWithoutPeerId, () -> List.copyOf(allConnections), Clock.systemUTC());
   }
 
   public static Builder builder() {
@@ -85,14 +97,34 @@ public final class Host implements AutoCloseable {
     return identity;
   }
 
-  /** The addresses known for other peers. */
-  public AddressBook addressBook() {
-    return addressBook;
+  /**
+   * What this host knows about other peers: addresses, keys, protocols, signed records, and what
+   * identify told. {@link #newStream(PeerId, String...)} dials the addresses found here.
+   */
+  public Peerstore peerstore() {
+    return peerstore;
   }
 
-  /** Serves {@code protocolId} with {@code handler}; replaces an earlier handler for it. */
+  /** The addresses other peers report seeing this host at, through identify. */
+  public ObservedAddresses observedAddresses() {
+    return observedAddresses;
+  }
+
+  /**
+   * What {@code peer} said in identify on the connection to it, dialing it from the peerstore if
+   * there is none. Every connection runs identify on its own; this waits for it.
+   */
+  public CompletableFuture<IdentifyInfo> identify(PeerId peer) {
+    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(Connection::identify);
+  }
+
+  /**
+   * Serves {@code protocolId} with {@code handler}; replaces an earlier handler for it. Connected
+   * peers learn of the new protocol through identify push.
+   */
   public void setStreamHandler(String protocolId, StreamHandler handler) {
     streams.setHandler(protocolId, handler);
+    identify.localChanged();
   }
 
   /**
@@ -102,11 +134,13 @@ public final class Host implements AutoCloseable {
    */
   public void setStreamHandler(String description, Predicate<String> matcher, StreamHandler handler) {
     streams.setHandler(description, matcher, handler);
+    identify.localChanged();
   }
 
   /** Stops serving {@code protocolId}. */
   public void removeStreamHandler(String protocolId) {
     streams.removeHandler(protocolId);
+    identify.localChanged();
   }
 
   /** Starts listening on the configured addresses. */
@@ -122,7 +156,10 @@ public final class Host implements AutoCloseable {
           .thenAccept(this::adopt)));
     }
     return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
-        .thenRun(() -> started.forEach(f -> listeners.add(f.join())));
+        .thenRun(() -> {
+          started.forEach(f -> listeners.add(f.join()));
+          identify.localChanged();
+        });
   }
 
   /** The addresses this host listens on, each ending in {@code /p2p/<its peer ID>}. */
@@ -134,6 +171,10 @@ public final class Host implements AutoCloseable {
       }
     }
     return addresses;
+  }
+
+  private List<Multiaddr> listenAddressesWithoutPeerId() {
+    return listeners.stream().flatMap(l -> l.addresses().stream()).toList();
   }
 
   /**
@@ -149,7 +190,7 @@ public final class Host implements AutoCloseable {
     if (peer.isEmpty()) {
       return connect(address.decapsulate(MultiaddrProtocol.P2P), Optional.empty());
     }
-    addressBook.add(peer.get(), List.of(address));
+    peerstore.addAddresses(peer.get(), List.of(address), Peerstore.TEMPORARY_TTL);
     return connectionTo(peer.get(), List.of(address.decapsulate(MultiaddrProtocol.P2P)));
   }
 
@@ -216,14 +257,28 @@ public final class Host implements AutoCloseable {
     return upgraded.thenApply(this::adopt);
   }
 
-  /** Tracks a new connection, and makes it the one reused for its peer if there is none. */
+  /**
+   * Tracks a new connection, makes it the one reused for its peer if there is none, and starts
+   * identify on it.
+   */
   private HostConnection adopt(HostConnection connection) {
+    PeerId remote = connection.remotePeer();
     allConnections.add(connection);
-    connections.putIfAbsent(connection.remotePeer(), CompletableFuture.completedFuture(connection));
+    connections.putIfAbsent(remote, CompletableFuture.completedFuture(connection));
+    peerstore.addPublicKey(remote, connection.remotePublicKey());
+    if (connection.direction() == Direction.OUTBOUND) {
+      peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_TTL);
+    }
     connection.closeFuture().thenRun(() -> {
       allConnections.remove(connection);
-      connections.computeIfPresent(connection.remotePeer(), (p, f) -> f.isDone() && !f.isCompletedExceptionally() && f.join() == connection ? null : f);
+      connections.computeIfPresent(remote, (p, f) -> f.isDone() && !f.isCompletedExceptionally() && f.join() == connection ? null : f);
+      if (allConnections.stream().noneMatch(c -> c.remotePeer().equals(remote))) {
+        peerstore.updateTtl(remote, Peerstore.CONNECTED_TTL, Peerstore.RECENTLY_CONNECTED_TTL);
+      }
     });
+    if (!closed) {
+      identify.identify(connection);
+    }
     if (closed) {
       connection.closeAsync();
     }
@@ -240,7 +295,7 @@ public final class Host implements AutoCloseable {
    * #newStream(PeerId, StreamHandler, String...)}.
    */
   public CompletableFuture<Stream> newStream(PeerId peer, String... protocols) {
-    return connectionTo(peer, addressBook.get(peer)).thenCompose(c -> streams.open(c, null, List.of(protocols)));
+    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, null, List.of(protocols)));
   }
 
   /** Like {@link #newStream(PeerId, String...)}, dialing {@code address} if there is no connection. */
@@ -254,7 +309,7 @@ public final class Host implements AutoCloseable {
    */
   public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
     Objects.requireNonNull(handler, "handler");
-    return connectionTo(peer, addressBook.get(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols)));
+    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols)));
   }
 
   /** The open connections. */
@@ -289,8 +344,22 @@ public final class Host implements AutoCloseable {
     private final List<Multiaddr> listenOn = new ArrayList<>();
     private Duration upgradeTimeout = Duration.ofSeconds(10);
     private Duration negotiationTimeout = Duration.ofSeconds(10);
+    private String agentVersion = Identify.DEFAULT_AGENT_VERSION;
+    private Peerstore peerstore;
 
     private Builder() {}
+
+    /** The agent version identify announces; {@code jlibp2p/<version>} by default. */
+    public Builder agentVersion(String agentVersion) {
+      this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion");
+      return this;
+    }
+
+    /** The peerstore to fill and dial from; a new one of 10,000 peers by default. */
+    public Builder peerstore(Peerstore peerstore) {
+      this.peerstore = Objects.requireNonNull(peerstore, "peerstore");
+      return this;
+    }
 
     /** The node's identity key; an Ed25519 key is generated by default. */
     public Builder identity(PrivateKey identity) {

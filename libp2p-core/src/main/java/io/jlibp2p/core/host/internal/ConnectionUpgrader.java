@@ -7,7 +7,6 @@ import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.host.UpgradeException.Phase;
 import io.jlibp2p.core.muxer.InboundStreamHandler;
 import io.jlibp2p.core.muxer.MuxerParameters;
-import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
@@ -26,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -149,14 +149,17 @@ public final class ConnectionUpgrader {
     /** Adds the muxer's session after {@code ctx} and completes the upgrade. */
     private void startMuxer(ChannelHandlerContext ctx, String protocol, SecureSession session) {
       StreamMuxer muxer = find(muxers, StreamMuxer::protocolId, protocol);
-      PeerId remote = session.remotePeer();
+      // The remote opens streams only once the muxer's handler is in the pipeline, after the
+      // connection below is made on this same thread.
+      AtomicReference<HostConnection> connection = new AtomicReference<>();
       StreamMuxer.Session muxing =
           muxer.newSession(new MuxerParameters(raw.direction(), stream -> {
-            stream.attr(Stream.REMOTE_PEER).set(remote);
+            connection.get().adopt(stream);
             inboundStreams.streamOpened(stream);
           }));
+      connection.set(new HostConnection(raw, session, protocol, muxing));
       ctx.pipeline().addAfter(ctx.name(), "muxer", muxing.handler());
-      result.complete(new HostConnection(raw, session, protocol, muxing));
+      result.complete(connection.get());
     }
 
     private void fail(Throwable cause) {

@@ -6,12 +6,14 @@ import io.jlibp2p.core.crypto.PublicKey;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.protocol.identify.IdentifyInfo;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.transport.RawConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.util.AttributeKey;
 import java.util.concurrent.CompletableFuture;
 
 /** A connection the upgrader finished: the raw channel, its secure session and its muxer session. */
@@ -22,6 +24,9 @@ public final class HostConnection implements Connection {
   private final String muxerProtocol;
   private final StreamMuxer.Session muxing;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
+
+  private static final AttributeKey<HostConnection> ATTRIBUTE = AttributeKey.valueOf(HostConnection.class, "connection");
 
   HostConnection(RawConnection raw, SecureSession session, String muxerProtocol, StreamMuxer.Session muxing) {
     this.raw = raw;
@@ -33,15 +38,31 @@ public final class HostConnection implements Connection {
 
   /** Opens a stream whose pipeline starts with {@code handler}. */
   public CompletableFuture<Stream> openStream(ChannelHandler handler) {
-    PeerId remote = remotePeer();
     return muxing.openStream(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel stream) {
-        // Set first: the handler may look at it as soon as it is added.
-        stream.attr(Stream.REMOTE_PEER).set(remote);
+        // First: the handler may look at the attributes as soon as it is added.
+        adopt(stream);
         stream.pipeline().addLast(handler);
       }
     });
+  }
+
+  /** Marks a stream of this connection with its remote peer and with the connection itself. */
+  void adopt(Channel stream) {
+    stream.attr(Stream.REMOTE_PEER).set(remotePeer());
+    stream.attr(ATTRIBUTE).set(this);
+  }
+
+  /** The connection a stream belongs to, set on every stream of a host's connections. */
+  public static HostConnection of(Stream stream) {
+    return stream.attr(ATTRIBUTE).get();
+  }
+
+  /** Completes when identify with the remote finishes; the host's identify service runs it. */
+  @Override
+  public CompletableFuture<IdentifyInfo> identify() {
+    return identified;
   }
 
   @Override

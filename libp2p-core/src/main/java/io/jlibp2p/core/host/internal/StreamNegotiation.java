@@ -49,6 +49,11 @@ public final class StreamNegotiation {
     rebuildRegistry();
   }
 
+  /** The protocols served by exact ID (families cannot be listed), sorted. */
+  public List<String> protocols() {
+    return exact.keySet().stream().sorted().toList();
+  }
+
   private void rebuildRegistry() {
     ProtocolRegistry.Builder builder = ProtocolRegistry.builder();
     exact.keySet().forEach(builder::add);

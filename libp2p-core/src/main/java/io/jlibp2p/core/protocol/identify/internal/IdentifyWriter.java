@@ -1,0 +1,40 @@
+package io.jlibp2p.core.protocol.identify.internal;
+
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.protocol.LengthPrefixedFrameDecoder;
+import io.jlibp2p.core.protocol.identify.Identify;
+import io.jlibp2p.core.protocol.identify.IdentifyInfo;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+
+/**
+ * Sends an identify (the answer to a request, or a push): each message length-prefixed, then
+ * ends this side's writing. The remote has nothing to say on such a stream, so whatever it sends
+ * is dropped; the stream closes when the remote ends its side too.
+ */
+public final class IdentifyWriter extends ChannelInboundHandlerAdapter {
+
+  private final IdentifyInfo info;
+
+  public IdentifyWriter(IdentifyInfo info) {
+    this.info = info;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    List<byte[]> messages = IdentifyCodec.encode(info, Identify.MAX_SENT_MESSAGE_SIZE);
+    for (byte[] message : messages) {
+      ctx.write(LengthPrefixedFrameDecoder.frame(ctx, message));
+    }
+    ctx.flush();
+    ((Stream) ctx.channel()).closeWrite();
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+  }
+}
