@@ -29,6 +29,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,19 @@ class HostTest {
     await(client.dial(serverAddress()));
     Duration rtt = await(Ping.ping(client, server.peerId()));
     assertTrue(rtt.compareTo(Duration.ZERO) > 0 && rtt.compareTo(Duration.ofSeconds(10)) < 0, rtt.toString());
+  }
+
+  @Test
+  void repeatedPingsShareOneStream() throws Exception {
+    AtomicInteger pingStreams = new AtomicInteger();
+    server.setStreamHandler(Ping.PROTOCOL_ID, stream -> {
+      pingStreams.incrementAndGet();
+      Ping.service().handle(stream);
+    });
+    await(client.dial(serverAddress()));
+    List<Duration> rtts = await(Ping.ping(client, server.peerId(), 5));
+    assertEquals(5, rtts.size());
+    assertEquals(1, pingStreams.get());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.jlibp2p.core.protocol;
 
 import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.muxer.StreamResetException;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -30,6 +31,16 @@ public final class EchoHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     ctx.flush();
+  }
+
+  /** A reset or a connection lost ends the echo; that is the remote's choice, not an error here. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof StreamResetException) {
+      ctx.close();
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
   }
 
   @Override

@@ -13,7 +13,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -53,35 +55,56 @@ public final class Ping {
    * @return the round-trip time, or a failure if the peer does not echo within {@link #TIMEOUT}
    */
   public static CompletableFuture<Duration> ping(Host host, PeerId peer) {
-    CompletableFuture<Duration> rtt = new CompletableFuture<>();
-    host.newStream(peer, stream -> stream.pipeline().addLast(new Initiator(rtt)), PROTOCOL_ID)
+    return ping(host, peer, 1).thenApply(rtts -> rtts.get(0));
+  }
+
+  /**
+   * Pings {@code peer} {@code count} times in a row on one stream, as the spec intends, then
+   * closes the stream.
+   *
+   * @return each round-trip time, or a failure if any echo is wrong or later than {@link #TIMEOUT}
+   */
+  public static CompletableFuture<List<Duration>> ping(Host host, PeerId peer, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    CompletableFuture<List<Duration>> rtts = new CompletableFuture<>();
+    host.newStream(peer, stream -> stream.pipeline().addLast(new Initiator(count, rtts)), PROTOCOL_ID)
         .whenComplete((stream, error) -> {
           if (error != null) {
-            rtt.completeExceptionally(error);
+            rtts.completeExceptionally(error);
           }
         });
-    return rtt;
+    return rtts;
   }
 
   private static final class Initiator extends ChannelInboundHandlerAdapter {
-    private final CompletableFuture<Duration> rtt;
+    private final int count;
+    private final CompletableFuture<List<Duration>> result;
+    private final List<Duration> rtts = new ArrayList<>();
     private final byte[] payload = new byte[PAYLOAD_SIZE];
     private final byte[] echo = new byte[PAYLOAD_SIZE];
     private int received;
     private long sentAt;
     private ScheduledFuture<?> timeout;
 
-    Initiator(CompletableFuture<Duration> rtt) {
-      this.rtt = rtt;
+    Initiator(int count, CompletableFuture<List<Duration>> result) {
+      this.count = count;
+      this.result = result;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+      send(ctx);
+    }
+
+    private void send(ChannelHandlerContext ctx) {
       RANDOM.nextBytes(payload);
+      received = 0;
       sentAt = System.nanoTime();
       ctx.writeAndFlush(Unpooled.wrappedBuffer(payload.clone()));
       timeout = ctx.executor().schedule(() -> {
-        rtt.completeExceptionally(new Libp2pException("ping: no echo within " + TIMEOUT.toMillis() + " ms"));
+        result.completeExceptionally(new Libp2pException("ping: no echo within " + TIMEOUT.toMillis() + " ms"));
         ((Stream) ctx.channel()).reset();
       }, TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -89,26 +112,40 @@ public final class Ping {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf buf = (ByteBuf) msg;
-      int take = Math.min(buf.readableBytes(), PAYLOAD_SIZE - received);
-      buf.readBytes(echo, received, take);
-      received += take;
-      buf.release();
-      if (received == PAYLOAD_SIZE && !rtt.isDone()) {
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - sentAt);
-        timeout.cancel(false);
-        if (Arrays.equals(payload, echo)) {
-          rtt.complete(elapsed);
-          ((Stream) ctx.channel()).closeWrite();
-        } else {
-          rtt.completeExceptionally(new Libp2pException("ping: the peer echoed different bytes"));
-          ((Stream) ctx.channel()).reset();
+      try {
+        while (buf.isReadable() && !result.isDone()) {
+          int take = Math.min(buf.readableBytes(), PAYLOAD_SIZE - received);
+          buf.readBytes(echo, received, take);
+          received += take;
+          if (received == PAYLOAD_SIZE) {
+            roundTripDone(ctx);
+          }
         }
+      } finally {
+        buf.release();
+      }
+    }
+
+    private void roundTripDone(ChannelHandlerContext ctx) {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - sentAt);
+      timeout.cancel(false);
+      if (!Arrays.equals(payload, echo)) {
+        result.completeExceptionally(new Libp2pException("ping: the peer echoed different bytes"));
+        ((Stream) ctx.channel()).reset();
+        return;
+      }
+      rtts.add(elapsed);
+      if (rtts.size() < count) {
+        send(ctx);
+      } else {
+        result.complete(List.copyOf(rtts));
+        ((Stream) ctx.channel()).closeWrite();
       }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      rtt.completeExceptionally(cause);
+      result.completeExceptionally(cause);
     }
 
     @Override
@@ -116,7 +153,7 @@ public final class Ping {
       if (timeout != null) {
         timeout.cancel(false);
       }
-      rtt.completeExceptionally(new Libp2pException("ping: the stream closed before the echo"));
+      result.completeExceptionally(new Libp2pException("ping: the stream closed before the echo"));
     }
   }
 }

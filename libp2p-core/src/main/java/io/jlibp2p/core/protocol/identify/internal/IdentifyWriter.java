@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends an identify (the answer to a request, or a push): each message length-prefixed, then
@@ -15,6 +17,8 @@ import java.util.List;
  * is dropped; the stream closes when the remote ends its side too.
  */
 public final class IdentifyWriter extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(IdentifyWriter.class);
 
   private final IdentifyInfo info;
 
@@ -36,5 +40,12 @@ public final class IdentifyWriter extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ReferenceCountUtil.release(msg);
+  }
+
+  /** The remote may reset instead of closing once it has read enough: nothing is lost then. */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("identify stream to {} ended: {}", ((Stream) ctx.channel()).remotePeer(), cause.getMessage());
+    ctx.close();
   }
 }

@@ -1,0 +1,109 @@
+package io.jlibp2p.examples;
+
+import ch.qos.logback.classic.Level;
+import io.jlibp2p.core.crypto.KeyType;
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.protocol.ping.Ping;
+import io.jlibp2p.transport.tcp.TcpTransport;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** The flags every command shares, and the host they describe. */
+final class HostOptions {
+
+  @Option(names = "--listen", paramLabel = "ADDR",
+      description = "A multiaddr to listen on; repeatable. Default for chat and listen: /ip4/127.0.0.1/tcp/0.")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = "--security", paramLabel = "LIST", defaultValue = "noise",
+      description = "Secure channels in order of preference, from noise, tls, secio, plaintext. Default: ${DEFAULT-VALUE}.")
+  String security;
+
+  @Option(names = "--muxer", paramLabel = "LIST", defaultValue = "yamux,mplex",
+      description = "Stream muxers in order of preference, from yamux, mplex. Default: ${DEFAULT-VALUE}.")
+  String muxer;
+
+  @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ed25519",
+      description = "Key type of a new identity: ed25519, secp256k1, rsa, ecdsa. Default: ${DEFAULT-VALUE}.")
+  String keyType;
+
+  @Option(names = "--key-file", paramLabel = "PATH",
+      description = "A persistent identity: the key in this file, created if it is missing.")
+  Path keyFile;
+
+  @Option(names = "--json", description = "Print one JSON line per result.")
+  boolean json;
+
+  @Option(names = "--verbose", description = "Log what happens, and print stack traces of errors.")
+  boolean verbose;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "How long dialing and each request may take. Default: ${DEFAULT-VALUE}.")
+  int timeoutSeconds;
+
+  /** Where results go; only results, so that scripts can read it. */
+  final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  /** Applies {@code --verbose} to logging. */
+  void configureLogging() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(verbose ? Level.DEBUG : Level.WARN);
+    if (!verbose) {
+      // Netty's own chatter is noise to a user even at DEBUG; keep it out unless asked.
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.netty")).setLevel(Level.WARN);
+    }
+  }
+
+  Duration timeout() {
+    return Duration.ofSeconds(timeoutSeconds);
+  }
+
+  /** A host with the chosen stack and identity, listening on {@code --listen} or on {@code defaults}. */
+  Host buildHost(List<String> defaults) {
+    configureLogging();
+    KeyType type = switch (keyType.toLowerCase(Locale.ROOT)) {
+      case "ed25519" -> KeyType.ED25519;
+      case "secp256k1" -> KeyType.SECP256K1;
+      case "rsa" -> KeyType.RSA;
+      case "ecdsa" -> KeyType.ECDSA;
+      default -> throw CliException.usage("--key-type: unknown \"" + keyType + "\"; choose from ed25519, secp256k1, rsa, ecdsa");
+    };
+    Host.Builder builder = Host.builder()
+        .identity(Identities.load(Optional.ofNullable(keyFile), type))
+        .transport(TcpTransport.builder().build())
+        .upgradeTimeout(timeout())
+        .negotiationTimeout(timeout());
+    Stacks.secureChannels(security).forEach(builder::secureChannel);
+    Stacks.muxers(muxer).forEach(builder::muxer);
+    for (String address : listen.isEmpty() ? defaults : listen) {
+      builder.listenOn(Cli.multiaddr(address));
+    }
+    Host host = builder.build();
+    host.setStreamHandler(Ping.PROTOCOL_ID, Ping.service());
+    return host;
+  }
+
+  /** Connects to {@code address}; with {@code /p2p/} the remote must prove that identity. */
+  Connection connect(Host host, String address) {
+    Multiaddr target = Cli.multiaddr(address);
+    return Cli.await(host.dial(target), timeout(), "dial " + target);
+  }
+
+  /** The fields every result carries. */
+  Json result(Connection connection) {
+    return new Json()
+        .put("remotePeer", connection.remotePeer().toString())
+        .put("security", Stacks.shortName(connection.securityProtocol()))
+        .put("muxer", Stacks.shortName(connection.muxerProtocol()));
+  }
+}

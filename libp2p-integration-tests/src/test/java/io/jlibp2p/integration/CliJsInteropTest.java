@@ -1,0 +1,40 @@
+package io.jlibp2p.integration;
+
+import static io.jlibp2p.integration.CliTest.field;
+import static io.jlibp2p.integration.CliTest.list;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The {@code jlibp2p} tool against a js-libp2p listener. */
+class CliJsInteropTest {
+
+  @Test
+  void pingAndEchoAgainstJsOverNoiseAndYamux() throws Exception {
+    try (JsPeer js = JsPeer.listen("--security", "noise", "--muxer", "yamux")) {
+      String target = js.address().toString();
+      String ping = CliProcess.run("ping", target, "--count", "3", "--json").line();
+      assertEquals(3, list(ping, "rtts_ms").size(), ping);
+      assertEquals(target.substring(target.lastIndexOf('/') + 1), field(ping, "remotePeer"));
+
+      String echo = CliProcess.run("echo", target, "--size", "1048576", "--streams", "4", "--json").line();
+      assertEquals("true", field(echo, "ok"), echo);
+      assertEquals("4194304", field(echo, "bytes"));
+    }
+  }
+
+  @Test
+  void pingAndEchoAgainstJsOverPlaintextAndMplex() throws Exception {
+    try (JsPeer js = JsPeer.listen("--security", "plaintext", "--muxer", "mplex")) {
+      String target = js.address().toString();
+      String ping = CliProcess.run("ping", target, "--security", "plaintext", "--muxer", "mplex", "--json").line();
+      assertEquals("plaintext", field(ping, "security"));
+      assertEquals("mplex", field(ping, "muxer"));
+
+      String echo = CliProcess.run("echo", target, "--message", "hello js", "--security", "plaintext", "--muxer", "mplex", "--json").line();
+      assertEquals("true", field(echo, "ok"), echo);
+      assertTrue(Long.parseLong(field(echo, "bytes")) == 8, echo);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.jlibp2p.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The {@code jlibp2p} tool end to end: separate processes talking over stdin, stdout and TCP. */
+class CliTest {
+
+  private CliProcess listener;
+  private String address;
+  private String listenerPeer;
+
+  @BeforeEach
+  void startListener() throws Exception {
+    listener = CliProcess.start("listen");
+    address = listener.nextLine();
+    assertTrue(address.matches("/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/12D3KooW\\w+"), address);
+    listenerPeer = address.substring(address.lastIndexOf('/') + 1);
+  }
+
+  @AfterEach
+  void stopListener() {
+    listener.close();
+  }
+
+  static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|\\[[^\\]]*\\]|[^,}]+)").matcher(json);
+    if (!m.find()) {
+      throw new AssertionError("no \"" + name + "\" in " + json);
+    }
+    String value = m.group(1);
+    return value.startsWith("\"") ? value.substring(1, value.length() - 1) : value;
+  }
+
+  static List<String> list(String json, String name) {
+    String value = field(json, name);
+    String inner = value.substring(1, value.length() - 1).trim();
+    return inner.isEmpty() ? List.of() : Arrays.stream(inner.split(",")).map(s -> s.replace("\"", "")).toList();
+  }
+
+  @Test
+  void pingMeasuresEachRoundTripOnOneStream() throws Exception {
+    String json = CliProcess.run("ping", address, "--count", "3", "--json").line();
+    assertEquals(3, list(json, "rtts_ms").size(), json);
+    assertEquals(listenerPeer, field(json, "remotePeer"));
+    assertEquals("noise", field(json, "security"));
+    assertEquals("yamux", field(json, "muxer"));
+  }
+
+  @Test
+  void echoChecksEveryByteOnConcurrentStreams() throws Exception {
+    String json = CliProcess.run("echo", address, "--size", "300000", "--streams", "3", "--muxer", "mplex", "--json").line();
+    assertEquals("true", field(json, "ok"), json);
+    assertEquals("900000", field(json, "bytes"));
+    assertEquals("mplex", field(json, "muxer"));
+    assertTrue(Double.parseDouble(field(json, "elapsed_ms")) > 0, json);
+  }
+
+  @Test
+  void echoOfAMessagePrintsIt() throws Exception {
+    CliProcess.Result result = CliProcess.run("echo", address, "--message", "héllo, wörld");
+    assertEquals(0, result.exit(), result.stderr());
+    assertEquals("héllo, wörld", result.stdout().get(0));
+  }
+
+  @Test
+  void identifyPrintsWhatTheListenerSays() throws Exception {
+    String json = CliProcess.run("identify", address, "--json", "--security", "plaintext,noise").line();
+    assertTrue(field(json, "agentVersion").startsWith("jlibp2p/"), json);
+    assertEquals("ipfs/0.1.0", field(json, "protocolVersion"));
+    assertEquals("ED25519", field(json, "publicKeyType"));
+    assertEquals(List.of(address.substring(0, address.indexOf("/p2p/"))), list(json, "listenAddrs"));
+    assertTrue(field(json, "observedAddr").startsWith("/ip4/127.0.0.1/tcp/"), json);
+    assertTrue(list(json, "protocols").containsAll(List.of("/chat/1.0.0", "/echo/1.0.0", "/ipfs/id/1.0.0", "/ipfs/ping/1.0.0")), json);
+    assertEquals("noise", field(json, "security"), "the listener has no plaintext, so the dialer falls back to noise");
+  }
+
+  @Test
+  void theListenerPrintsChatLinesItReceives() throws Exception {
+    try (CliProcess chat = CliProcess.start("chat", "--dial", address, "--json")) {
+      String me = field(chat.awaitLine(l -> l.contains("\"listening\"")), "peerId");
+      chat.awaitLine(l -> l.contains("\"joined\""));
+      chat.type("hello, listener");
+      assertEquals("CHAT " + me + " hello, listener", listener.awaitLine(l -> l.startsWith("CHAT ")));
+      chat.closeStdin();
+      assertEquals(0, chat.waitFor(30), chat.stderr());
+    }
+  }
+
+  @Test
+  void twoChatPeersExchangeLines() throws Exception {
+    try (CliProcess first = CliProcess.start("chat", "--json");
+        CliProcess second = start(first)) {
+      second.awaitLine(l -> l.contains("\"joined\""));
+      first.awaitLine(l -> l.contains("\"joined\""));
+      second.type("hi first");
+      assertEquals("hi first", field(first.awaitLine(l -> l.contains("\"message\"")), "line"));
+      first.type("hi second");
+      assertEquals("hi second", field(second.awaitLine(l -> l.contains("\"message\"")), "line"));
+      second.closeStdin();
+      assertEquals(0, second.waitFor(30), second.stderr());
+      first.awaitLine(l -> l.contains("\"left\""));
+      first.closeStdin();
+      assertEquals(0, first.waitFor(30), first.stderr());
+    }
+  }
+
+  private static CliProcess start(CliProcess first) throws Exception {
+    String listening = first.awaitLine(l -> l.contains("\"listening\""));
+    return CliProcess.start("chat", "--json", "--dial", list(listening, "addrs").get(0));
+  }
+
+  @Test
+  void listenExitsZeroOnSigterm() throws Exception {
+    CliProcess.run("ping", address, "--count", "1");
+    listener.terminate();
+    assertEquals(0, listener.waitFor(30), listener.stderr());
+  }
+
+  @Test
+  void listenExitsZeroOnSigint() throws Exception {
+    new ProcessBuilder("kill", "-INT", Long.toString(listener.pid())).start().waitFor();
+    assertEquals(0, listener.waitFor(30), listener.stderr());
+  }
+
+  @Test
+  void aFailureIsOneLineOnStderrAndExitCodeOne() throws Exception {
+    CliProcess.Result result = CliProcess.run("ping", "/ip4/127.0.0.1/tcp/1");
+    assertEquals(1, result.exit());
+    assertEquals(1, result.stderr().lines().count(), result.stderr());
+    assertTrue(result.stderr().startsWith("error: dial /ip4/127.0.0.1/tcp/1 failed"), result.stderr());
+    assertTrue(result.stdout().isEmpty());
+  }
+
+  @Test
+  void withJsonAFailureIsAlsoAJsonLine() throws Exception {
+    CliProcess.Result result = CliProcess.run("ping", "/ip4/127.0.0.1/tcp/1", "--json");
+    assertEquals(1, result.exit());
+    assertEquals("false", field(result.line(), "ok"));
+  }
+
+  @Test
+  void aUsageErrorExitsTwo() throws Exception {
+    CliProcess.Result result = CliProcess.run("ping", address, "--security", "tls,quic");
+    assertEquals(2, result.exit(), result.stderr());
+    assertTrue(result.stderr().startsWith("error: --security: \"tls\" is not available"), result.stderr());
+    assertFalse(result.stderr().contains("\tat "), "no stack trace without --verbose: " + result.stderr());
+  }
+
+  @Test
+  void aPersistentIdentityKeepsItsPeerId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String keyFile = dir.resolve("node.key").toString();
+    String first = pingedPeer(keyFile);
+    assertEquals(first, pingedPeer(keyFile));
+  }
+
+  private static String pingedPeer(String keyFile) throws Exception {
+    try (CliProcess node = CliProcess.start("listen", "--key-file", keyFile, "--key-type", "secp256k1")) {
+      String address = node.nextLine();
+      String json = CliProcess.run("ping", address, "--count", "1", "--json").line();
+      return field(json, "remotePeer");
+    }
+  }
+}
