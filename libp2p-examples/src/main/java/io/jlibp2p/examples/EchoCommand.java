@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongUnaryOperator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,17 +47,17 @@ final class EchoCommand implements Callable<Integer> {
       throw CliException.usage("--streams must be at least 1, got " + streams);
     }
     long size;
-    LongUnaryOperator data;
+    EchoData data;
     if (payload != null && payload.message != null) {
       byte[] bytes = payload.message.getBytes(StandardCharsets.UTF_8);
       size = bytes.length;
-      data = i -> bytes[(int) i] & 0xff;
+      data = EchoData.of(bytes);
     } else {
       size = payload != null && payload.size != null ? payload.size : 1 << 20;
       if (size < 0) {
         throw CliException.usage("--size must not be negative, got " + size);
       }
-      data = EchoClient::patternByte;
+      data = EchoData.pattern();
     }
     try (Host host = options.buildHost(List.of())) {
       Cli.await(host.start(), options.timeout(), "start");
