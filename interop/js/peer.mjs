@@ -3,6 +3,9 @@
 //   node peer.mjs listen [--security plaintext|noise[,..]] [--muxer mplex|yamux[,..]] [options]
 //   node peer.mjs dial <multiaddr> ping [--security ..] [--muxer ..] [options]
 //   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk N] [options]
+//   node peer.mjs dial <multiaddr> identify [options]
+//   --identify (listen and dial) adds the identify + identify-push services;
+//   listen reads newline-delimited commands on stdin (peer/identify/handle/unhandle/push).
 //
 // stdout: JSON lines only. stderr: diagnostics. See NOTES.md.
 
@@ -16,6 +19,10 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { mplex } from '@libp2p/mplex'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { ping } from '@libp2p/ping'
+import { identify, identifyPush } from '@libp2p/identify'
+import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { createInterface } from 'node:readline'
 import { multiaddr } from '@multiformats/multiaddr'
 import { echo as utilsEcho } from '@libp2p/utils'
 
@@ -74,10 +81,14 @@ function usage (msg) {
 const USAGE = `usage:
   node peer.mjs listen [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms] [--ignore-stdin]
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
-                       [--echo-impl events|iterator|utils] [--connection-monitor on|off]
+                       [--echo-impl events|iterator|utils] [--connection-monitor on|off] [--identify]
+       stdin commands (one per line, one JSON answer line each):
+         peer <peerId> | identify <peerId> | handle <protocol> | unhandle <protocol> | push
   node peer.mjs dial <multiaddr> ping [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms]
   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--parallel N] [--security ..] [--muxer ..] [--timeout ms]
-  (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold apply to dial too;
+  node peer.mjs dial <multiaddr> identify [--linger ms] [--security ..] [--muxer ..] [--timeout ms]
+  (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold/--identify apply to dial too;
+   --linger ms keeps a dial's connection open that long after the result line;
    --security and --muxer accept a comma-separated list in preference order, e.g. --security noise,plaintext
    --muxer yamux,mplex)`
 
@@ -114,7 +125,9 @@ function parseArgs (argv) {
     mplexDisconnectThreshold: undefined,
     echoMaxStreams: undefined,
     echoImpl: 'events',
-    connectionMonitor: 'on'
+    connectionMonitor: 'on',
+    identify: false,
+    linger: 0
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -140,6 +153,8 @@ function parseArgs (argv) {
       case '--echo-max-streams': opts.echoMaxStreams = parseIntArg(flag, needValue(), 1); break
       case '--echo-impl': opts.echoImpl = needValue(); break
       case '--connection-monitor': opts.connectionMonitor = needValue(); break
+      case '--identify': opts.identify = true; break
+      case '--linger': opts.linger = parseIntArg(flag, needValue()); break
       case '--help': opts.help = true; break
       default: usage(`unknown option ${flag}`)
     }
@@ -171,9 +186,131 @@ async function createNode (opts, { listen }) {
     // aborts the connection if that fails (an "na" answer is accepted)
     connectionMonitor: { enabled: opts.connectionMonitor === 'on' },
     services: {
-      ping: ping()
+      ping: ping(),
+      // --identify: /ipfs/id/1.0.0 + /ipfs/id/push/1.0.0 with js defaults
+      // (automatic identify on every connection:open, push on self:peer:update)
+      ...(opts.identify ? { identify: identify(), identifyPush: identifyPush() } : {})
     }
   })
+}
+
+// ---------------------------------------------------------------------------
+// identify / peer store helpers (JSON shapes are documented in NOTES.md)
+
+const KEY_TYPES = ['RSA', 'Ed25519', 'secp256k1', 'ECDSA']
+
+// type of a libp2p PublicKey protobuf (field 1 = KeyType varint) without
+// decoding the key; js has already validated it when identify() succeeded
+function keyTypeOfProtobuf (bytes) {
+  if (bytes == null || bytes.length < 2 || bytes[0] !== 0x08) return null
+  return KEY_TYPES[bytes[1]] ?? `unknown(${bytes[1]})`
+}
+
+const utf8 = new TextDecoder()
+
+function metadataString (metadata, key) {
+  const v = metadata?.get(key)
+  return v == null ? null : utf8.decode(v)
+}
+
+function hex (bytes) {
+  return Buffer.from(bytes).toString('hex')
+}
+
+// the IdentifyResult js returns from identify() / emits with 'peer:identify'
+function identifyResultJson (r) {
+  return {
+    peerId: r.peerId.toString(),
+    protocolVersion: r.protocolVersion ?? null,
+    agentVersion: r.agentVersion ?? null,
+    publicKeyType: keyTypeOfProtobuf(r.publicKey),
+    listenAddrs: (r.listenAddrs ?? []).map(String),
+    observedAddr: r.observedAddr == null ? null : r.observedAddr.toString(),
+    protocols: r.protocols ?? [],
+    hasSignedPeerRecord: r.signedPeerRecord != null,
+    signedPeerRecordSeq: r.signedPeerRecord == null ? null : r.signedPeerRecord.seq.toString(),
+    signedPeerRecordAddrs: r.signedPeerRecord == null ? [] : r.signedPeerRecord.addresses.map(String)
+  }
+}
+
+function decodePeerRecordEnvelope (bytes) {
+  try {
+    const envelope = RecordEnvelope.createFromProtobuf(bytes)
+    const record = PeerRecord.createFromProtobuf(envelope.payload)
+    return {
+      seq: record.seqNumber.toString(),
+      addresses: record.multiaddrs.map(String),
+      peerId: record.peerId.toString(),
+      payloadType: hex(envelope.payloadType)
+    }
+  } catch (err) {
+    return { error: `${err.name}: ${err.message}` }
+  }
+}
+
+// what js's peer store holds about peerId (not found -> found:false)
+async function peerStoreJson (node, peerId) {
+  const empty = {
+    peerId: peerId.toString(),
+    found: false,
+    addresses: [],
+    protocols: [],
+    agentVersion: null,
+    protocolVersion: null,
+    hasPeerRecordEnvelope: false,
+    peerRecord: null,
+    publicKeyType: null
+  }
+  let peer
+  try {
+    peer = await node.peerStore.get(peerId)
+  } catch (err) {
+    if (err.name === 'NotFoundError') return empty
+    throw err
+  }
+  return {
+    peerId: peer.id.toString(),
+    found: true,
+    addresses: peer.addresses.map(a => ({ multiaddr: a.multiaddr.toString(), isCertified: a.isCertified === true })),
+    protocols: peer.protocols,
+    agentVersion: metadataString(peer.metadata, 'AgentVersion'),
+    protocolVersion: metadataString(peer.metadata, 'ProtocolVersion'),
+    hasPeerRecordEnvelope: peer.peerRecordEnvelope != null,
+    peerRecord: peer.peerRecordEnvelope == null ? null : decodePeerRecordEnvelope(peer.peerRecordEnvelope),
+    publicKeyType: peer.id.publicKey?.type ?? null
+  }
+}
+
+// Remember the promise of every identify() call, including the automatic one
+// js starts on 'connection:open' (it calls this.identify(connection), so an
+// own-property wrapper sees it). Pure pass-through: lets us wait for the
+// automatic identify instead of opening a second /ipfs/id/1.0.0 stream, which
+// js's per-protocol outbound limit (1 for identify) would reject.
+function trackIdentify (node) {
+  const svc = node.services.identify
+  const pending = new Map() // connection.id -> promise of the latest identify
+  if (svc == null) return pending
+  const original = svc.identify.bind(svc)
+  svc.identify = (connection, options) => {
+    const p = original(connection, options)
+    pending.set(connection.id, p)
+    p.catch(() => {}).finally(() => {
+      setTimeout(() => { if (pending.get(connection.id) === p) pending.delete(connection.id) }, 60_000).unref()
+    })
+    return p
+  }
+  return pending
+}
+
+// wait for an in-flight identify on the connection (if any), else run one
+async function identifyConnection (node, pending, connection, { signal, fresh }) {
+  const inflight = pending.get(connection.id)
+  if (inflight != null) {
+    let result
+    try { result = await inflight } catch (err) { if (!fresh) throw err }
+    if (!fresh && result != null) return result
+  }
+  return node.services.identify.identify(connection, { signal })
 }
 
 // ---------------------------------------------------------------------------
@@ -310,6 +447,33 @@ async function cmdListen (opts) {
     diag(`connection:close ${c.remoteAddr}`)
   })
 
+  const pendingIdentify = trackIdentify(node)
+  if (opts.identify) {
+    // event lines (only with --identify, so the plain listener's stdout stays one line)
+    node.addEventListener('peer:identify', (evt) => {
+      const r = evt.detail
+      out({
+        type: 'event',
+        event: 'peer:identify',
+        peerId: r.peerId.toString(),
+        protocols: r.protocols ?? [],
+        listenAddrs: (r.listenAddrs ?? []).map(String),
+        agentVersion: r.agentVersion ?? null,
+        signedPeerRecordSeq: r.signedPeerRecord == null ? null : r.signedPeerRecord.seq.toString()
+      })
+    })
+    node.addEventListener('peer:update', (evt) => {
+      const p = evt.detail.peer
+      out({
+        type: 'event',
+        event: 'peer:update',
+        peerId: p.id.toString(),
+        protocols: p.protocols,
+        addresses: p.addresses.map(a => a.multiaddr.toString())
+      })
+    })
+  }
+
   await node.handle(ECHO_PROTOCOL, ECHO_IMPLS[opts.echoImpl], {
     maxInboundStreams: opts.echoMaxStreams ?? 32, // js default is 32 per connection per protocol
     maxOutboundStreams: 64
@@ -340,16 +504,93 @@ async function cmdListen (opts) {
   process.on('SIGTERM', () => { shutdown('SIGTERM') })
   process.on('SIGINT', () => { shutdown('SIGINT') })
   if (!opts.ignoreStdin) {
-    process.stdin.on('end', () => { shutdown('stdin EOF') })
-    process.stdin.on('close', () => { shutdown('stdin closed') })
+    // newline-delimited commands, answered one JSON line each, strictly in order
+    let chain = Promise.resolve()
+    const afterCommands = (why) => () => {
+      // let readline deliver a last unterminated line first, then finish queued commands
+      setImmediate(() => { chain.finally(() => shutdown(why)) })
+    }
+    process.stdin.on('end', afterCommands('stdin EOF'))
+    process.stdin.on('close', afterCommands('stdin closed'))
     process.stdin.on('error', (err) => { shutdown(`stdin error ${err.code ?? err.message}`) })
-    process.stdin.on('data', () => {}) // discard anything written to stdin
-    process.stdin.resume()
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false })
+    rl.on('line', (line) => {
+      if (line.trim() === '') return
+      chain = chain.then(() => runCommand(node, pendingIdentify, line))
+        .then((answer) => out(answer))
+        .catch((err) => out({ type: 'error', error: `${err?.name ?? 'Error'}: ${err?.message ?? err}` }))
+    })
   }
   // safety net: never run forever (default 10 min, --timeout 0 disables)
   const lifetime = opts.timeout ?? 600_000
   if (lifetime > 0) {
     setTimeout(() => { shutdown(`lifetime --timeout ${lifetime} ms elapsed`) }, lifetime).unref()
+  }
+}
+
+// one stdin command -> one JSON answer object
+async function runCommand (node, pendingIdentify, line) {
+  const [cmd, ...args] = line.trim().split(/\s+/)
+  diag(`command: ${line.trim()}`)
+  const needOne = (what) => {
+    if (args.length !== 1) throw new Error(`${cmd} needs exactly one <${what}>`)
+    return args[0]
+  }
+  const parsePeer = (s) => {
+    try {
+      return peerIdFromString(s)
+    } catch (err) {
+      throw new Error(`invalid peer id ${JSON.stringify(s)}: ${err.message}`)
+    }
+  }
+  switch (cmd) {
+    case 'peer': {
+      let peerId
+      try { peerId = parsePeer(needOne('peerId')) } catch (err) { return { type: 'peer', ok: false, error: err.message } }
+      return { type: 'peer', ok: true, ...await peerStoreJson(node, peerId) }
+    }
+    case 'identify': {
+      try {
+        const peerId = parsePeer(needOne('peerId'))
+        if (node.services.identify == null) throw new Error('identify service not enabled (start with --identify)')
+        const connection = node.getConnections(peerId).find(c => c.status === 'open')
+        if (connection == null) throw new Error(`no open connection to ${peerId}`)
+        const signal = AbortSignal.timeout(10_000)
+        const r = await identifyConnection(node, pendingIdentify, connection, { signal, fresh: true })
+        return { type: 'identify', ok: true, ...identifyResultJson(r) }
+      } catch (err) {
+        return { type: 'identify', ok: false, error: `${err?.name ?? 'Error'}: ${err?.message ?? err}` }
+      }
+    }
+    case 'handle':
+    case 'unhandle': {
+      const type = cmd === 'handle' ? 'handled' : 'unhandled'
+      let protocol
+      try {
+        protocol = needOne('protocolId')
+        if (cmd === 'handle') {
+          // trivial handler: close the stream. Registering changes our own
+          // protocols in the peer store -> self:peer:update -> identify push
+          // (debounced 1 s) to every connected peer that supports push.
+          await node.handle(protocol, (stream) => {
+            stream.close().catch((err) => stream.abort(err))
+          })
+        } else {
+          if (!node.getProtocols().includes(protocol)) throw new Error(`protocol ${protocol} is not handled`)
+          await node.unhandle(protocol)
+        }
+        return { type, ok: true, protocol, protocols: node.getProtocols() }
+      } catch (err) {
+        return { type, ok: false, protocol: protocol ?? null, error: `${err?.name ?? 'Error'}: ${err?.message ?? err}` }
+      }
+    }
+    case 'push': {
+      if (node.services.identifyPush == null) return { type: 'push', ok: false, error: 'identify push service not enabled (start with --identify)' }
+      await node.services.identifyPush.push() // debounced: the push goes out about 1 s later
+      return { type: 'push', ok: true }
+    }
+    default:
+      return { type: 'error', error: `unknown command ${JSON.stringify(cmd)} (expected peer, identify, handle, unhandle or push)` }
   }
 }
 
@@ -364,6 +605,8 @@ async function stopQuietly (node) {
 async function cmdDial (target, action, actionArgs, opts, signal) {
   const ma = multiaddr(target)
   const node = await createNode(opts, { listen: false })
+  const pendingIdentify = trackIdentify(node)
+  let succeeded = false
   try {
     const t0 = performance.now()
     const connection = await node.dial(ma, { signal })
@@ -377,6 +620,7 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
       // rttMs: what @libp2p/ping reports (Date.now() based, integer ms, measured
       // from the first write to the 32-byte echo); pingMs additionally includes
       // opening the stream and multistream-select negotiation.
+      succeeded = true
       return { ok: true, rttMs: rtt, pingMs: round(totalMs), dialMs: round(dialMs), remotePeer: connection.remotePeer.toString() }
     }
 
@@ -386,11 +630,38 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
       const t1 = performance.now()
       await Promise.all(Array.from({ length: opts.parallel }, () => echoClient(connection, n, opts.chunk, signal)))
       const ms = performance.now() - t1
+      succeeded = true
       return { ok: true, bytes: n, streams: opts.parallel, ms: round(ms), mibPerSec: round(n * opts.parallel / 1048576 / (ms / 1000)), dialMs: round(dialMs) }
+    }
+
+    if (action === 'identify') {
+      // js started identify itself on 'connection:open'; wait for that one
+      // (or run one if none is in flight), then read the peer store
+      const t1 = performance.now()
+      const r = await identifyConnection(node, pendingIdentify, connection, { signal, fresh: false })
+      const identifyMs = performance.now() - t1
+      const peer = await peerStoreJson(node, connection.remotePeer)
+      succeeded = true
+      return {
+        ok: true,
+        identify: identifyResultJson(r),
+        peer,
+        remotePeer: connection.remotePeer.toString(),
+        localPeer: node.peerId.toString(),
+        dialMs: round(dialMs),
+        identifyMs: round(identifyMs)
+      }
     }
     throw new Error(`unreachable action ${action}`)
   } finally {
-    await stopQuietly(node)
+    if (succeeded && opts.linger > 0) {
+      // keep the connection (and our identify responder) alive for the remote;
+      // main() stops the node after printing the result and waiting
+      lingerNode = node
+      lingerMs = opts.linger
+    } else {
+      await stopQuietly(node)
+    }
   }
 }
 
@@ -480,15 +751,18 @@ async function main () {
       if (positional.length !== 1) usage('listen takes no positional arguments')
     } else if (cmd === 'dial') {
       const action = positional[2]
-      if (positional.length < 3) usage('dial needs <multiaddr> <ping|echo>')
+      if (positional.length < 3) usage('dial needs <multiaddr> <ping|echo|identify>')
       try { multiaddr(positional[1]) } catch (err) { usage(`invalid multiaddr ${JSON.stringify(positional[1])}: ${err.message}`) }
       if (action === 'ping') {
         if (positional.length !== 3) usage('dial <addr> ping takes no further arguments')
       } else if (action === 'echo') {
         if (positional.length !== 4) usage('dial <addr> echo needs exactly one <nBytes>')
         parseIntArg('nBytes', positional[3])
+      } else if (action === 'identify') {
+        if (positional.length !== 3) usage('dial <addr> identify takes no further arguments')
+        opts.identify = true // the identify action implies --identify
       } else {
-        usage(`unknown dial action ${JSON.stringify(action)} (expected ping or echo)`)
+        usage(`unknown dial action ${JSON.stringify(action)} (expected ping, echo or identify)`)
       }
     } else {
       usage(cmd == null ? 'missing command' : `unknown command ${JSON.stringify(cmd)}`)
@@ -527,6 +801,11 @@ async function main () {
     const result = await cmdDial(target, action, actionArgs, opts, controller.signal)
     clearTimeout(timer)
     out(result)
+    if (lingerNode != null) {
+      diag(`lingering ${lingerMs} ms before stopping`)
+      await new Promise((resolve) => setTimeout(resolve, lingerMs))
+      await stopQuietly(lingerNode)
+    }
     exit(0)
   } catch (err) {
     clearTimeout(timer)
@@ -540,6 +819,10 @@ async function main () {
     exit(1)
   }
 }
+
+// --linger: cmdDial leaves the node running; main() prints the result first
+let lingerNode = null
+let lingerMs = 0
 
 process.on('unhandledRejection', (err) => {
   diag(`unhandledRejection: ${err?.stack ?? err}`)
