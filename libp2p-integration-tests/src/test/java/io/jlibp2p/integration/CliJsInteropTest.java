@@ -1,7 +1,7 @@
 package io.jlibp2p.integration;
 
-import static io.jlibp2p.integration.CliTest.field;
-import static io.jlibp2p.integration.CliTest.list;
+import static io.jlibp2p.integration.JsonLine.field;
+import static io.jlibp2p.integration.JsonLine.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,13 +1,12 @@
 package io.jlibp2p.integration;
 
+import static io.jlibp2p.integration.JsonLine.field;
+import static io.jlibp2p.integration.JsonLine.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,21 +29,6 @@ class CliTest {
   @AfterEach
   void stopListener() {
     listener.close();
-  }
-
-  static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|\\[[^\\]]*\\]|[^,}]+)").matcher(json);
-    if (!m.find()) {
-      throw new AssertionError("no \"" + name + "\" in " + json);
-    }
-    String value = m.group(1);
-    return value.startsWith("\"") ? value.substring(1, value.length() - 1) : value;
-  }
-
-  static List<String> list(String json, String name) {
-    String value = field(json, name);
-    String inner = value.substring(1, value.length() - 1).trim();
-    return inner.isEmpty() ? List.of() : Arrays.stream(inner.split(",")).map(s -> s.replace("\"", "")).toList();
   }
 
   @Test

@@ -169,6 +169,23 @@ class IdentifyHostTest {
   }
 
   @Test
+  void aRecordSignedByAnotherPeerIsIgnoredAndThePlainAddressesUsed() throws Exception {
+    PrivateKey stranger = PrivateKey.generate();
+    Multiaddr claimed = Multiaddr.fromString("/ip4/10.9.9.9/tcp/4001");
+    byte[] forged = new PeerRecord(PeerId.fromPublicKey(stranger.publicKey()), 1, List.of(claimed)).seal(stranger).marshal();
+    byte[] message = IdentifyProtos.Identify.newBuilder()
+        .addListenAddrs(ByteString.copyFrom(claimed.toBytes()))
+        .setSignedPeerRecord(ByteString.copyFrom(forged)).build().toByteArray();
+    server.setStreamHandler(Identify.PROTOCOL_ID, stream -> answer(stream, List.of(frame(message))));
+
+    IdentifyInfo info = await(await(client.dial(server.listenAddresses().get(0))).identify());
+
+    assertTrue(info.signedPeerRecord().isPresent(), "the record itself is valid");
+    assertTrue(client.peerstore().peerRecord(server.peerId()).isEmpty(), "but it is not the server's");
+    assertTrue(client.peerstore().addresses(server.peerId()).contains(claimed));
+  }
+
+  @Test
   void newStreamDoesNotWaitForIdentify() throws Exception {
     server.setStreamHandler(Identify.PROTOCOL_ID, stream -> { }); // never answers
     Connection connection = await(client.dial(server.listenAddresses().get(0)));

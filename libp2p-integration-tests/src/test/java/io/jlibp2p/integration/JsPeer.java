@@ -5,6 +5,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +24,14 @@ final class JsPeer implements AutoCloseable {
 
   private final Process process;
   private final Multiaddr address;
+  private final BufferedReader stdout;
+  private final Writer stdin;
 
-  private JsPeer(Process process, Multiaddr address) {
+  private JsPeer(Process process, Multiaddr address, BufferedReader stdout) {
     this.process = process;
     this.address = address;
+    this.stdout = stdout;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
   }
 
   /** Starts {@code node peer.mjs listen} and waits for its address. */
@@ -44,7 +50,23 @@ final class JsPeer implements AutoCloseable {
       process.destroyForcibly();
       throw new IOException("unexpected output from the js peer: " + line);
     }
-    return new JsPeer(process, Multiaddr.fromString(m.group(1)));
+    return new JsPeer(process, Multiaddr.fromString(m.group(1)), out);
+  }
+
+  /**
+   * Sends a command to a listener's stdin ({@code peer <id>}, {@code handle <protocol>}, ...) and
+   * returns its answer: the next line of type {@code answerType}, skipping event lines. Not
+   * thread-safe.
+   */
+  String command(String command, String answerType) throws IOException {
+    stdin.write(command + "\n");
+    stdin.flush();
+    for (String line = stdout.readLine(); line != null; line = stdout.readLine()) {
+      if (line.contains("\"type\":\"" + answerType + "\"")) {
+        return line;
+      }
+    }
+    throw new IOException("the js peer exited before answering " + command);
   }
 
   /** The peer's listen address, with {@code /p2p/}. */

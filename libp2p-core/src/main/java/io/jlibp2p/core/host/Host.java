@@ -15,6 +15,7 @@ import io.jlibp2p.core.peerstore.Peerstore;
 import io.jlibp2p.core.protocol.identify.Identify;
 import io.jlibp2p.core.protocol.identify.IdentifyInfo;
 import io.jlibp2p.core.protocol.identify.ObservedAddresses;
+import io.jlibp2p.core.record.SignedPeerRecord;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
@@ -171,6 +172,14 @@ public final class Host implements AutoCloseable {
       }
     }
     return addresses;
+  }
+
+  /**
+   * This host's signed peer record of its current listen addresses, as identify sends it; a new
+   * one, with a greater sequence number, whenever the addresses change.
+   */
+  public SignedPeerRecord signedPeerRecord() {
+    return identify.localInfo(Optional.empty()).signedPeerRecord().orElseThrow();
   }
 
   private List<Multiaddr> listenAddressesWithoutPeerId() {

@@ -3,6 +3,7 @@ package io.jlibp2p.core.host.internal;
 import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.multiformats.MultiaddrProtocol;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.peerstore.PeerMetadata;
 import io.jlibp2p.core.peerstore.Peerstore;
@@ -175,7 +176,10 @@ public final class IdentifyService {
         info.agentVersion().or(old::agentVersion),
         info.protocolVersion().or(old::protocolVersion),
         Optional.of(clock.instant())));
-    info.observedAddress().ifPresent(address -> observed.record(address, peer));
+    // js appends /p2p/<our ID> to the address it observed; the address itself is what counts.
+    info.observedAddress()
+        .map(address -> address.peerId().filter(self::equals).isPresent() ? address.decapsulate(MultiaddrProtocol.P2P) : address)
+        .ifPresent(address -> observed.record(address, peer));
   }
 
   /** Schedules a push of this node's identify to every connected peer that accepts pushes. */
