@@ -5,6 +5,7 @@ import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.security.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.mplex.MplexStreamMuxer;
 import io.jlibp2p.noise.NoiseSecureChannel;
+import io.jlibp2p.secio.SecioSecureChannel;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,6 +23,7 @@ final class Stacks {
 
   private static final Map<String, Supplier<SecureChannel>> SECURITY = Map.of(
       "noise", NoiseSecureChannel::new,
+      "secio", SecioSecureChannel::new,
       "plaintext", PlaintextSecureChannel::new);
 
   private static final Map<String, Supplier<StreamMuxer>> MUXERS = Map.of(
@@ -43,6 +45,7 @@ final class Stacks {
     return switch (protocolId) {
       case NoiseSecureChannel.PROTOCOL_ID -> "noise";
       case PlaintextSecureChannel.PROTOCOL_ID -> "plaintext";
+      case SecioSecureChannel.PROTOCOL_ID -> "secio";
       case YamuxStreamMuxer.PROTOCOL_ID -> "yamux";
       case MplexStreamMuxer.PROTOCOL_ID -> "mplex";
       default -> protocolId;

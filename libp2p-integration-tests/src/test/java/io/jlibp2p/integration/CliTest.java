@@ -137,6 +137,7 @@ class CliTest {
     CliProcess.Result result = CliProcess.run("ping", address, "--security", "tls,quic");
     assertEquals(2, result.exit(), result.stderr());
     assertTrue(result.stderr().startsWith("error: --security: \"tls\" is not available"), result.stderr());
+    assertTrue(result.stderr().contains("available: noise, secio, plaintext"), result.stderr());
     assertFalse(result.stderr().contains("\tat "), "no stack trace without --verbose: " + result.stderr());
   }
 

@@ -8,6 +8,7 @@ import io.jlibp2p.core.protocol.ping.Ping;
 import io.jlibp2p.core.security.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.mplex.MplexStreamMuxer;
 import io.jlibp2p.noise.NoiseSecureChannel;
+import io.jlibp2p.secio.SecioSecureChannel;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 
@@ -40,6 +41,11 @@ final class Hosts {
   /** A host on TCP loopback with plaintext and yamux, serving echo and ping. */
   static Host plaintextYamux() {
     return serving(Host.builder().secureChannel(new PlaintextSecureChannel()).muxer(YamuxStreamMuxer.create()));
+  }
+
+  /** A host on TCP loopback with secio and mplex, the legacy stack, serving echo and ping. */
+  static Host secioMplex() {
+    return serving(Host.builder().secureChannel(new SecioSecureChannel()).muxer(MplexStreamMuxer.create()));
   }
 
   private static Host serving(Host.Builder builder) {
