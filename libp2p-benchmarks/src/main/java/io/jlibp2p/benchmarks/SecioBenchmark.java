@@ -3,6 +3,7 @@ package io.jlibp2p.benchmarks;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.secio.SecioSecureChannel;
 import io.jlibp2p.secio.internal.SecioHandshakeHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -60,9 +61,9 @@ public class SecioBenchmark {
 
   private EmbeddedChannel[] handshakePair() {
     EmbeddedChannel a = new EmbeddedChannel(new SecioHandshakeHandler(
-        new HandshakeParameters(alice, Direction.OUTBOUND, Optional.empty())));
+        new HandshakeParameters(alice, Direction.OUTBOUND, Optional.empty()), SecioSecureChannel.DEFAULT_MAX_INBOUND_PACKET));
     EmbeddedChannel b = new EmbeddedChannel(new SecioHandshakeHandler(
-        new HandshakeParameters(bob, Direction.INBOUND, Optional.empty())));
+        new HandshakeParameters(bob, Direction.INBOUND, Optional.empty()), SecioSecureChannel.DEFAULT_MAX_INBOUND_PACKET));
     for (int i = 0; i < 6; i++) {
       shuttle(a, b);
       shuttle(b, a);

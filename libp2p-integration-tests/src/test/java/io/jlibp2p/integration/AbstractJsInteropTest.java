@@ -8,6 +8,7 @@ import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.protocol.ping.Ping;
 import io.netty.buffer.Unpooled;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * jlibp2p against a real js-libp2p 3.x node over TCP, both ways: ping, echo and a 16 MiB echo.
+ * jlibp2p against a real js-libp2p node (3.x, or 0.29 for secio) over TCP, both ways: ping, echo
+ * and a 16 MiB echo.
  * Each subclass picks the secure channel and muxer on both sides. One js listener and one Java
  * host serve a whole class, because js-libp2p resets peers that open connections or streams faster
  * than a few per second.
@@ -45,11 +47,18 @@ abstract class AbstractJsInteropTest {
   /** The secure channel both sides should settle on. */
   protected abstract String expectedSecurity();
 
+  /** Which js peer: js-libp2p 3.x unless a subclass needs the legacy one. */
+  protected JsPeer.Flavor flavor() {
+    return JsPeer.Flavor.MODERN;
+  }
+
   @BeforeAll
   void start() throws Exception {
     List<String> listen = new ArrayList<>(jsOptions());
-    listen.addAll(List.of("--echo-max-streams", "128"));
-    js = JsPeer.listen(listen.toArray(String[]::new));
+    if (flavor() == JsPeer.Flavor.MODERN) {
+      listen.addAll(List.of("--echo-max-streams", "128"));
+    }
+    js = JsPeer.listen(flavor(), listen.toArray(String[]::new));
     jsPeer = js.address().peerId().orElseThrow();
     host = createHost();
     host.start().join();
@@ -66,6 +75,11 @@ abstract class AbstractJsInteropTest {
     if (js != null) {
       js.close();
     }
+  }
+
+  /** The js listener's address, with {@code /p2p/}. */
+  protected Multiaddr jsAddress() {
+    return js.address();
   }
 
   static <T> T await(CompletableFuture<T> future) throws Exception {
@@ -104,7 +118,7 @@ abstract class AbstractJsInteropTest {
   protected String jsDials(String... command) throws Exception {
     List<String> arguments = new ArrayList<>(List.of(command));
     arguments.addAll(jsOptions());
-    return JsPeer.dial(host.listenAddresses().get(0), arguments.toArray(String[]::new));
+    return JsPeer.dial(flavor(), host.listenAddresses().get(0), arguments.toArray(String[]::new));
   }
 
   @Test

@@ -45,7 +45,11 @@ final class Hosts {
 
   /** A host on TCP loopback with secio and mplex, the legacy stack, serving echo and ping. */
   static Host secioMplex() {
-    return serving(Host.builder().secureChannel(new SecioSecureChannel()).muxer(MplexStreamMuxer.create()));
+    return secioMplex(PrivateKey.generate());
+  }
+
+  static Host secioMplex(PrivateKey identity) {
+    return serving(Host.builder().identity(identity).secureChannel(new SecioSecureChannel()).muxer(MplexStreamMuxer.create()));
   }
 
   private static Host serving(Host.Builder builder) {

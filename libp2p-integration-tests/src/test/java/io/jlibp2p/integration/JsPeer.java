@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the js-libp2p peer of {@code interop/js} (installed by the build with {@code npm ci}) as a
+ * Runs a js-libp2p peer of {@code interop/js} or {@code interop/js-legacy} (installed by the build with {@code npm ci}) as a
  * child process: {@code listen} in the background, or one {@code dial} command to completion.
  */
 final class JsPeer implements AutoCloseable {
@@ -34,11 +34,30 @@ final class JsPeer implements AutoCloseable {
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
   }
 
+  /** Which js peer: js-libp2p 3.x in {@code interop/js}, or 0.29 (secio) in {@code interop/js-legacy}. */
+  enum Flavor {
+    MODERN("interop.js.dir", "peer.mjs"),
+    LEGACY("interop.js-legacy.dir", "peer.js");
+
+    private final String directoryProperty;
+    private final String script;
+
+    Flavor(String directoryProperty, String script) {
+      this.directoryProperty = directoryProperty;
+      this.script = script;
+    }
+  }
+
   /** Starts {@code node peer.mjs listen} and waits for its address. */
   static JsPeer listen(String... options) throws IOException {
-    List<String> command = command("listen");
+    return listen(Flavor.MODERN, options);
+  }
+
+  /** Starts the {@code flavor} peer's {@code listen} and waits for its address. */
+  static JsPeer listen(Flavor flavor, String... options) throws IOException {
+    List<String> command = command(flavor, "listen");
     command.addAll(List.of(options));
-    Process process = new ProcessBuilder(command).directory(directory()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process = new ProcessBuilder(command).directory(directory(flavor)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     if (line == null) {
@@ -76,10 +95,15 @@ final class JsPeer implements AutoCloseable {
 
   /** Runs {@code node peer.mjs dial <target> <args...>} and returns its JSON result line. */
   static String dial(Multiaddr target, String... arguments) throws IOException, InterruptedException {
-    List<String> command = command("dial");
+    return dial(Flavor.MODERN, target, arguments);
+  }
+
+  /** Runs the {@code flavor} peer's {@code dial <target> <args...>} and returns its JSON result line. */
+  static String dial(Flavor flavor, Multiaddr target, String... arguments) throws IOException, InterruptedException {
+    List<String> command = command(flavor, "dial");
     command.add(target.toString());
     command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command).directory(directory()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process = new ProcessBuilder(command).directory(directory(flavor)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     process.getOutputStream().close();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -89,18 +113,18 @@ final class JsPeer implements AutoCloseable {
     return output;
   }
 
-  private static List<String> command(String mode) {
+  private static List<String> command(Flavor flavor, String mode) {
     List<String> command = new ArrayList<>();
     command.add("node");
-    command.add("peer.mjs");
+    command.add(flavor.script);
     command.add(mode);
     return command;
   }
 
-  private static File directory() {
-    String dir = System.getProperty("interop.js.dir");
+  private static File directory(Flavor flavor) {
+    String dir = System.getProperty(flavor.directoryProperty);
     if (dir == null) {
-      throw new IllegalStateException("interop.js.dir is not set: run through Maven, which installs the peer");
+      throw new IllegalStateException(flavor.directoryProperty + " is not set: run through Maven, which installs the peer");
     }
     return new File(dir);
   }

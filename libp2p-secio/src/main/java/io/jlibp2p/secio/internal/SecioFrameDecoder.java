@@ -10,7 +10,7 @@ import java.util.List;
  * Checks and decrypts SECIO packets, {@code uint32 BE length || ciphertext || HMAC}, after the
  * handshake. A packet is delivered only once its MAC is verified, so a tampered packet delivers
  * nothing: the connection closes with a {@link SecureChannelException}. At most one packet is
- * buffered, and a packet longer than {@link #MAX_FRAME} closes the connection before any of it is
+ * buffered, and a packet longer than the limit closes the connection before any of it is
  * buffered.
  *
  * <p>Reference counting: each decrypted packet goes down the pipeline in a new buffer, owned by
@@ -18,18 +18,16 @@ import java.util.List;
  */
 public final class SecioFrameDecoder extends ByteToMessageDecoder {
 
-  /**
-   * The largest packet accepted. The spec caps packets at 8 MiB, but legacy js-libp2p's mplex
-   * merges queued writes into one secio write, and its packets of a bulk transfer can pass that
-   * cap; go-libp2p's reader accepts up to 16 MiB... see docs/protocols.md for the decision.
-   */
-  public static final int MAX_FRAME = 8 * 1024 * 1024;
+  /** The spec's packet limit, 8 MiB: what this side never exceeds when it sends. */
+  public static final int SPEC_MAX_PACKET = 8 * 1024 * 1024;
 
   private final SecioCipher receiving;
+  private final int maxPacket;
   private boolean failed;
 
-  SecioFrameDecoder(SecioCipher receiving) {
+  SecioFrameDecoder(SecioCipher receiving, int maxPacket) {
     this.receiving = receiving;
+    this.maxPacket = maxPacket;
   }
 
   @Override
@@ -37,8 +35,8 @@ public final class SecioFrameDecoder extends ByteToMessageDecoder {
     while (!failed && in.readableBytes() >= 4) {
       int start = in.readerIndex();
       long length = in.getUnsignedInt(start);
-      if (length > MAX_FRAME) {
-        fail(ctx, "secio packet of " + length + " bytes exceeds the limit of " + MAX_FRAME);
+      if (length > maxPacket) {
+        fail(ctx, "secio packet of " + length + " bytes exceeds the limit of " + maxPacket);
         break;
       }
       if (length < receiving.macLength()) {

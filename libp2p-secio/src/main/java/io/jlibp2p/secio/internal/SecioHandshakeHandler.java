@@ -82,14 +82,18 @@ public final class SecioHandshakeHandler extends AbstractHandshakeHandler {
 
   private final Function<EcdhCurve, KeyPair> ephemeralKeys;
 
-  public SecioHandshakeHandler(HandshakeParameters parameters) {
-    this(parameters, EcdhCurve::generate);
+  private final int maxInboundPacket;
+
+  /** @param maxInboundPacket the largest packet accepted from the remote, in bytes */
+  public SecioHandshakeHandler(HandshakeParameters parameters, int maxInboundPacket) {
+    this(parameters, maxInboundPacket, EcdhCurve::generate);
   }
 
   /** With chosen ephemeral keys: tests use it to make a secret with a leading zero byte. */
-  SecioHandshakeHandler(HandshakeParameters parameters, Function<EcdhCurve, KeyPair> ephemeralKeys) {
+  SecioHandshakeHandler(HandshakeParameters parameters, int maxInboundPacket, Function<EcdhCurve, KeyPair> ephemeralKeys) {
     super(PROTOCOL_ID);
     this.parameters = parameters;
+    this.maxInboundPacket = maxInboundPacket;
     this.ephemeralKeys = ephemeralKeys;
     RANDOM.nextBytes(nonce);
   }
@@ -118,7 +122,7 @@ public final class SecioHandshakeHandler extends AbstractHandshakeHandler {
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     while (!isDone() && state != State.DONE && in.readableBytes() >= 4) {
       long length = in.getUnsignedInt(in.readerIndex());
-      long limit = state == State.FIRST_PACKET ? SecioFrameDecoder.MAX_FRAME : MAX_HANDSHAKE_MESSAGE;
+      long limit = state == State.FIRST_PACKET ? maxInboundPacket : MAX_HANDSHAKE_MESSAGE;
       if (length > limit) {
         fail(ctx, new SecurityHandshakeException(PROTOCOL_ID + ": handshake message of " + length + " bytes exceeds " + limit));
         return;
@@ -272,7 +276,7 @@ public final class SecioHandshakeHandler extends AbstractHandshakeHandler {
       sendNonce(ctx, match);
     }
     state = State.DONE;
-    ctx.pipeline().addAfter(ctx.name(), "secio-decrypt", new SecioFrameDecoder(chosen.inbound()));
+    ctx.pipeline().addAfter(ctx.name(), "secio-decrypt", new SecioFrameDecoder(chosen.inbound(), maxInboundPacket));
     ctx.pipeline().addAfter("secio-decrypt", "secio-encrypt", new SecioFrameEncoder(chosen.outbound()));
     succeed(ctx, new SecureSession(PROTOCOL_ID, parameters.localPeer(), PeerId.fromPublicKey(remoteKey), remoteKey));
   }

@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** SECIO's pieces against go's vectors, and the handshake and packets between in-memory channels. */
 class SecioWireTest {
 
+  private static final int LIMIT = SecioFrameDecoder.SPEC_MAX_PACKET;
+
   private final List<byte[]> received = new ArrayList<>();
   private final List<Throwable> errors = new ArrayList<>();
   private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -116,7 +118,7 @@ class SecioWireTest {
   }
 
   private static SecioHandshakeHandler handler(Direction direction, Function<EcdhCurve, KeyPair> ephemeral) {
-    return new SecioHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), direction, Optional.empty()), ephemeral);
+    return new SecioHandshakeHandler(new HandshakeParameters(PrivateKey.generate(), direction, Optional.empty()), LIMIT, ephemeral);
   }
 
   /** Moves bytes both ways, and lets scheduled tasks (the ambiguity timer) run, until quiet. */
@@ -183,7 +185,7 @@ class SecioWireTest {
   @Test
   void aPacketOverTheLimitClosesTheConnectionBeforeItIsBuffered() {
     EmbeddedChannel[] pair = handshake();
-    pair[1].writeInbound(Unpooled.buffer().writeInt(SecioFrameDecoder.MAX_FRAME + 1).writeZero(100));
+    pair[1].writeInbound(Unpooled.buffer().writeInt(LIMIT + 1).writeZero(100));
     assertFalse(pair[1].isOpen());
     assertTrue(errors.get(0).getMessage().contains("exceeds the limit"), errors.get(0).getMessage());
   }
