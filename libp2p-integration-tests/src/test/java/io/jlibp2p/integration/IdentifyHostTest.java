@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,16 +64,6 @@ class IdentifyHostTest {
     return future.get(20, TimeUnit.SECONDS);
   }
 
-  private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void theDialerLearnsEveryFieldAndFillsItsPeerstore() throws Exception {
     Connection connection = await(client.dial(server.listenAddresses().get(0)));
@@ -104,7 +93,7 @@ class IdentifyHostTest {
   void theListenerIdentifiesTheDialerAndBothRecordWhatTheOtherObserved() throws Exception {
     Connection outbound = await(client.dial(server.listenAddresses().get(0)));
     await(outbound.identify());
-    eventually("the server has a connection", () -> !server.connections().isEmpty());
+    Eventually.await("the server has a connection", 10, () -> !server.connections().isEmpty());
     IdentifyInfo aboutClient = await(server.connections().get(0).identify());
 
     assertEquals(client.identity().publicKey(), aboutClient.publicKey().orElseThrow());
@@ -118,11 +107,11 @@ class IdentifyHostTest {
   void newProtocolsAndRemovedOnesArePushed() throws Exception {
     await(await(client.dial(server.listenAddresses().get(0))).identify());
     server.setStreamHandler("/pushed/1.0.0", stream -> stream.close());
-    eventually("the client learns of /pushed/1.0.0", () -> client.peerstore().supports(server.peerId(), "/pushed/1.0.0"));
+    Eventually.await("the client learns of /pushed/1.0.0", 10, () -> client.peerstore().supports(server.peerId(), "/pushed/1.0.0"));
     assertTrue(client.peerstore().supports(server.peerId(), Hosts.ECHO), "a push replaces the list with the whole new one");
 
     server.removeStreamHandler("/pushed/1.0.0");
-    eventually("the client learns /pushed/1.0.0 is gone", () -> !client.peerstore().supports(server.peerId(), "/pushed/1.0.0"));
+    Eventually.await("the client learns /pushed/1.0.0 is gone", 10, () -> !client.peerstore().supports(server.peerId(), "/pushed/1.0.0"));
   }
 
   @Test
@@ -205,7 +194,7 @@ class IdentifyHostTest {
     Connection first = await(client.dial(server.listenAddresses().get(0)));
     await(first.identify());
     first.close();
-    eventually("the connection is gone", () -> client.connections().isEmpty());
+    Eventually.await("the connection is gone", 10, () -> client.connections().isEmpty());
 
     IdentifyInfo again = await(client.identify(server.peerId()));
     assertEquals(server.identity().publicKey(), again.publicKey().orElseThrow());

@@ -61,16 +61,6 @@ class JsIdentifyInteropTest {
     }
   }
 
-  private static void eventually(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 15 s: " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   @Test
   void weReadEveryFieldJsSendsAndJsStoresWhatWeSend() throws Exception {
     try (JsPeer js = JsPeer.listen("--security", "noise", "--muxer", "yamux", "--identify")) {
@@ -122,7 +112,7 @@ class JsIdentifyInteropTest {
       jsEntryAboutUs(js, e -> list(e, "protocols").contains("/from-java/1.0.0"));
 
       js.command("handle /from-js/1.0.0", "handled");
-      eventually("js's push reaches us", () -> host.peerstore().supports(jsPeer, "/from-js/1.0.0"));
+      Eventually.await("js's push reaches us", 15, () -> host.peerstore().supports(jsPeer, "/from-js/1.0.0"));
       assertTrue(host.peerstore().supports(jsPeer, Hosts.ECHO), "a push replaces the list with js's whole new list");
     }
   }
@@ -142,7 +132,7 @@ class JsIdentifyInteropTest {
     assertEquals(ourAddresses(), addresses(result, true), "js accepted our signed record: every address certified");
 
     PeerId jsPeer = PeerId.fromString(field(result, "localPeer"));
-    eventually("we identified js", () -> host.peerstore().metadata(jsPeer).agentVersion().isPresent());
+    Eventually.await("we identified js", 15, () -> host.peerstore().metadata(jsPeer).agentVersion().isPresent());
     assertTrue(host.peerstore().metadata(jsPeer).agentVersion().get().startsWith("js-libp2p/"));
     assertTrue(host.peerstore().supports(jsPeer, Identify.PROTOCOL_ID));
   }
