@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
  * traces only with {@code --verbose}.
  */
 @Command(name = "jlibp2p", mixinStandardHelpOptions = true, versionProvider = Jlibp2pCli.Version.class,
-    description = "A libp2p peer: chat, serve, ping, identify and echo over TCP with noise, secio or plaintext, and yamux or mplex.",
-    subcommands = {ChatCommand.class, ListenCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class,
+    description = "A libp2p peer: chat, serve, ping, identify, echo and perf over TCP with noise, secio or plaintext, and yamux or mplex.",
+    subcommands = {ChatCommand.class, ListenCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class,
         CommandLine.HelpCommand.class})
 public final class Jlibp2pCli implements Callable<Integer> {
 

@@ -3,18 +3,19 @@ package io.jlibp2p.examples;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.protocol.EchoHandler;
+import io.jlibp2p.core.protocol.perf.Perf;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code jlibp2p listen}: a peer that serves ping, identify, echo and chat until SIGINT or
+ * {@code jlibp2p listen}: a peer that serves ping, identify, echo, chat and perf until SIGINT or
  * SIGTERM. Its stdout is a contract for scripts: first its listen addresses, one per line, then
  * {@code CHAT <peerId> <line>} for each chat line received.
  */
 @Command(name = "listen", description = {
-    "Serve ping, identify, " + ListenCommand.ECHO + " and " + ChatRoom.PROTOCOL_ID + " until SIGINT or SIGTERM.",
+    "Serve ping, identify, " + ListenCommand.ECHO + ", " + ChatRoom.PROTOCOL_ID + " and " + Perf.PROTOCOL_ID + " until SIGINT or SIGTERM.",
     "Prints each listen address (with /p2p/) on its own line, then CHAT <peerId> <line> per chat line received."})
 final class ListenCommand implements Callable<Integer> {
 
@@ -29,6 +30,7 @@ final class ListenCommand implements Callable<Integer> {
       host.setStreamHandler(ECHO, stream -> stream.pipeline().addLast(EchoHandler.INSTANCE));
       ChatRoom chat = new ChatRoom((from, line) -> options.out.println("CHAT " + from + " " + line));
       host.setStreamHandler(ChatRoom.PROTOCOL_ID, chat.handler());
+      host.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
       Cli.await(host.start(), options.timeout(), "listen");
       for (Multiaddr address : host.listenAddresses()) {
         options.out.println(address);

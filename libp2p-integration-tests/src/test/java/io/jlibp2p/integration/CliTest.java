@@ -104,6 +104,40 @@ class CliTest {
   }
 
   @Test
+  void perfFollowsTheTestPlansContract() throws Exception {
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    try (CliProcess server = CliProcess.start("perf", "--run-server", "--server-address", "127.0.0.1:" + port)) {
+      assertTrue(server.nextLine().startsWith("/ip4/127.0.0.1/tcp/" + port + "/p2p/"));
+      CliProcess.Result client = CliProcess.run("perf", "--server-address", "127.0.0.1:" + port, "--transport", "tcp",
+          "--upload-bytes", "52428800", "--download-bytes", "31457280");
+      assertEquals(0, client.exit(), client.stderr());
+      String last = client.stdout().get(client.stdout().size() - 1);
+      assertEquals("final", field(last, "type"), last);
+      assertEquals("52428800", field(last, "uploadBytes"));
+      assertEquals("31457280", field(last, "downloadBytes"));
+      assertTrue(Double.parseDouble(field(last, "timeSeconds")) > 0, last);
+      for (String line : client.stdout().subList(0, client.stdout().size() - 1)) {
+        assertEquals("intermediary", field(line, "type"), line);
+        Long.parseLong(field(line, "uploadBytes"));
+        Long.parseLong(field(line, "downloadBytes"));
+      }
+      server.terminate();
+      assertEquals(0, server.waitFor(30), server.stderr());
+    }
+  }
+
+  @Test
+  void listenServesPerf() throws Exception {
+    String hostPort = "127.0.0.1:" + address.split("/")[4];
+    String last = CliProcess.run("perf", "--server-address", hostPort, "--upload-bytes", "1", "--download-bytes", "1").line();
+    assertEquals("final", field(last, "type"), last);
+    assertEquals("1", field(last, "downloadBytes"));
+  }
+
+  @Test
   void listenExitsZeroOnSigterm() throws Exception {
     CliProcess.run("ping", address, "--count", "1");
     listener.terminate();

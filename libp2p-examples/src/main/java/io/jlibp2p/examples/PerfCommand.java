@@ -1,0 +1,124 @@
+package io.jlibp2p.examples;
+
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.protocol.perf.Perf;
+import io.jlibp2p.core.protocol.perf.PerfResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jlibp2p perf}: the {@code /perf/1.0.0} server or client, with the command line and the
+ * JSON records of the libp2p test-plans perf benchmark, so that the harness can drive it as it
+ * drives go-, rust- and js-libp2p.
+ *
+ * <p>The client prints, each second, {@code {"type":"intermediary","timeSeconds":…,"uploadBytes":…,
+ * "downloadBytes":…}} with the bytes moved in that interval, and at the end {@code
+ * {"type":"final",…}} with the totals and the time since before the dial.
+ */
+@Command(name = "perf", description = {
+    "Serve or run " + Perf.PROTOCOL_ID + " as the libp2p test-plans perf benchmark does.",
+    "Server: --run-server --server-address HOST:PORT. Client: --server-address HOST:PORT --upload-bytes N --download-bytes M."})
+final class PerfCommand implements Callable<Integer> {
+
+  @Mixin
+  HostOptions options;
+
+  @Option(names = "--run-server", description = "Serve perf on --server-address until SIGINT or SIGTERM.")
+  boolean runServer;
+
+  @Option(names = "--server-address", required = true, paramLabel = "HOST:PORT", description = "Where the server listens, or the client dials.")
+  String serverAddress;
+
+  @Option(names = "--transport", defaultValue = "tcp", paramLabel = "NAME", description = "Only tcp. Default: ${DEFAULT-VALUE}.")
+  String transport;
+
+  @Option(names = "--upload-bytes", defaultValue = "0", paramLabel = "N", description = "Bytes the client sends. Default: ${DEFAULT-VALUE}.")
+  long uploadBytes;
+
+  @Option(names = "--download-bytes", defaultValue = "0", paramLabel = "N", description = "Bytes the client asks back. Default: ${DEFAULT-VALUE}.")
+  long downloadBytes;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (!transport.equals("tcp")) {
+      throw CliException.usage("--transport: only tcp is available, not \"" + transport + "\"");
+    }
+    if (uploadBytes < 0 || downloadBytes < 0) {
+      throw CliException.usage("--upload-bytes and --download-bytes must not be negative");
+    }
+    Multiaddr address = tcpAddress(serverAddress);
+    return runServer ? serve(address) : measure(address);
+  }
+
+  /** {@code 1.2.3.4:4001} or {@code [::1]:4001} as a TCP multiaddr. */
+  static Multiaddr tcpAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw CliException.usage("--server-address must be HOST:PORT, got \"" + hostPort + "\"");
+    }
+    String host = hostPort.substring(0, colon);
+    String port = hostPort.substring(colon + 1);
+    boolean ipv6 = host.startsWith("[") && host.endsWith("]");
+    String ip = ipv6 ? host.substring(1, host.length() - 1) : host;
+    return Cli.multiaddr((ipv6 ? "/ip6/" : "/ip4/") + ip + "/tcp/" + port);
+  }
+
+  private int serve(Multiaddr address) throws InterruptedException {
+    options.listen = List.of(address.toString());
+    try (Host host = options.buildHost(List.of())) {
+      host.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
+      Cli.await(host.start(), options.timeout(), "listen");
+      host.listenAddresses().forEach(options.out::println);
+      Signals.awaitTermination();
+    }
+    return 0;
+  }
+
+  private int measure(Multiaddr address) {
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "perf-progress");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try (Host host = options.buildHost(List.of())) {
+      Cli.await(host.start(), options.timeout(), "start");
+      // The clock starts at the dial, as the harness counts: connection setup, upload, download.
+      long start = System.nanoTime();
+      Connection connection = options.connect(host, address.toString());
+      Perf.Progress progress = new Perf.Progress();
+      long[] last = new long[3]; // time, uploaded, downloaded at the previous report
+      last[0] = System.nanoTime();
+      ticker.scheduleAtFixedRate(() -> {
+        long now = System.nanoTime();
+        long up = progress.uploaded();
+        long down = progress.downloaded();
+        options.out.println(record("intermediary", now - last[0], up - last[1], down - last[2]));
+        last[0] = now;
+        last[1] = up;
+        last[2] = down;
+      }, 1, 1, TimeUnit.SECONDS);
+      CompletableFuture<PerfResult> run = Perf.run(host, connection.remotePeer(), uploadBytes, downloadBytes, progress);
+      // No overall limit beyond the harness's own: a transfer takes as long as it takes.
+      PerfResult result = Cli.await(run, Duration.ofDays(1), "perf with " + connection.remotePeer());
+      ticker.shutdownNow();
+      options.out.println(record("final", System.nanoTime() - start, result.uploadBytes(), result.downloadBytes()));
+    } finally {
+      ticker.shutdownNow();
+    }
+    return 0;
+  }
+
+  private static Json record(String type, long nanos, long up, long down) {
+    return new Json().put("type", type).put("timeSeconds", nanos / 1e9).put("uploadBytes", up).put("downloadBytes", down);
+  }
+}

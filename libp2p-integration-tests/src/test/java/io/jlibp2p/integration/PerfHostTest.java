@@ -1,0 +1,48 @@
+package io.jlibp2p.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.protocol.perf.Perf;
+import io.jlibp2p.core.protocol.perf.PerfResult;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** /perf/1.0.0 between two Java hosts over noise and yamux. */
+class PerfHostTest {
+
+  private Host server;
+  private Host client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = Hosts.noiseYamux();
+    server.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
+    client = Hosts.noiseYamux();
+    server.start().join();
+    client.start().join();
+    client.dial(server.listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0, 0", "1, 1", "33554432, 0", "0, 33554432", "10485761, 7340033"})
+  void theServerSendsWhatWasAskedAfterReadingTheUpload(long upload, long download) throws Exception {
+    Perf.Progress progress = new Perf.Progress();
+    PerfResult result = Perf.run(client, server.peerId(), upload, download, progress).get(60, TimeUnit.SECONDS);
+    assertEquals(upload, result.uploadBytes());
+    assertEquals(download, result.downloadBytes());
+    assertEquals(upload, progress.uploaded());
+    assertEquals(download, progress.downloaded());
+    assertTrue(result.elapsed().toNanos() > 0);
+  }
+}
