@@ -27,6 +27,7 @@ import io.jlibp2p.core.record.PeerRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -141,7 +142,9 @@ class IdentifyHostTest {
     assertInstanceOf(IdentifyException.class, error.getCause());
     assertTrue(error.getCause().getMessage().contains("exceeds the limit of 8192"), error.getCause().getMessage());
     assertTrue(connection.isOpen());
-    assertTrue(client.peerstore().protocols(server.peerId()).isEmpty());
+    // The server's own push (its handler changed) may still arrive and fill the peerstore; the
+    // oversized answer must not have.
+    assertFalse(client.peerstore().metadata(server.peerId()).agentVersion().filter(v -> v.startsWith("xxx")).isPresent());
   }
 
   @Test
@@ -170,7 +173,10 @@ class IdentifyHostTest {
     IdentifyInfo info = await(await(client.dial(server.listenAddresses().get(0))).identify());
 
     assertTrue(info.signedPeerRecord().isPresent(), "the record itself is valid");
-    assertTrue(client.peerstore().peerRecord(server.peerId()).isEmpty(), "but it is not the server's");
+    // The server's own push (its handler changed) may still bring its genuine record; the
+    // stranger's must never be stored as the server's.
+    assertFalse(client.peerstore().peerRecord(server.peerId()).filter(r -> Arrays.equals(r.envelope().marshal(), forged)).isPresent(),
+        "but it is not the server's");
     assertTrue(client.peerstore().addresses(server.peerId()).contains(claimed));
   }
 
