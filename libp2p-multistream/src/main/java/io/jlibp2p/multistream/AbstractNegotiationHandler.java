@@ -26,6 +26,8 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
 
   private final Duration timeout;
   private final CompletableFuture<String> selected = new CompletableFuture<>();
+  /** Completes when the peer has agreed; later than {@link #selected} for an optimistic dialer. */
+  final CompletableFuture<String> confirmed = new CompletableFuture<>();
   private ScheduledFuture<?> timeoutTask;
   private boolean started;
   private boolean headerReceived;
@@ -114,9 +116,12 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (selected.isDone()) {
-      // An optimistic dialer whose protocol closed the channel: nothing failed.
+      // An optimistic dialer whose protocol closed the channel: nothing failed, but the
+      // echo will never come.
       finished = true;
       cancelTimeout();
+      confirmed.completeExceptionally(new NegotiationException(
+          "channel closed before the peer confirmed " + tried(), tried()));
     } else {
       fail(ctx, new NegotiationException(
           "channel closed before multistream-select finished"
@@ -153,6 +158,11 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
     super.userEventTriggered(ctx, evt);
   }
 
+  /** Whether the negotiation is over, successfully or not. */
+  final boolean isFinished() {
+    return finished;
+  }
+
   /** Settles on {@code protocol}: installs the next handlers and completes the future. */
   final void select(ChannelHandlerContext ctx, String protocol, ProtocolSelectedCallback callback) {
     callback.protocolSelected(ctx, protocol);
@@ -163,6 +173,7 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
   final void finish(ChannelHandlerContext ctx) {
     finished = true;
     cancelTimeout();
+    confirmed.complete(selected.getNow(null));
     ctx.pipeline().remove(this);
   }
 
@@ -177,6 +188,7 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
     }
     finished = true;
     cancelTimeout();
+    confirmed.completeExceptionally(failure);
     if (!selected.completeExceptionally(failure)) {
       ctx.fireExceptionCaught(failure);
     }

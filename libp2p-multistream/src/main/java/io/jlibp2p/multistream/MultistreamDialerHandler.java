@@ -2,10 +2,17 @@ package io.jlibp2p.multistream;
 
 import io.jlibp2p.multistream.internal.MessageCodec;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.PendingWriteQueue;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The initiator's side of multistream-select 1.0: proposes protocols in order, and the first one
@@ -28,18 +35,29 @@ import java.util.List;
  * channel closes. The negotiation timeout ends at the optimistic selection: from then on the
  * protocol's own deadlines apply.
  *
+ * <p>In lazy mode, an outbound message that is not bytes (a stream's half-close) waits for the
+ * listener's echo, and so does everything written after it; bytes before it go out at once. A
+ * request written and half-closed in one go therefore costs one round trip more than the bare
+ * optimistic exchange. The reason is interop: js-libp2p 3.x resets a stream whose proposal,
+ * data and end all arrive before its multistream handler finishes (it cannot hand the buffered
+ * data back to a stream that has already ended). Held messages count as pending outbound bytes,
+ * so they weigh on the channel's writability, and they fail if the channel closes first.
+ *
  * <p>Without lazy mode, the header and first proposal still go out in one packet, and each {@code
  * na} is answered with the next proposal. If every proposal is rejected, {@link
  * #selectedProtocol()} fails with a {@link NegotiationException} listing them.
  *
  * <p>Not sharable: one instance negotiates one channel.
  */
-public final class MultistreamDialerHandler extends AbstractNegotiationHandler {
+public final class MultistreamDialerHandler extends AbstractNegotiationHandler
+    implements ChannelOutboundHandler {
 
   private final List<String> protocols;
   private final boolean lazy;
   private final ProtocolSelectedCallback callback;
   private final List<String> proposed = new ArrayList<>();
+  /** In lazy mode, the writes held back until the listener's echo; created on the first one. */
+  private PendingWriteQueue heldUntilConfirmed;
 
   private MultistreamDialerHandler(Builder builder) {
     super(builder.timeout);
@@ -60,6 +78,16 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler {
   /** Starts a builder proposing {@code protocols} in order of preference. */
   public static Builder builder(List<String> protocols) {
     return new Builder(protocols);
+  }
+
+  /**
+   * Completes when the listener has echoed the selected protocol, or exceptionally with a {@link
+   * NegotiationException} if the negotiation fails. Without lazy mode it completes with {@link
+   * #selectedProtocol()}; in lazy mode it is the only place a late refusal shows, besides the
+   * protocol's {@code exceptionCaught}, and it completes before the channel closes.
+   */
+  public CompletableFuture<String> confirmedProtocol() {
+    return confirmed;
   }
 
   /** Whether this dialer negotiates optimistically. */
@@ -109,6 +137,88 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler {
           "expected \"" + current + "\" or \"na\" from the peer, got \"" + MessageCodec.printable(message) + "\"",
           tried()));
     }
+  }
+
+  // ---- outbound: in lazy mode, a half-close waits for the listener's confirmation ----
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    boolean holding = heldUntilConfirmed != null && !heldUntilConfirmed.isEmpty();
+    boolean bytes = msg instanceof ByteBuf || msg instanceof ByteBufHolder;
+    if (lazy && !isFinished() && (holding || !bytes)) {
+      if (heldUntilConfirmed == null) {
+        heldUntilConfirmed = new PendingWriteQueue(ctx);
+      }
+      heldUntilConfirmed.add(msg, promise);
+      return;
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    // Confirmed (or failed and closing): what was held goes out now, in order, or fails.
+    if (heldUntilConfirmed != null && !heldUntilConfirmed.isEmpty()) {
+      if (ctx.channel().isActive()) {
+        heldUntilConfirmed.removeAndWriteAll();
+        ctx.flush();
+      } else {
+        heldUntilConfirmed.removeAndFailAll(new ClosedChannelException());
+      }
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    failHeld();
+    ctx.close(promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    failHeld();
+    super.channelInactive(ctx);
+  }
+
+  private void failHeld() {
+    if (heldUntilConfirmed != null && !heldUntilConfirmed.isEmpty()) {
+      heldUntilConfirmed.removeAndFailAll(new ClosedChannelException());
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  @Override
+  public void read(ChannelHandlerContext ctx) {
+    ctx.read();
+  }
+
+  @Override
+  public void bind(ChannelHandlerContext ctx, SocketAddress localAddress, ChannelPromise promise) {
+    ctx.bind(localAddress, promise);
+  }
+
+  @Override
+  public void connect(
+      ChannelHandlerContext ctx,
+      SocketAddress remoteAddress,
+      SocketAddress localAddress,
+      ChannelPromise promise) {
+    ctx.connect(remoteAddress, localAddress, promise);
+  }
+
+  @Override
+  public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+    failHeld();
+    ctx.disconnect(promise);
+  }
+
+  @Override
+  public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
+    ctx.deregister(promise);
   }
 
   @Override

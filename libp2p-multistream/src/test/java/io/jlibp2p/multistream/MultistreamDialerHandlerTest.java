@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,11 +19,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,9 +155,52 @@ class MultistreamDialerHandlerTest {
     channel.runPendingTasks();
     drainOutbound(channel);
     assertTrue(channel.pipeline().get(MultistreamDialerHandler.class) != null, "waits for the echo");
+    assertFalse(dialer.confirmedProtocol().isDone());
     feed(channel, concat(HEADER_AND_NOISE, utf8("handshake bytes")));
+    assertEquals("/noise", dialer.confirmedProtocol().getNow(null));
     assertNull(channel.pipeline().get(MultistreamDialerHandler.class));
     assertArrayEquals(utf8("handshake bytes"), concat(received.toArray(new byte[0][])));
+  }
+
+  /** Stands for a stream's half-close: an outbound message that is not bytes. */
+  private static final Object END_OF_WRITES = new Object();
+
+  @Test
+  void lazyModeHoldsAHalfCloseAndWhatFollowsItUntilTheEcho() {
+    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/perf/1.0.0").build();
+    channel = new EmbeddedChannel(dialer);
+    channel.writeAndFlush(Unpooled.wrappedBuffer(utf8("request")));
+    ChannelFuture ended = channel.writeAndFlush(END_OF_WRITES);
+    channel.writeAndFlush(Unpooled.wrappedBuffer(utf8("late")));
+    channel.runPendingTasks();
+    assertArrayEquals(
+        concat(messages(Multistream.PROTOCOL_ID, "/perf/1.0.0"), utf8("request")),
+        drainOutbound(channel),
+        "the request leaves at once, its end does not");
+    assertFalse(ended.isDone());
+
+    feed(channel, messages(Multistream.PROTOCOL_ID, "/perf/1.0.0"));
+    assertSame(END_OF_WRITES, channel.readOutbound(), "the end follows the echo, in order");
+    ByteBuf late = channel.readOutbound();
+    try {
+      assertArrayEquals(utf8("late"), ByteBufUtil.getBytes(late));
+    } finally {
+      late.release();
+    }
+    assertTrue(ended.isSuccess());
+  }
+
+  @Test
+  void lazyModeFailsAHeldHalfCloseWhenTheChannelClosesFirst() {
+    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/perf/1.0.0").build();
+    channel = new EmbeddedChannel(dialer);
+    ChannelFuture held = channel.write(Unpooled.wrappedBuffer(utf8("request")));
+    ChannelFuture ended = channel.write(END_OF_WRITES);
+    ChannelFuture late = channel.writeAndFlush(Unpooled.wrappedBuffer(utf8("late")));
+    channel.close();
+    assertTrue(held.isSuccess());
+    assertInstanceOf(ClosedChannelException.class, ended.cause());
+    assertInstanceOf(ClosedChannelException.class, late.cause(), "held bytes are released, not leaked");
   }
 
   @Test
@@ -179,6 +225,9 @@ class MultistreamDialerHandlerTest {
     assertEquals(1, errors.size());
     NegotiationException e = assertInstanceOf(NegotiationException.class, errors.get(0));
     assertTrue(e.getMessage().contains("rejected /chat/1.0.0"), e.getMessage());
+    assertEquals("/chat/1.0.0", dialer.selectedProtocol().getNow(null), "the optimistic selection stands");
+    CompletionException refused = assertThrows(CompletionException.class, () -> dialer.confirmedProtocol().join());
+    assertSame(e, refused.getCause(), "the refusal shows on confirmedProtocol()");
     assertFalse(channel.isOpen());
   }
 
