@@ -2,6 +2,7 @@ package io.jlibp2p.integration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -179,6 +180,28 @@ class HostTest {
   }
 
   @Test
+  void aStreamOpensOnTheConnectionAskedFor() throws Exception {
+    server.setStreamHandler(Hosts.ECHO, s -> s.pipeline().addLast(EchoHandler.INSTANCE));
+    // Without a peer ID nothing can be reused: each dial makes its own connection.
+    Multiaddr anonymous = serverAddress().decapsulate(MultiaddrProtocol.P2P);
+    Connection first = await(client.dial(anonymous));
+    Connection second = await(client.dial(anonymous));
+    assertTrue(first != second, "two connections");
+    Stream stream = await(client.newStream(second, Hosts.ECHO));
+    // Identify's streams come and go on both connections, so tell them apart by their sockets.
+    int port = ((java.net.InetSocketAddress) stream.localAddress()).getPort();
+    assertTrue(second.localAddress().toString().endsWith("/tcp/" + port), second.localAddress() + " vs " + port);
+    assertFalse(first.localAddress().toString().endsWith("/tcp/" + port), first.localAddress() + " vs " + port);
+    stream.close();
+
+    Connection foreign = await(server.dial(client.listenAddresses().get(0)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.newStream(foreign, Hosts.ECHO));
+    assertTrue(e.getMessage().startsWith("not an open connection of this host"), e.getMessage());
+    second.close();
+    assertThrows(IllegalArgumentException.class, () -> client.newStream(second, Hosts.ECHO));
+  }
+
+  @Test
   void dialingTheWrongPeerIdFails() throws Exception {
     PeerId someoneElse = PeerId.fromPublicKey(PrivateKey.generate().publicKey());
     Multiaddr wrong = serverAddress().decapsulate(MultiaddrProtocol.P2P).withPeerId(someoneElse);
@@ -235,9 +258,27 @@ class HostTest {
         return "/not-a-real-channel/1.0.0";
       }
 
+      /** Starts, because the single proposal is lazy, but never hears from the listener. */
       @Override
       public Handshake handshake(io.jlibp2p.core.security.HandshakeParameters parameters) {
-        throw new AssertionError("never selected");
+        CompletableFuture<io.jlibp2p.core.security.SecureSession> never = new CompletableFuture<>();
+        io.netty.channel.ChannelHandler silent = new io.netty.channel.ChannelInboundHandlerAdapter() {
+          @Override
+          public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+            never.completeExceptionally(cause);
+          }
+        };
+        return new Handshake() {
+          @Override
+          public io.netty.channel.ChannelHandler handler() {
+            return silent;
+          }
+
+          @Override
+          public CompletableFuture<io.jlibp2p.core.security.SecureSession> session() {
+            return never;
+          }
+        };
       }
     };
     try (Host odd = Host.builder()
@@ -248,6 +289,7 @@ class HostTest {
       ExecutionException e = assertThrows(ExecutionException.class, () -> await(odd.dial(serverAddress())));
       UpgradeException failure = assertInstanceOf(UpgradeException.class, e.getCause());
       assertEquals(UpgradeException.Phase.SECURITY_NEGOTIATION, failure.phase());
+      assertInstanceOf(io.jlibp2p.multistream.NegotiationException.class, failure.getCause(), "the refusal, not a side effect");
       assertTrue(failure.getMessage().contains("/not-a-real-channel/1.0.0"), failure.getMessage());
       assertTrue(failure.getMessage().contains(server.peerId().toString()), failure.getMessage());
     }

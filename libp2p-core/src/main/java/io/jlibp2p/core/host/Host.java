@@ -321,6 +321,29 @@ public final class Host implements AutoCloseable {
     return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols)));
   }
 
+  /**
+   * Opens a stream on one particular connection of this host, as {@link #newStream(PeerId,
+   * String...)} does on the connection it picks.
+   *
+   * @throws IllegalArgumentException if {@code connection} is not one of this host's
+   */
+  public CompletableFuture<Stream> newStream(Connection connection, String... protocols) {
+    return streams.open(own(connection), null, List.of(protocols));
+  }
+
+  /** Like {@link #newStream(PeerId, StreamHandler, String...)}, on one particular connection. */
+  public CompletableFuture<Stream> newStream(Connection connection, StreamHandler handler, String... protocols) {
+    Objects.requireNonNull(handler, "handler");
+    return streams.open(own(connection), handler, List.of(protocols));
+  }
+
+  private HostConnection own(Connection connection) {
+    if (!(connection instanceof HostConnection ours) || !allConnections.contains(ours) || !ours.isOpen()) {
+      throw new IllegalArgumentException("not an open connection of this host: " + connection);
+    }
+    return ours;
+  }
+
   /** The open connections. */
   public List<Connection> connections() {
     return List.copyOf(allConnections);

@@ -73,6 +73,11 @@ public final class ConnectionUpgrader {
     List<String> protocols = ids(secureChannels, SecureChannel::protocolId);
     String peer;
     ScheduledFuture<?> handshakeTimer;
+    /**
+     * The negotiation a lazy dialer reported selected but the listener has not confirmed yet:
+     * until the echo arrives, any failure (a refusal, silence) belongs to that negotiation.
+     */
+    Phase unconfirmed;
 
     Attempt(RawConnection raw, Optional<PeerId> expectedPeer, InboundStreamHandler inboundStreams) {
       this.raw = raw;
@@ -84,15 +89,26 @@ public final class ConnectionUpgrader {
 
     void start() {
       channel.closeFuture().addListener(f -> fail(new IllegalStateException("the connection closed")));
-      negotiate("security-select", protocols, this::onSecuritySelected);
+      negotiate("security-select", Phase.SECURITY_NEGOTIATION, protocols, this::onSecuritySelected);
     }
 
-    private void negotiate(String name, List<String> ids, ProtocolSelectedCallback onSelected) {
+    private void negotiate(String name, Phase negotiation, List<String> ids, ProtocolSelectedCallback onSelected) {
       CompletableFuture<String> selected;
       if (raw.direction() == Direction.OUTBOUND) {
+        // Lazy with a single proposal (the builder's default), as rust's V1Lazy: the handshake's
+        // first message shares a flush with the proposal and the round trip of the echo is saved.
+        // With one proposal there is nothing to fall back to, so a refusal fails the upgrade
+        // either way, only a round trip later, and is still reported as this negotiation's.
         MultistreamDialerHandler dialer =
-            MultistreamDialerHandler.builder(ids).lazy(false).timeout(phaseTimeout).onSelected(onSelected).build();
+            MultistreamDialerHandler.builder(ids).timeout(phaseTimeout).onSelected(onSelected).build();
         selected = dialer.selectedProtocol();
+        unconfirmed = negotiation;
+        dialer.confirmedProtocol().whenComplete((protocol, error) -> {
+          if (error != null) {
+            fail(error);
+          }
+          unconfirmed = null;
+        });
         channel.pipeline().addLast(name, dialer);
       } else {
         MultistreamListenerHandler listener =
@@ -143,7 +159,7 @@ public final class ConnectionUpgrader {
         startMuxer(channel.pipeline().lastContext(), session.muxer().get(), session);
         return;
       }
-      negotiate("muxer-select", protocols, (ctx, protocol) -> startMuxer(ctx, protocol, session));
+      negotiate("muxer-select", Phase.MUXER_NEGOTIATION, protocols, (ctx, protocol) -> startMuxer(ctx, protocol, session));
     }
 
     /** Adds the muxer's session after {@code ctx} and completes the upgrade. */
@@ -167,7 +183,8 @@ public final class ConnectionUpgrader {
         return;
       }
       Throwable unwrapped = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-      result.completeExceptionally(new UpgradeException(phase, raw.remoteAddress(), peer, protocols, unwrapped));
+      Phase reported = unconfirmed != null ? unconfirmed : phase;
+      result.completeExceptionally(new UpgradeException(reported, raw.remoteAddress(), peer, protocols, unwrapped));
       channel.close();
     }
   }
