@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One JSON object, written as one line: the tool's {@code --json} output. Values are strings, numbers, booleans, lists or nulls. */
+/** One JSON object, written as one line: the tool's {@code --json} output. Values are strings, numbers, booleans, lists, nested objects or nulls. */
 final class Json {
 
   private final Map<String, Object> fields = new LinkedHashMap<>();
@@ -28,6 +28,8 @@ final class Json {
       out.append(value);
     } else if (value instanceof Double d) {
       out.append(Double.isFinite(d) ? d.toString() : "null");
+    } else if (value instanceof Json nested) {
+      write(nested.fields, out);
     } else if (value instanceof Map<?, ?> map) {
       out.append('{');
       boolean first = true;

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,6 +49,10 @@ final class PerfCommand implements Callable<Integer> {
   @Option(names = "--download-bytes", defaultValue = "0", paramLabel = "N", description = "Bytes the client asks back. Default: ${DEFAULT-VALUE}.")
   long downloadBytes;
 
+  @Option(names = "--iterations", defaultValue = "1", paramLabel = "K",
+      description = "Runs, each on a new connection closed afterwards, each with its final record. Default: ${DEFAULT-VALUE}.")
+  int iterations;
+
   @Override
   public Integer call() throws InterruptedException {
     if (!transport.equals("tcp")) {
@@ -55,6 +60,9 @@ final class PerfCommand implements Callable<Integer> {
     }
     if (uploadBytes < 0 || downloadBytes < 0) {
       throw CliException.usage("--upload-bytes and --download-bytes must not be negative");
+    }
+    if (iterations < 1) {
+      throw CliException.usage("--iterations must be at least 1");
     }
     Multiaddr address = tcpAddress(serverAddress);
     return runServer ? serve(address) : measure(address);
@@ -92,30 +100,67 @@ final class PerfCommand implements Callable<Integer> {
     });
     try (Host host = options.buildHost(List.of())) {
       Cli.await(host.start(), options.timeout(), "start");
-      // The clock starts at the dial, as the harness counts: connection setup, upload, download.
-      long start = System.nanoTime();
-      Connection connection = options.connect(host, address.toString());
-      Perf.Progress progress = new Perf.Progress();
-      long[] last = new long[3]; // time, uploaded, downloaded at the previous report
-      last[0] = System.nanoTime();
-      ticker.scheduleAtFixedRate(() -> {
-        long now = System.nanoTime();
-        long up = progress.uploaded();
-        long down = progress.downloaded();
-        options.out.println(record("intermediary", now - last[0], up - last[1], down - last[2]));
-        last[0] = now;
-        last[1] = up;
-        last[2] = down;
-      }, 1, 1, TimeUnit.SECONDS);
-      CompletableFuture<PerfResult> run = Perf.run(host, connection.remotePeer(), uploadBytes, downloadBytes, progress);
-      // No overall limit beyond the harness's own: a transfer takes as long as it takes.
-      PerfResult result = Cli.await(run, Duration.ofDays(1), "perf with " + connection.remotePeer());
-      ticker.shutdownNow();
-      options.out.println(record("final", System.nanoTime() - start, result.uploadBytes(), result.downloadBytes()));
+      for (int i = 1; i <= iterations; i++) {
+        measureOnce(host, address, ticker, i);
+      }
     } finally {
       ticker.shutdownNow();
     }
     return 0;
+  }
+
+  /** One run on a new connection, closed before the next run dials, so every run pays for a dial. */
+  private void measureOnce(Host host, Multiaddr address, ScheduledExecutorService ticker, int iteration) {
+    // The clock starts at the dial, as the harness counts: connection setup, upload, download.
+    long start = System.nanoTime();
+    Connection connection = options.connect(host, address.toString());
+    Perf.Progress progress = new Perf.Progress();
+    IntervalReporter reporter = new IntervalReporter(progress);
+    ScheduledFuture<?> reports = ticker.scheduleAtFixedRate(reporter, 1, 1, TimeUnit.SECONDS);
+    try {
+      CompletableFuture<PerfResult> run = Perf.run(host, connection.remotePeer(), uploadBytes, downloadBytes, progress);
+      // No overall limit beyond the harness's own: a transfer takes as long as it takes.
+      PerfResult result = Cli.await(run, Duration.ofDays(1), "perf with " + connection.remotePeer());
+      long elapsed = System.nanoTime() - start;
+      Json record = record("final", elapsed, result.uploadBytes(), result.downloadBytes());
+      reporter.finish(iterations > 1 ? record.put("iteration", iteration) : record);
+    } finally {
+      reports.cancel(false);
+      Cli.await(connection.closeAsync(), options.timeout(), "close");
+    }
+  }
+
+  /** Prints the bytes moved since its previous report; after {@link #finish}, nothing more. */
+  private final class IntervalReporter implements Runnable {
+    private final Perf.Progress progress;
+    private long lastTime = System.nanoTime();
+    private long lastUp;
+    private long lastDown;
+    private boolean finished;
+
+    IntervalReporter(Perf.Progress progress) {
+      this.progress = progress;
+    }
+
+    @Override
+    public synchronized void run() {
+      if (finished) {
+        return;
+      }
+      long now = System.nanoTime();
+      long up = progress.uploaded();
+      long down = progress.downloaded();
+      options.out.println(record("intermediary", now - lastTime, up - lastUp, down - lastDown));
+      lastTime = now;
+      lastUp = up;
+      lastDown = down;
+    }
+
+    /** Prints the final record, which must be the last line of the run. */
+    synchronized void finish(Json finalRecord) {
+      finished = true;
+      options.out.println(finalRecord);
+    }
   }
 
   private static Json record(String type, long nanos, long up, long down) {

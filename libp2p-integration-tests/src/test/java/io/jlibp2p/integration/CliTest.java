@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.host.internal.HostConnection;
+import io.jlibp2p.core.multiformats.MultiaddrProtocol;
+import io.jlibp2p.core.protocol.perf.Perf;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +143,46 @@ class CliTest {
     String last = CliProcess.run("perf", "--server-address", hostPort, "--upload-bytes", "1", "--download-bytes", "1").line();
     assertEquals("final", field(last, "type"), last);
     assertEquals("1", field(last, "downloadBytes"));
+  }
+
+  @Test
+  void perfIterationsEachDialANewConnection() throws Exception {
+    Set<Connection> served = ConcurrentHashMap.newKeySet();
+    try (Host server = Hosts.noiseYamux()) {
+      StreamHandler perf = Perf.service();
+      server.setStreamHandler(Perf.PROTOCOL_ID, stream -> {
+        served.add(HostConnection.of(stream));
+        perf.handle(stream);
+      });
+      server.start().join();
+      String hostPort = "127.0.0.1:" + server.listenAddresses().get(0).valueOf(MultiaddrProtocol.TCP).orElseThrow();
+      CliProcess.Result result = CliProcess.run("perf", "--server-address", hostPort, "--upload-bytes", "1000", "--download-bytes", "2000",
+          "--iterations", "3");
+      assertEquals(0, result.exit(), result.stderr());
+      List<String> finals = result.stdout().stream().filter(line -> JsonLine.has(line, "type", "final")).toList();
+      assertEquals(3, finals.size(), result.stdout().toString());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(Integer.toString(i + 1), field(finals.get(i), "iteration"));
+        assertEquals("2000", field(finals.get(i), "downloadBytes"));
+      }
+      assertEquals(3, served.size(), "one connection per iteration");
+    }
+  }
+
+  @Test
+  void footprintMeasuresBothSides() throws Exception {
+    CliProcess.Result result = CliProcess.run("footprint", "--connections", "100", "--streams", "400", "--json");
+    assertEquals(0, result.exit(), result.stderr());
+    String json = result.line();
+    assertEquals("100", field(json, "connections"), json);
+    assertEquals("400", field(json, "streams"), json);
+    // The dialer's figures come first; a connection costs kilobytes, not nothing and not megabytes.
+    long perConnection = Long.parseLong(field(json, "heapBytesPerConnection"));
+    assertTrue(perConnection > 0 && perConnection < (1 << 20), json);
+    long perStream = Long.parseLong(field(json, "heapBytesPerStream"));
+    assertTrue(perStream > 0 && perStream < (1 << 20), json);
+    String listenerPart = json.substring(json.indexOf("\"listener\""));
+    assertTrue(Long.parseLong(field(listenerPart, "heapBytesPerConnection")) > 0, json);
   }
 
   @Test
