@@ -4,8 +4,10 @@
 //   node peer.mjs dial <multiaddr> ping [--security ..] [--muxer ..] [options]
 //   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk N] [options]
 //   node peer.mjs dial <multiaddr> identify [options]
+//   node peer.mjs dial <multiaddr> perf --upload-bytes N --download-bytes M [--iterations K] [options]
 //   --identify (listen and dial) adds the identify + identify-push services;
 //   listen reads newline-delimited commands on stdin (peer/identify/handle/unhandle/push).
+//   --perf (listen) serves /perf/1.0.0 (perf.mjs); --listen <multiaddr> replaces /ip4/127.0.0.1/tcp/0.
 //
 // stdout: JSON lines only. stderr: diagnostics. See NOTES.md.
 
@@ -25,6 +27,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { createInterface } from 'node:readline'
 import { multiaddr } from '@multiformats/multiaddr'
 import { echo as utilsEcho } from '@libp2p/utils'
+import { PERF_PROTOCOL, handlePerf, perfRun } from './perf.mjs'
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
 
@@ -82,11 +85,15 @@ const USAGE = `usage:
   node peer.mjs listen [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms] [--ignore-stdin]
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
                        [--echo-impl events|iterator|utils] [--connection-monitor on|off] [--identify]
+                       [--perf] [--listen <multiaddr>]
        stdin commands (one per line, one JSON answer line each):
          peer <peerId> | identify <peerId> | handle <protocol> | unhandle <protocol> | push
   node peer.mjs dial <multiaddr> ping [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms]
   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--parallel N] [--security ..] [--muxer ..] [--timeout ms]
   node peer.mjs dial <multiaddr> identify [--linger ms] [--security ..] [--muxer ..] [--timeout ms]
+  node peer.mjs dial <multiaddr> perf --upload-bytes N --download-bytes M [--iterations K] [--security ..] [--muxer ..]
+       each iteration dials a new connection; one {"type":"final",...} line per iteration
+  (--timeout 0: no time limit; listen's default is 10 min, dial's 60 s)
   (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold/--identify apply to dial too;
    --linger ms keeps a dial's connection open that long after the result line;
    --security and --muxer accept a comma-separated list in preference order, e.g. --security noise,plaintext
@@ -127,7 +134,12 @@ function parseArgs (argv) {
     echoImpl: 'events',
     connectionMonitor: 'on',
     identify: false,
-    linger: 0
+    linger: 0,
+    perf: false,
+    listen: '/ip4/127.0.0.1/tcp/0',
+    uploadBytes: undefined,
+    downloadBytes: undefined,
+    iterations: 1
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -155,6 +167,11 @@ function parseArgs (argv) {
       case '--connection-monitor': opts.connectionMonitor = needValue(); break
       case '--identify': opts.identify = true; break
       case '--linger': opts.linger = parseIntArg(flag, needValue()); break
+      case '--perf': opts.perf = true; break
+      case '--listen': opts.listen = needValue(); break
+      case '--upload-bytes': opts.uploadBytes = parseIntArg(flag, needValue()); break
+      case '--download-bytes': opts.downloadBytes = parseIntArg(flag, needValue()); break
+      case '--iterations': opts.iterations = parseIntArg(flag, needValue(), 1); break
       case '--help': opts.help = true; break
       default: usage(`unknown option ${flag}`)
     }
@@ -176,7 +193,7 @@ async function createNode (opts, { listen }) {
   if (opts.connThreshold != null) connectionManager.inboundConnectionThreshold = opts.connThreshold
 
   return createLibp2p({
-    addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
+    addresses: { listen: listen ? [opts.listen] : [] },
     transports: [tcp()],
     // order = preference order
     connectionEncrypters: opts.security.map(name => SECURITY[name](opts)),
@@ -479,6 +496,14 @@ async function cmdListen (opts) {
     maxOutboundStreams: 64
   })
 
+  if (opts.perf) {
+    await node.handle(PERF_PROTOCOL, (stream, connection) => {
+      handlePerf(stream).then(
+        (uploaded) => diag(`perf ${stream.id} from ${connection.remotePeer}: received ${uploaded} bytes, sent the download`),
+        (err) => diag(`perf ${stream.id} from ${connection.remotePeer}: ${err.message}`))
+    })
+  }
+
   const addrs = node.getMultiaddrs().map(ma => ma.toString())
   out({ peerId: node.peerId.toString(), addrs })
   diag(`listening as ${node.peerId} on ${addrs.join(' ')}; protocols: ${node.getProtocols().join(', ')}`)
@@ -608,6 +633,11 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
   const pendingIdentify = trackIdentify(node)
   let succeeded = false
   try {
+    if (action === 'perf') {
+      await perfClient(node, ma, opts, signal)
+      succeeded = true
+      return { ok: true, iterations: opts.iterations }
+    }
     const t0 = performance.now()
     const connection = await node.dial(ma, { signal })
     const dialMs = performance.now() - t0
@@ -661,6 +691,29 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
       lingerMs = opts.linger
     } else {
       await stopQuietly(node)
+    }
+  }
+}
+
+// perf: every iteration dials a new connection and closes it afterwards; its time runs from the
+// dial to the last downloaded byte, like the test-plans perf harness measures (one "final" record
+// per iteration, in the harness's shape)
+async function perfClient (node, ma, opts, signal) {
+  for (let i = 0; i < opts.iterations; i++) {
+    const t0 = performance.now()
+    const connection = await node.dial(ma, { signal, force: true })
+    try {
+      await perfRun(connection, opts.uploadBytes, opts.downloadBytes, signal)
+      const record = {
+        type: 'final',
+        timeSeconds: (performance.now() - t0) / 1000,
+        uploadBytes: opts.uploadBytes,
+        downloadBytes: opts.downloadBytes
+      }
+      if (opts.iterations > 1) record.iteration = i
+      out(record)
+    } finally {
+      await connection.close().catch((err) => connection.abort(err))
     }
   }
 }
@@ -749,6 +802,7 @@ async function main () {
     const cmd = positional[0]
     if (cmd === 'listen') {
       if (positional.length !== 1) usage('listen takes no positional arguments')
+      try { multiaddr(opts.listen) } catch (err) { usage(`invalid --listen multiaddr ${JSON.stringify(opts.listen)}: ${err.message}`) }
     } else if (cmd === 'dial') {
       const action = positional[2]
       if (positional.length < 3) usage('dial needs <multiaddr> <ping|echo|identify>')
@@ -758,11 +812,14 @@ async function main () {
       } else if (action === 'echo') {
         if (positional.length !== 4) usage('dial <addr> echo needs exactly one <nBytes>')
         parseIntArg('nBytes', positional[3])
+      } else if (action === 'perf') {
+        if (positional.length !== 3) usage('dial <addr> perf takes options only: --upload-bytes N --download-bytes M [--iterations K]')
+        if (opts.uploadBytes == null || opts.downloadBytes == null) usage('dial <addr> perf needs --upload-bytes and --download-bytes')
       } else if (action === 'identify') {
         if (positional.length !== 3) usage('dial <addr> identify takes no further arguments')
         opts.identify = true // the identify action implies --identify
       } else {
-        usage(`unknown dial action ${JSON.stringify(action)} (expected ping, echo or identify)`)
+        usage(`unknown dial action ${JSON.stringify(action)} (expected ping, echo, identify or perf)`)
       }
     } else {
       usage(cmd == null ? 'missing command' : `unknown command ${JSON.stringify(cmd)}`)
@@ -786,7 +843,7 @@ async function main () {
   // dial: whole-command timeout
   const timeoutMs = opts.timeout ?? 60_000
   const controller = new AbortController()
-  const timer = setTimeout(() => {
+  const timer = timeoutMs === 0 ? undefined : setTimeout(() => {
     controller.abort(new Error(`timeout after ${timeoutMs} ms`))
     // if something ignores the signal, still never hang
     setTimeout(() => {
