@@ -10,6 +10,11 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * ChaCha20-Poly1305 from the JDK's provider (JDK 11+; intrinsified from JDK 21). The Noise nonce
  * is 4 zero bytes followed by the 64-bit counter, little-endian (Noise spec, section 12.3).
+ *
+ * <p>The provider works on byte arrays: handed a direct buffer (as Netty's socket buffers are), it
+ * copies through temporary arrays it allocates per call, a piece at a time on JDK 17. So a message
+ * in direct memory is copied once into a scratch array of its thread, processed in place, and copied
+ * once out; a message already in arrays goes straight through.
  */
 public final class JdkChaChaPoly implements AeadCipher {
 
@@ -18,6 +23,12 @@ public final class JdkChaChaPoly implements AeadCipher {
   private final Cipher cipher;
   private final byte[] nonceBytes = new byte[12];
   private SecretKeySpec key;
+  /**
+   * For messages in direct memory, one per thread rather than per connection (10,000 idle
+   * connections must not hold 64 KiB each); grows to the largest message seen, a Noise frame.
+   * Never used across calls, so sharing it between the ciphers of one thread is safe.
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
   public JdkChaChaPoly() {
     try {
@@ -37,7 +48,15 @@ public final class JdkChaChaPoly implements AeadCipher {
     try {
       cipher.init(Cipher.ENCRYPT_MODE, key, iv(nonce));
       cipher.updateAAD(ad);
-      cipher.doFinal(plaintext, ciphertext);
+      if (plaintext.hasArray() && ciphertext.hasArray()) {
+        cipher.doFinal(plaintext, ciphertext);
+        return;
+      }
+      int length = plaintext.remaining();
+      byte[] work = scratch(length + TAG_LENGTH);
+      plaintext.get(work, 0, length);
+      int written = cipher.doFinal(work, 0, length, work, 0);
+      ciphertext.put(work, 0, written);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(ALGORITHM + " encryption failed", e);
     }
@@ -48,12 +67,29 @@ public final class JdkChaChaPoly implements AeadCipher {
     try {
       cipher.init(Cipher.DECRYPT_MODE, key, iv(nonce));
       cipher.updateAAD(ad);
-      cipher.doFinal(ciphertext, plaintext);
+      if (ciphertext.hasArray() && plaintext.hasArray()) {
+        cipher.doFinal(ciphertext, plaintext);
+        return;
+      }
+      int length = ciphertext.remaining();
+      byte[] work = scratch(length);
+      ciphertext.get(work, 0, length);
+      int written = cipher.doFinal(work, 0, length, work, 0);
+      plaintext.put(work, 0, written);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(ALGORITHM + " decryption failed", e);
     }
+  }
+
+  private static byte[] scratch(int length) {
+    byte[] scratch = SCRATCH.get();
+    if (scratch.length < length) {
+      scratch = new byte[length];
+      SCRATCH.set(scratch);
+    }
+    return scratch;
   }
 
   private IvParameterSpec iv(long nonce) {

@@ -1,0 +1,71 @@
+package io.jlibp2p.noise.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.util.Random;
+import javax.crypto.AEADBadTagException;
+import org.junit.jupiter.api.Test;
+
+/** Heap and direct buffers take different paths through {@link JdkChaChaPoly}; both must agree. */
+class JdkChaChaPolyTest {
+
+  private static final byte[] KEY = new byte[32];
+  private static final byte[] AD = {1, 2, 3};
+
+  static {
+    new Random(7).nextBytes(KEY);
+  }
+
+  private static JdkChaChaPoly cipher() {
+    JdkChaChaPoly cipher = new JdkChaChaPoly();
+    cipher.init(KEY);
+    return cipher;
+  }
+
+  private static ByteBuffer buffer(byte[] content, boolean direct) {
+    ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(content.length) : ByteBuffer.allocate(content.length);
+    return buffer.put(content).flip();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.flip().remaining()];
+    buffer.get(out);
+    return out;
+  }
+
+  private static byte[] encrypt(byte[] plaintext, boolean direct) {
+    ByteBuffer out = direct ? ByteBuffer.allocateDirect(plaintext.length + 16) : ByteBuffer.allocate(plaintext.length + 16);
+    cipher().encrypt(5, AD, buffer(plaintext, direct), out);
+    return bytes(out);
+  }
+
+  private static byte[] decrypt(byte[] ciphertext, boolean direct) throws AEADBadTagException {
+    ByteBuffer out = direct ? ByteBuffer.allocateDirect(ciphertext.length - 16) : ByteBuffer.allocate(ciphertext.length - 16);
+    cipher().decrypt(5, AD, buffer(ciphertext, direct), out);
+    return bytes(out);
+  }
+
+  @Test
+  void directAndHeapBuffersGiveTheSameBytesBothWays() throws Exception {
+    for (int length : new int[] {0, 1, 4095, 65519}) {
+      byte[] plaintext = new byte[length];
+      new Random(length).nextBytes(plaintext);
+      byte[] viaHeap = encrypt(plaintext, false);
+      assertArrayEquals(viaHeap, encrypt(plaintext, true), "length " + length);
+      assertArrayEquals(plaintext, decrypt(viaHeap, true), "length " + length);
+      assertArrayEquals(plaintext, decrypt(viaHeap, false), "length " + length);
+    }
+  }
+
+  @Test
+  void aFlippedBitInDirectMemoryFailsAuthentication() {
+    byte[] ciphertext = encrypt(new byte[1000], true);
+    ciphertext[500] ^= 1;
+    assertThrows(AEADBadTagException.class, () -> decrypt(ciphertext, true));
+    byte[] tag = encrypt(new byte[10], true);
+    tag[tag.length - 1] ^= (byte) 0x80;
+    assertThrows(AEADBadTagException.class, () -> decrypt(tag, true));
+  }
+}
