@@ -6,8 +6,9 @@
 # Sections, all by default, in this order:
 #   reference   iperf3 over loopback, up and down: the physical bound (installs iperf3 if missing)
 #   throughput  /perf/1.0.0 upload and download of --size bytes (default 1 GiB), --runs times each
-#               (default 3), median: jlibp2p to jlibp2p, js to js, jlibp2p to js, for plaintext and
-#               noise each with mplex and yamux; secio+mplex against legacy js-libp2p 0.29
+#               (default 3) after one warm-up transfer, in one client process per direction, each
+#               run on a new connection; median: jlibp2p to jlibp2p, js to js, jlibp2p to js, for
+#               plaintext and noise each with mplex and yamux; secio+mplex against legacy js 0.29
 #   latency     a new connection plus a 1-byte round trip (perf with 1 byte each way), --iterations
 #               times in one client process (default 100), median, over loopback
 #   rtt         the same across a link with a 10 ms delay each way between two network namespaces
@@ -177,23 +178,22 @@ section_reference() {
 
 # throughput_row CLIENT SERVER SECURITY MUXER
 throughput_row() {
-  local client=$1 server=$2 sec=$3 mux=$4 up=() down=()
+  local client=$1 server=$2 sec=$3 mux=$4
   log "throughput: $client -> $server, $sec+$mux"
   start_server "$server" "$sec" "$mux"
-  for _ in $(seq 1 "$RUNS"); do
-    up+=("$(run_client "$client" "$sec" "$mux" "$SIZE" 0 1 | finals timeSeconds)")
-    down+=("$(run_client "$client" "$sec" "$mux" 0 "$SIZE" 1 | finals timeSeconds)")
-  done
-  stop_server
+  # One client process per direction runs a warm-up transfer and then the measured ones, each on
+  # a new connection: JIT compilers (HotSpot's and V8's) and yamux's window tuning are warm, as in
+  # a long-running node. The first record is the warm-up's.
   local mu md
-  mu=$(printf '%s\n' "${up[@]}" | median)
-  md=$(printf '%s\n' "${down[@]}" | median)
+  mu=$(run_client "$client" "$sec" "$mux" "$SIZE" 0 $((RUNS + 1)) | finals timeSeconds | tail -n +2 | median)
+  md=$(run_client "$client" "$sec" "$mux" 0 "$SIZE" $((RUNS + 1)) | finals timeSeconds | tail -n +2 | median)
+  stop_server
   report "| $(label "$client") | $(label "$server") | $sec+$mux | $(mibps "$SIZE" "$mu") | $(mibps "$SIZE" "$md") |"
 }
 
 section_throughput() {
   report ""
-  report "### Throughput: /perf/1.0.0, $SIZE bytes each way, median of $RUNS runs, loopback"
+  report "### Throughput: /perf/1.0.0, $SIZE bytes each way, median of $RUNS runs after a warm-up run, loopback"
   report ""
   report "| client | server | stack | upload MiB/s | download MiB/s |"
   report "|---|---|---|---:|---:|"
