@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The benchmark suite: jlibp2p beside js-libp2p and iperf3, on the machine it runs on.
 #
-#   bench/perf.sh [--size BYTES] [--runs N] [--iterations N] [--jdks "17 25"] [--only "SECTIONS"]
+#   bench/perf.sh [--size BYTES] [--runs N] [--warmups N] [--iterations N] [--jdks "17 25"] [--only "SECTIONS"]
 #
 # Sections, all by default, in this order:
 #   reference   iperf3 over loopback, up and down: the physical bound (installs iperf3 if missing)
 #   throughput  /perf/1.0.0 upload and download of --size bytes (default 1 GiB), --runs times each
-#               (default 3) after one warm-up transfer, in one client process per direction, each
-#               run on a new connection; median: jlibp2p to jlibp2p, js to js, jlibp2p to js, for
+#               (default 3) after --warmups unmeasured ones (default 2), in one client process per
+#               direction, each run on a new connection; median: jlibp2p to jlibp2p, js to js, jlibp2p to js, for
 #               plaintext and noise each with mplex and yamux; secio+mplex against legacy js 0.29
 #   latency     a new connection plus a 1-byte round trip (perf with 1 byte each way), --iterations
 #               times in one client process (default 100), median, over loopback
@@ -24,6 +24,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZE=$((1024 * 1024 * 1024))
 RUNS=3
+WARMUPS=2
 ITERATIONS=100
 SECTIONS="reference throughput latency rtt memory"
 JDKS=""
@@ -31,6 +32,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
+    --warmups) WARMUPS=$2; shift 2 ;;
     --iterations) ITERATIONS=$2; shift 2 ;;
     --jdks) JDKS=$2; shift 2 ;;
     --only) SECTIONS=$2; shift 2 ;;
@@ -181,19 +183,20 @@ throughput_row() {
   local client=$1 server=$2 sec=$3 mux=$4
   log "throughput: $client -> $server, $sec+$mux"
   start_server "$server" "$sec" "$mux"
-  # One client process per direction runs a warm-up transfer and then the measured ones, each on
-  # a new connection: JIT compilers (HotSpot's and V8's) and yamux's window tuning are warm, as in
-  # a long-running node. The first record is the warm-up's.
+  # One client process per direction runs the warm-up transfers and then the measured ones, each
+  # on a new connection, against one server process: the JIT compilers (HotSpot's and V8's) of
+  # both ends are warm, as in a long-running node. HotSpot needs 2-3 GiB of perf traffic on this
+  # machine before its figures settle.
   local mu md
-  mu=$(run_client "$client" "$sec" "$mux" "$SIZE" 0 $((RUNS + 1)) | finals timeSeconds | tail -n +2 | median)
-  md=$(run_client "$client" "$sec" "$mux" 0 "$SIZE" $((RUNS + 1)) | finals timeSeconds | tail -n +2 | median)
+  mu=$(run_client "$client" "$sec" "$mux" "$SIZE" 0 $((RUNS + WARMUPS)) | finals timeSeconds | tail -n +$((WARMUPS + 1)) | median)
+  md=$(run_client "$client" "$sec" "$mux" 0 "$SIZE" $((RUNS + WARMUPS)) | finals timeSeconds | tail -n +$((WARMUPS + 1)) | median)
   stop_server
   report "| $(label "$client") | $(label "$server") | $sec+$mux | $(mibps "$SIZE" "$mu") | $(mibps "$SIZE" "$md") |"
 }
 
 section_throughput() {
   report ""
-  report "### Throughput: /perf/1.0.0, $SIZE bytes each way, median of $RUNS runs after a warm-up run, loopback"
+  report "### Throughput: /perf/1.0.0, $SIZE bytes each way, median of $RUNS runs after $WARMUPS warm-up runs, loopback"
   report ""
   report "| client | server | stack | upload MiB/s | download MiB/s |"
   report "|---|---|---|---:|---:|"
@@ -293,7 +296,7 @@ report "## bench/perf.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
 report ""
 report "Machine: $(nproc) cores, $(awk '/model name/ { $1 = $2 = $3 = ""; print; exit }' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ { print $2 }') GiB, Linux $(uname -r)."
 for jdk in $JDKS; do report "JDK $jdk: $("$(java_for "$jdk")" -version 2>&1 | head -1)."; done
-report "Node $(node --version). Command: \`bench/perf.sh --size $SIZE --runs $RUNS --iterations $ITERATIONS --jdks \"$JDKS\" --only \"$SECTIONS\"\`."
+report "Node $(node --version). Command: \`bench/perf.sh --size $SIZE --runs $RUNS --warmups $WARMUPS --iterations $ITERATIONS --jdks \"$JDKS\" --only \"$SECTIONS\"\`."
 for section in $SECTIONS; do
   "section_$section"
 done
