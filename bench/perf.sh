@@ -178,6 +178,19 @@ section_reference() {
   report "| iperf3 $(iperf3 --version | head -1 | awk '{ print $2 }') | $IPERF_UP | $IPERF_DOWN |"
 }
 
+# rows_for_stacks ROW STACK...: for each SECURITY+MUXER stack, ROW for jlibp2p to jlibp2p on every
+# JDK, js to js, and jlibp2p to js on every JDK
+rows_for_stacks() {
+  local row=$1 stack j
+  shift
+  for stack in "$@"; do
+    local sec=${stack%+*} mux=${stack#*+}
+    for j in $(jlibp2ps); do "$row" "$j" "$j" "$sec" "$mux"; done
+    "$row" js js "$sec" "$mux"
+    for j in $(jlibp2ps); do "$row" "$j" js "$sec" "$mux"; done
+  done
+}
+
 # throughput_row CLIENT SERVER SECURITY MUXER
 throughput_row() {
   local client=$1 server=$2 sec=$3 mux=$4
@@ -200,12 +213,7 @@ section_throughput() {
   report ""
   report "| client | server | stack | upload MiB/s | download MiB/s |"
   report "|---|---|---|---:|---:|"
-  for stack in plaintext+mplex plaintext+yamux noise+mplex noise+yamux; do
-    local sec=${stack%+*} mux=${stack#*+}
-    for j in $(jlibp2ps); do throughput_row "$j" "$j" "$sec" "$mux"; done
-    throughput_row js js "$sec" "$mux"
-    for j in $(jlibp2ps); do throughput_row "$j" js "$sec" "$mux"; done
-  done
+  rows_for_stacks throughput_row plaintext+mplex plaintext+yamux noise+mplex noise+yamux
   for j in $(jlibp2ps); do throughput_row "$j" "$j" secio mplex; done
   throughput_row legacy legacy secio mplex
   for j in $(jlibp2ps); do throughput_row "$j" legacy secio mplex; done
@@ -234,12 +242,7 @@ section_latency() {
   report ""
   report "| client | server | stack | ms |"
   report "|---|---|---|---:|"
-  for stack in noise+yamux plaintext+yamux; do
-    local sec=${stack%+*} mux=${stack#*+}
-    for j in $(jlibp2ps); do latency_row "$j" "$j" "$sec" "$mux"; done
-    latency_row js js "$sec" "$mux"
-    for j in $(jlibp2ps); do latency_row "$j" js "$sec" "$mux"; done
-  done
+  rows_for_stacks latency_row noise+yamux plaintext+yamux
   for j in $(jlibp2ps); do latency_row "$j" "$j" secio mplex; done
   latency_row legacy legacy secio mplex
 }
