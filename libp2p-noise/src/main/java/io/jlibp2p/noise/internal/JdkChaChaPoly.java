@@ -46,17 +46,7 @@ public final class JdkChaChaPoly implements AeadCipher {
   @Override
   public void encrypt(long nonce, byte[] ad, ByteBuffer plaintext, ByteBuffer ciphertext) {
     try {
-      cipher.init(Cipher.ENCRYPT_MODE, key, iv(nonce));
-      cipher.updateAAD(ad);
-      if (plaintext.hasArray() && ciphertext.hasArray()) {
-        cipher.doFinal(plaintext, ciphertext);
-        return;
-      }
-      int length = plaintext.remaining();
-      byte[] work = scratch(length + TAG_LENGTH);
-      plaintext.get(work, 0, length);
-      int written = cipher.doFinal(work, 0, length, work, 0);
-      ciphertext.put(work, 0, written);
+      process(Cipher.ENCRYPT_MODE, nonce, ad, plaintext, ciphertext);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(ALGORITHM + " encryption failed", e);
     }
@@ -65,22 +55,31 @@ public final class JdkChaChaPoly implements AeadCipher {
   @Override
   public void decrypt(long nonce, byte[] ad, ByteBuffer ciphertext, ByteBuffer plaintext) throws AEADBadTagException {
     try {
-      cipher.init(Cipher.DECRYPT_MODE, key, iv(nonce));
-      cipher.updateAAD(ad);
-      if (ciphertext.hasArray() && plaintext.hasArray()) {
-        cipher.doFinal(ciphertext, plaintext);
-        return;
-      }
-      int length = ciphertext.remaining();
-      byte[] work = scratch(length);
-      ciphertext.get(work, 0, length);
-      int written = cipher.doFinal(work, 0, length, work, 0);
-      plaintext.put(work, 0, written);
+      process(Cipher.DECRYPT_MODE, nonce, ad, ciphertext, plaintext);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(ALGORITHM + " decryption failed", e);
     }
+  }
+
+  /**
+   * Runs one whole message through the cipher in {@code mode}: straight through when both buffers
+   * are arrays, else in place in this thread's scratch array, with one copy in and one out.
+   */
+  private void process(int mode, long nonce, byte[] ad, ByteBuffer in, ByteBuffer out) throws GeneralSecurityException {
+    cipher.init(mode, key, iv(nonce));
+    cipher.updateAAD(ad);
+    if (in.hasArray() && out.hasArray()) {
+      cipher.doFinal(in, out);
+      return;
+    }
+    int length = in.remaining();
+    // Room for the tag when encrypting; when decrypting the output is shorter than the input.
+    byte[] work = scratch(length + TAG_LENGTH);
+    in.get(work, 0, length);
+    int written = cipher.doFinal(work, 0, length, work, 0);
+    out.put(work, 0, written);
   }
 
   private static byte[] scratch(int length) {
