@@ -224,6 +224,16 @@ class CliTest {
   }
 
   @Test
+  void perfAndFootprintRejectImpossibleCountsAsUsageErrors() throws Exception {
+    CliProcess.Result perf = CliProcess.run("perf", "--server-address", "127.0.0.1:1", "--iterations", "0");
+    assertEquals(2, perf.exit(), perf.stderr());
+    assertTrue(perf.stderr().contains("--iterations must be at least 1"), perf.stderr());
+    CliProcess.Result footprint = CliProcess.run("footprint", "--connections", "0");
+    assertEquals(2, footprint.exit(), footprint.stderr());
+    assertTrue(footprint.stderr().contains("--connections must be at least 1"), footprint.stderr());
+  }
+
+  @Test
   void aPersistentIdentityKeepsItsPeerId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     String keyFile = dir.resolve("node.key").toString();
     String first = pingedPeer(keyFile);
