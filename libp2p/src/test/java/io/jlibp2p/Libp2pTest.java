@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.protocol.ping.Ping;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.ping.Ping;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.jlibp2p.benchmarks;
 
-import io.jlibp2p.core.crypto.PrivateKey;
-import io.jlibp2p.core.crypto.PublicKey;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.PublicKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;

@@ -1,8 +1,8 @@
 package io.jlibp2p.benchmarks;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.secio.SecioSecureChannel;
 import io.jlibp2p.secio.internal.SecioHandshakeHandler;
 import io.netty.buffer.ByteBuf;

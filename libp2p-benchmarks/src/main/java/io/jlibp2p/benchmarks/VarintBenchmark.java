@@ -1,6 +1,6 @@
 package io.jlibp2p.benchmarks;
 
-import io.jlibp2p.core.multiformats.UnsignedVarint;
+import io.jlibp2p.multiformats.UnsignedVarint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,9 @@
 package io.jlibp2p.examples;
 
-import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

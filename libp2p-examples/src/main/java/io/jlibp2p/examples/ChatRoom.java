@@ -1,9 +1,9 @@
 package io.jlibp2p.examples;
 
-import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.crypto.PeerId;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

@@ -1,7 +1,7 @@
 package io.jlibp2p.examples;
 
 import io.jlibp2p.core.Libp2pException;
-import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +38,7 @@ final class Cli {
   }
 
   /** The last 6 characters of a peer ID: enough to tell peers apart in a chat, where every ID starts alike. */
-  static String shortId(io.jlibp2p.core.PeerId peer) {
+  static String shortId(io.jlibp2p.crypto.PeerId peer) {
     String text = peer.toString();
     return text.substring(Math.max(0, text.length() - 6));
   }

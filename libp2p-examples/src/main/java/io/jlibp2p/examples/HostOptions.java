@@ -1,11 +1,11 @@
 package io.jlibp2p.examples;
 
 import ch.qos.logback.classic.Level;
-import io.jlibp2p.core.crypto.KeyType;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.protocol.ping.Ping;
+import io.jlibp2p.crypto.KeyType;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.ping.Ping;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

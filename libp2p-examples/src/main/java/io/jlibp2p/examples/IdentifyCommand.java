@@ -2,9 +2,9 @@ package io.jlibp2p.examples;
 
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.protocol.identify.Identify;
-import io.jlibp2p.core.protocol.identify.IdentifyInfo;
+import io.jlibp2p.core.identify.Identify;
+import io.jlibp2p.core.identify.IdentifyInfo;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

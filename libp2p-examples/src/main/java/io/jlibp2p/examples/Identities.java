@@ -1,8 +1,8 @@
 package io.jlibp2p.examples;
 
 import io.jlibp2p.core.Libp2pException;
-import io.jlibp2p.core.crypto.KeyType;
-import io.jlibp2p.core.crypto.PrivateKey;
+import io.jlibp2p.crypto.KeyType;
+import io.jlibp2p.crypto.PrivateKey;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

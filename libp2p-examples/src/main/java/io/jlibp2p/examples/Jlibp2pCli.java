@@ -1,10 +1,10 @@
 package io.jlibp2p.examples;
 
-import io.jlibp2p.core.protocol.identify.Identify;
+import io.jlibp2p.core.identify.Identify;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code jlibp2p} command-line tool: a chat peer for newcomers, and a peer that scripts and

@@ -1,9 +1,8 @@
 package io.jlibp2p.examples;
 
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.protocol.EchoHandler;
-import io.jlibp2p.core.protocol.perf.Perf;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.perf.Perf;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

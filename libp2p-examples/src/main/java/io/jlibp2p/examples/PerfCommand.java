@@ -2,9 +2,9 @@ package io.jlibp2p.examples;
 
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.protocol.perf.Perf;
-import io.jlibp2p.core.protocol.perf.PerfResult;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.perf.Perf;
+import io.jlibp2p.perf.PerfResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,7 +2,7 @@ package io.jlibp2p.examples;
 
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.protocol.ping.Ping;
+import io.jlibp2p.ping.Ping;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,9 +2,9 @@ package io.jlibp2p.examples;
 
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.SecureChannel;
-import io.jlibp2p.core.security.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.mplex.MplexStreamMuxer;
 import io.jlibp2p.noise.NoiseSecureChannel;
+import io.jlibp2p.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.secio.SecioSecureChannel;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import java.util.ArrayList;

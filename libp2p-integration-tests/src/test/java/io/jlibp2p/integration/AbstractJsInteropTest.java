@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.muxer.Stream;
-import io.jlibp2p.core.protocol.ping.Ping;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.ping.Ping;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,7 +59,7 @@ abstract class AbstractJsInteropTest {
       listen.addAll(List.of("--echo-max-streams", "128"));
     }
     js = JsPeer.listen(flavor(), listen.toArray(String[]::new));
-    jsPeer = js.address().peerId().orElseThrow();
+    jsPeer = PeerId.fromMultiaddr(js.address()).orElseThrow();
     host = createHost();
     host.start().join();
     Connection connection = await(host.dial(js.address()));

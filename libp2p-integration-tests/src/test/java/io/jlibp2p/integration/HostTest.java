@@ -8,20 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.conformance.StreamCollector;
-import io.jlibp2p.core.protocol.EchoHandler;
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.ProtocolNegotiationException;
 import io.jlibp2p.core.host.UpgradeException;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.multiformats.MultiaddrProtocol;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.peerstore.Peerstore;
-import io.jlibp2p.core.protocol.ping.Ping;
 import io.jlibp2p.core.security.PeerIdMismatchException;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.examples.EchoHandler;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
+import io.jlibp2p.ping.Ping;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ class HostTest {
   @Test
   void listenAddressesCarryThePeerId() {
     Multiaddr address = serverAddress();
-    assertEquals(server.peerId(), address.peerId().orElseThrow());
+    assertEquals(server.peerId(), PeerId.fromMultiaddr(address).orElseThrow());
     assertTrue(Integer.parseInt(address.valueOf(MultiaddrProtocol.TCP).orElseThrow()) > 0);
   }
 
@@ -94,7 +94,7 @@ class HostTest {
   void streamHandedOutWithoutAHandlerWaitsForItsOwner() throws Exception {
     Host quick = Host.builder()
         .transport(io.jlibp2p.transport.tcp.TcpTransport.builder().threads(1).build())
-        .secureChannel(new io.jlibp2p.core.security.plaintext.PlaintextSecureChannel())
+        .secureChannel(new io.jlibp2p.plaintext.PlaintextSecureChannel())
         .muxer(io.jlibp2p.mplex.MplexStreamMuxer.create())
         .negotiationTimeout(Duration.ofMillis(200))
         .build();
@@ -204,7 +204,7 @@ class HostTest {
   @Test
   void dialingTheWrongPeerIdFails() throws Exception {
     PeerId someoneElse = PeerId.fromPublicKey(PrivateKey.generate().publicKey());
-    Multiaddr wrong = serverAddress().decapsulate(MultiaddrProtocol.P2P).withPeerId(someoneElse);
+    Multiaddr wrong = someoneElse.appendTo(serverAddress().decapsulate(MultiaddrProtocol.P2P));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(client.dial(wrong)));
     UpgradeException failure = assertInstanceOf(UpgradeException.class, e.getCause());
     assertEquals(UpgradeException.Phase.SECURITY_HANDSHAKE, failure.phase());
@@ -237,7 +237,7 @@ class HostTest {
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         Host impatient = Host.builder()
             .transport(io.jlibp2p.transport.tcp.TcpTransport.builder().threads(1).build())
-            .secureChannel(new io.jlibp2p.core.security.plaintext.PlaintextSecureChannel())
+            .secureChannel(new io.jlibp2p.plaintext.PlaintextSecureChannel())
             .muxer(io.jlibp2p.mplex.MplexStreamMuxer.create())
             .upgradeTimeout(Duration.ofMillis(300))
             .build()) {

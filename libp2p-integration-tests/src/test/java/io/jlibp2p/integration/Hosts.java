@@ -1,13 +1,13 @@
 package io.jlibp2p.integration;
 
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.protocol.EchoHandler;
-import io.jlibp2p.core.protocol.ping.Ping;
-import io.jlibp2p.core.security.plaintext.PlaintextSecureChannel;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.examples.EchoHandler;
 import io.jlibp2p.mplex.MplexStreamMuxer;
+import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.noise.NoiseSecureChannel;
+import io.jlibp2p.ping.Ping;
+import io.jlibp2p.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.secio.SecioSecureChannel;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;

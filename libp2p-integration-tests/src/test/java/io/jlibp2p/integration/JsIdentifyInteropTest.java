@@ -5,16 +5,16 @@ import static io.jlibp2p.integration.JsonLine.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.multiformats.MultiaddrProtocol;
+import io.jlibp2p.core.identify.Identify;
+import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.core.peerstore.PeerMetadata;
-import io.jlibp2p.core.protocol.identify.Identify;
-import io.jlibp2p.core.protocol.identify.IdentifyInfo;
-import io.jlibp2p.core.protocol.ping.Ping;
-import io.jlibp2p.core.record.PeerRecord;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.record.PeerRecord;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
+import io.jlibp2p.ping.Ping;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -66,7 +66,7 @@ class JsIdentifyInteropTest {
     try (JsPeer js = JsPeer.listen("--security", "noise", "--muxer", "yamux", "--identify")) {
       Connection connection = host.dial(js.address()).get(20, TimeUnit.SECONDS);
       IdentifyInfo info = connection.identify().get(20, TimeUnit.SECONDS);
-      PeerId jsPeer = js.address().peerId().orElseThrow();
+      PeerId jsPeer = PeerId.fromMultiaddr(js.address()).orElseThrow();
       Multiaddr jsListen = js.address().decapsulate(MultiaddrProtocol.P2P);
 
       // What js told us.
@@ -105,7 +105,7 @@ class JsIdentifyInteropTest {
     try (JsPeer js = JsPeer.listen("--security", "noise", "--muxer", "yamux", "--identify")) {
       Connection connection = host.dial(js.address()).get(20, TimeUnit.SECONDS);
       connection.identify().get(20, TimeUnit.SECONDS);
-      PeerId jsPeer = js.address().peerId().orElseThrow();
+      PeerId jsPeer = PeerId.fromMultiaddr(js.address()).orElseThrow();
       jsEntryAboutUs(js, e -> list(e, "protocols").contains(Hosts.ECHO));
 
       host.setStreamHandler("/from-java/1.0.0", stream -> stream.close());

@@ -1,6 +1,6 @@
 package io.jlibp2p.integration;
 
-import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -3,11 +3,11 @@ package io.jlibp2p.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.core.PeerId;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.protocol.perf.Perf;
-import io.jlibp2p.core.protocol.perf.PerfResult;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.perf.Perf;
+import io.jlibp2p.perf.PerfResult;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +32,7 @@ class JsPerfInteropTest {
   @BeforeAll
   void start() throws Exception {
     js = JsPeer.listen("--security", "noise", "--muxer", "yamux", "--perf", "--conn-threshold", "1000000");
-    jsPeer = js.address().peerId().orElseThrow();
+    jsPeer = PeerId.fromMultiaddr(js.address()).orElseThrow();
     host = Hosts.noiseYamux();
     host.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
     host.start().join();

@@ -3,9 +3,9 @@ package io.jlibp2p.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
+import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.secio.SecioSecureChannel;
 import java.util.List;
 import org.junit.jupiter.api.Test;

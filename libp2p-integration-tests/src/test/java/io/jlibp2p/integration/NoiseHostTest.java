@@ -7,7 +7,7 @@ import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.muxer.Stream;
-import io.jlibp2p.core.protocol.ping.Ping;
+import io.jlibp2p.ping.Ping;
 import io.netty.buffer.Unpooled;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.protocol.perf.Perf;
-import io.jlibp2p.core.protocol.perf.PerfResult;
+import io.jlibp2p.perf.Perf;
+import io.jlibp2p.perf.PerfResult;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

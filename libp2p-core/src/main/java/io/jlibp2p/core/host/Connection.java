@@ -1,10 +1,10 @@
 package io.jlibp2p.core.host;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PublicKey;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.protocol.identify.IdentifyInfo;
+import io.jlibp2p.core.identify.IdentifyInfo;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PublicKey;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.util.concurrent.CompletableFuture;
 
 /**

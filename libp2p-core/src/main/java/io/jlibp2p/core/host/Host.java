@@ -1,25 +1,25 @@
 package io.jlibp2p.core.host;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.host.internal.ConnectionUpgrader;
 import io.jlibp2p.core.host.internal.HostConnection;
-import io.jlibp2p.core.host.internal.IdentifyService;
 import io.jlibp2p.core.host.internal.StreamNegotiation;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.multiformats.MultiaddrProtocol;
+import io.jlibp2p.core.identify.Identify;
+import io.jlibp2p.core.identify.IdentifyInfo;
+import io.jlibp2p.core.identify.ObservedAddresses;
+import io.jlibp2p.core.identify.internal.IdentifyService;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.peerstore.Peerstore;
-import io.jlibp2p.core.protocol.identify.Identify;
-import io.jlibp2p.core.protocol.identify.IdentifyInfo;
-import io.jlibp2p.core.protocol.identify.ObservedAddresses;
-import io.jlibp2p.core.record.SignedPeerRecord;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.record.SignedPeerRecord;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,7 +168,7 @@ public final class Host implements AutoCloseable {
     List<Multiaddr> addresses = new ArrayList<>();
     for (TransportListener listener : listeners) {
       for (Multiaddr address : listener.addresses()) {
-        addresses.add(address.withPeerId(peerId));
+        addresses.add(peerId.appendTo(address));
       }
     }
     return addresses;
@@ -195,7 +195,7 @@ public final class Host implements AutoCloseable {
   }
 
   private CompletableFuture<HostConnection> dialInternal(Multiaddr address) {
-    Optional<PeerId> peer = address.peerId();
+    Optional<PeerId> peer = PeerId.fromMultiaddr(address);
     if (peer.isEmpty()) {
       return connect(address.decapsulate(MultiaddrProtocol.P2P), Optional.empty());
     }

@@ -1,7 +1,7 @@
 package io.jlibp2p.core.host;
 
 import io.jlibp2p.core.Libp2pException;
-import io.jlibp2p.core.PeerId;
+import io.jlibp2p.crypto.PeerId;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.jlibp2p.core.host;
 
 import io.jlibp2p.core.Libp2pException;
-import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.jlibp2p.core.muxer;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
+import io.jlibp2p.crypto.PeerId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.util.AttributeKey;

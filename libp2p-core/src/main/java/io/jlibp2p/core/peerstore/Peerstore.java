@@ -1,11 +1,11 @@
 package io.jlibp2p.core.peerstore;
 
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PublicKey;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.multiformats.MultiaddrProtocol;
-import io.jlibp2p.core.record.PeerRecord;
-import io.jlibp2p.core.record.SignedPeerRecord;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PublicKey;
+import io.jlibp2p.crypto.record.PeerRecord;
+import io.jlibp2p.crypto.record.SignedPeerRecord;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -194,7 +194,7 @@ public final class Peerstore {
   }
 
   private static Multiaddr withoutPeer(Multiaddr address, PeerId peer) {
-    Optional<PeerId> named = address.peerId();
+    Optional<PeerId> named = PeerId.fromMultiaddr(address);
     if (named.isPresent() && !named.get().equals(peer)) {
       throw new IllegalArgumentException(address + " names another peer than " + peer);
     }

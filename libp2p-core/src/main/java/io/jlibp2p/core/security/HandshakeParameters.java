@@ -1,8 +1,8 @@
 package io.jlibp2p.core.security;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PrivateKey;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

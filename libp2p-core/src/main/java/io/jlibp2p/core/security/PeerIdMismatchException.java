@@ -1,6 +1,6 @@
 package io.jlibp2p.core.security;
 
-import io.jlibp2p.core.PeerId;
+import io.jlibp2p.crypto.PeerId;
 
 /**
  * The peer proved an identity other than the one that was dialed: the address named one peer ID

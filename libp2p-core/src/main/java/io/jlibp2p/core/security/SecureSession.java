@@ -1,7 +1,7 @@
 package io.jlibp2p.core.security;
 
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PublicKey;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PublicKey;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.jlibp2p.core.transport;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Multiaddr;
 import io.netty.channel.Channel;
 import java.util.Objects;
 

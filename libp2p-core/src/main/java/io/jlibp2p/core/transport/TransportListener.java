@@ -1,6 +1,6 @@
 package io.jlibp2p.core.transport;
 
-import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

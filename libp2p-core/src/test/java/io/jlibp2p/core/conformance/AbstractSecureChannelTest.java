@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.KeyType;
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.PeerIdMismatchException;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.crypto.KeyType;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;

@@ -13,7 +13,6 @@ import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.muxer.StreamResetException;
-import io.jlibp2p.core.protocol.EchoHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -57,7 +56,7 @@ public abstract class AbstractStreamMuxerTest {
   private Channel clientConnection;
   private StreamMuxer.Session client;
   /** What the listening side does with each stream the dialing side opens; echo by default. */
-  private volatile InboundStreamHandler serverStreams = stream -> stream.pipeline().addLast(EchoHandler.INSTANCE);
+  private volatile InboundStreamHandler serverStreams = stream -> stream.pipeline().addLast(new Echo());
 
   /** The muxer under test. */
   protected abstract StreamMuxer muxer();
@@ -258,7 +257,7 @@ public abstract class AbstractStreamMuxerTest {
     assertInstanceOf(StreamResetException.class, e.getCause());
     assertTrue(stream.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     // The connection survives a stream reset.
-    serverStreams = s -> s.pipeline().addLast(EchoHandler.INSTANCE);
+    serverStreams = s -> s.pipeline().addLast(new Echo());
     StreamCollector next = new StreamCollector();
     Stream other = await(client.openStream(next));
     other.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {9}));
@@ -425,6 +424,27 @@ public abstract class AbstractStreamMuxerTest {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ((ByteBuf) msg).release();
       ((Stream) ctx.channel()).reset();
+    }
+  }
+
+  /** Writes back what it reads, and ends its writing when the remote ends its own. */
+  private static final class Echo extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.write(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        ((Stream) ctx.channel()).closeWrite();
+      }
+      ctx.fireUserEventTriggered(evt);
     }
   }
 }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PrivateKey;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.record.PeerRecord;
-import io.jlibp2p.core.record.SignedPeerRecord;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.record.PeerRecord;
+import io.jlibp2p.crypto.record.SignedPeerRecord;
+import io.jlibp2p.multiformats.Multiaddr;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,10 +79,10 @@ class PeerstoreTest {
 
   @Test
   void aTrailingPeerIdIsDroppedAndAnotherPeersIsRefused() {
-    store.addAddresses(peer, List.of(tcp(1).withPeerId(peer)), Peerstore.PERMANENT_TTL);
+    store.addAddresses(peer, List.of(peer.appendTo(tcp(1))), Peerstore.PERMANENT_TTL);
     assertEquals(List.of(tcp(1)), store.addresses(peer));
     PeerId other = PeerId.fromPublicKey(PrivateKey.generate().publicKey());
-    assertThrows(IllegalArgumentException.class, () -> store.addAddresses(peer, List.of(tcp(2).withPeerId(other)), Peerstore.PERMANENT_TTL));
+    assertThrows(IllegalArgumentException.class, () -> store.addAddresses(peer, List.of(other.appendTo(tcp(2))), Peerstore.PERMANENT_TTL));
   }
 
   @Test

@@ -1,13 +1,13 @@
 package io.jlibp2p.mplex.internal;
 
-import io.jlibp2p.core.DecodingException;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.FrameBodies;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
-import io.jlibp2p.core.multiformats.UnsignedVarint;
+import io.jlibp2p.multiformats.DecodingException;
+import io.jlibp2p.multiformats.UnsignedVarint;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;

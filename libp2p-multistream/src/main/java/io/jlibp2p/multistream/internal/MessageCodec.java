@@ -1,5 +1,7 @@
 package io.jlibp2p.multistream.internal;
 
+import io.jlibp2p.multiformats.InvalidVarintException;
+import io.jlibp2p.multiformats.UnsignedVarint;
 import io.jlibp2p.multistream.Multistream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -10,9 +12,8 @@ import java.util.List;
  * Reads and writes multistream-select messages: {@code uvarint(len) || payload || '\n'}.
  *
  * <p>Messages are capped at {@link Multistream#MAX_MESSAGE_LENGTH}, so the length prefix is at most
- * two varint bytes (up to 16383); a third continuation byte already means "too large". That is why
- * this reads the prefix itself instead of using a general varint decoder: this module depends on
- * Netty alone.
+ * two varint bytes (up to 16383); a second continuation byte already means "too large", without
+ * waiting for the rest of the prefix.
  */
 public final class MessageCodec {
 
@@ -34,32 +35,24 @@ public final class MessageCodec {
    */
   public static String readMessage(ByteBuf in) throws MalformedInput {
     int start = in.readerIndex();
-    int available = in.readableBytes();
-    if (available < 1) {
+    // A message fits in MAX_MESSAGE_LENGTH bytes, so its length prefix is at most two bytes: a
+    // second byte that continues means "too large" at once, without waiting for the rest.
+    if (in.readableBytes() >= 2 && (in.getByte(start) & 0x80) != 0 && (in.getByte(start + 1) & 0x80) != 0) {
+      throw new MalformedInput(
+          "message length prefix longer than 2 bytes: the message exceeds the "
+              + Multistream.MAX_MESSAGE_LENGTH + "-byte limit");
+    }
+    long length;
+    try {
+      length = UnsignedVarint.readIfComplete(in);
+    } catch (InvalidVarintException e) {
+      throw new MalformedInput("message length prefix: " + e.getMessage());
+    }
+    if (length == UnsignedVarint.INCOMPLETE) {
       return null;
     }
-    int first = in.getUnsignedByte(start);
-    int length;
-    int prefixLength;
-    if ((first & 0x80) == 0) {
-      length = first;
-      prefixLength = 1;
-    } else {
-      if (available < 2) {
-        return null;
-      }
-      int second = in.getUnsignedByte(start + 1);
-      if ((second & 0x80) != 0) {
-        throw new MalformedInput(
-            "message length prefix longer than 2 bytes: the message exceeds the "
-                + Multistream.MAX_MESSAGE_LENGTH + "-byte limit");
-      }
-      if (second == 0) {
-        throw new MalformedInput("message length prefix is not minimally encoded");
-      }
-      length = (first & 0x7F) | (second << 7);
-      prefixLength = 2;
-    }
+    int prefixLength = in.readerIndex() - start;
+    in.readerIndex(start);
     if (length > Multistream.MAX_MESSAGE_LENGTH) {
       throw new MalformedInput(
           "message of " + length + " bytes exceeds the " + Multistream.MAX_MESSAGE_LENGTH
@@ -68,22 +61,22 @@ public final class MessageCodec {
     if (length == 0) {
       throw new MalformedInput("empty message: every message ends with a newline");
     }
-    if (available < prefixLength + length) {
+    if (in.readableBytes() < prefixLength + length) {
       return null;
     }
     int payloadStart = start + prefixLength;
-    if (in.getByte(payloadStart + length - 1) != '\n') {
+    if (in.getByte(payloadStart + (int) length - 1) != '\n') {
       throw new MalformedInput("message does not end with a newline");
     }
-    String payload = in.toString(payloadStart, length - 1, StandardCharsets.UTF_8);
-    in.readerIndex(payloadStart + length);
+    String payload = in.toString(payloadStart, (int) length - 1, StandardCharsets.UTF_8);
+    in.readerIndex(payloadStart + (int) length);
     return payload;
   }
 
   /** Appends one message carrying {@code payload} to {@code out}. */
   public static void writeMessage(ByteBuf out, String payload) {
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-    writeLength(out, bytes.length + 1);
+    UnsignedVarint.write(bytes.length + 1, out);
     out.writeBytes(bytes);
     out.writeByte('\n');
   }
@@ -109,7 +102,7 @@ public final class MessageCodec {
       }
       body.writeByte('\n');
       ByteBuf out = allocator.buffer(body.readableBytes() + 3);
-      writeLength(out, body.readableBytes());
+      UnsignedVarint.write(body.readableBytes(), out);
       out.writeBytes(body);
       return out;
     } finally {
@@ -146,13 +139,5 @@ public final class MessageCodec {
   public static String printable(String message) {
     String shown = message.length() > 64 ? message.substring(0, 64) + "..." : message;
     return shown.replaceAll("\\p{Cntrl}", "?");
-  }
-
-  private static void writeLength(ByteBuf out, int length) {
-    while ((length & ~0x7F) != 0) {
-      out.writeByte((length & 0x7F) | 0x80);
-      length >>>= 7;
-    }
-    out.writeByte(length);
   }
 }

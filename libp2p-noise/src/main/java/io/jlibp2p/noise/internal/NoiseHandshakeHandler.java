@@ -2,14 +2,14 @@ package io.jlibp2p.noise.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.jlibp2p.core.DecodingException;
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PublicKey;
 import io.jlibp2p.core.security.AbstractHandshakeHandler;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PublicKey;
+import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.noise.internal.pb.NoiseProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

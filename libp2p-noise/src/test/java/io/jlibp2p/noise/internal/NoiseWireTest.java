@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.noise.internal.pb.NoiseProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

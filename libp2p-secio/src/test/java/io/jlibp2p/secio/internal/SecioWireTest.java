@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.crypto.PrivateKey;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.secio.internal.pb.SecioProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -272,8 +272,8 @@ class SecioWireTest {
       new java.security.SecureRandom().nextBytes(nonce);
     }
 
-    io.jlibp2p.core.PeerId peer() {
-      return io.jlibp2p.core.PeerId.fromPublicKey(identity.publicKey());
+    io.jlibp2p.crypto.PeerId peer() {
+      return io.jlibp2p.crypto.PeerId.fromPublicKey(identity.publicKey());
     }
 
     private byte[] readFrame() {

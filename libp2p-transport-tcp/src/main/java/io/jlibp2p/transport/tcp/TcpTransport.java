@@ -1,12 +1,12 @@
 package io.jlibp2p.transport.tcp;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.RawConnectionHandler;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.transport.tcp.internal.ActivationHandler;
 import io.jlibp2p.transport.tcp.internal.SocketChannels;
 import io.jlibp2p.transport.tcp.internal.TcpAddresses;

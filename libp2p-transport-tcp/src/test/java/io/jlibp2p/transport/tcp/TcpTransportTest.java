@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlibp2p.core.conformance.AbstractTransportTest;
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.multiformats.MultiaddrProtocol;
 import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -1,10 +1,8 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PrivateKey;
-import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.host.UpgradeException.Phase;
+import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.muxer.InboundStreamHandler;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.StreamMuxer;
@@ -12,6 +10,8 @@ import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.multistream.MultistreamDialerHandler;
 import io.jlibp2p.multistream.MultistreamListenerHandler;
 import io.jlibp2p.multistream.ProtocolRegistry;

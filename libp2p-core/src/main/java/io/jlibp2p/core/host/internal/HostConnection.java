@@ -1,15 +1,15 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.PeerId;
-import io.jlibp2p.core.crypto.PublicKey;
 import io.jlibp2p.core.host.Connection;
-import io.jlibp2p.core.multiformats.Multiaddr;
+import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.core.muxer.Stream;
-import io.jlibp2p.core.protocol.identify.IdentifyInfo;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PublicKey;
+import io.jlibp2p.multiformats.Multiaddr;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;

@@ -1,8 +1,8 @@
 package io.jlibp2p.transport.tcp.internal;
 
-import io.jlibp2p.core.multiformats.Multiaddr;
-import io.jlibp2p.core.multiformats.MultiaddrComponent;
-import io.jlibp2p.core.multiformats.MultiaddrProtocol;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrComponent;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

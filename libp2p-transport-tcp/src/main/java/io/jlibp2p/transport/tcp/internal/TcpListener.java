@@ -1,7 +1,7 @@
 package io.jlibp2p.transport.tcp.internal;
 
-import io.jlibp2p.core.multiformats.Multiaddr;
 import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.multiformats.Multiaddr;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;

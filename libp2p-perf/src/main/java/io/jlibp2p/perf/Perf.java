@@ -1,0 +1,241 @@
+package io.jlibp2p.perf;
+
+import io.jlibp2p.core.Libp2pException;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.crypto.PeerId;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * <a href="https://github.com/libp2p/specs/blob/master/perf/perf.md">perf</a> ({@code
+ * /perf/1.0.0}): the client sends the number of bytes it wants back (a big-endian uint64), then
+ * its upload, then ends its side; the server reads all of it, then sends the bytes asked for and
+ * ends its side. The spec says it should not be enabled on public nodes: serve it on purpose.
+ *
+ * <pre>{@code
+ * server.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
+ * PerfResult result = Perf.run(client, serverPeer, 100 << 20, 100 << 20, Perf.Progress.NONE).join();
+ * }</pre>
+ *
+ * <p>Both sides write as fast as the stream's writability allows, from one shared read-only block
+ * of zeros, so a transfer allocates nothing per byte.
+ */
+public final class Perf {
+
+  /** The protocol ID. */
+  public static final String PROTOCOL_ID = "/perf/1.0.0";
+
+  /** The size of each write. */
+  static final int BLOCK = 64 * 1024;
+
+  /** The content is arbitrary; zeros, shared and never released. */
+  private static final ByteBuf ZEROS = Unpooled.unreleasableBuffer(Unpooled.directBuffer(BLOCK).writeZero(BLOCK).asReadOnly());
+
+  private Perf() {}
+
+  /** Live byte counts of a run, for progress reports while it lasts. */
+  public static final class Progress {
+    /** A progress nobody reads. */
+    public static final Progress NONE = new Progress();
+
+    private final AtomicLong uploaded = new AtomicLong();
+    private final AtomicLong downloaded = new AtomicLong();
+
+    /** Bytes sent so far. */
+    public long uploaded() {
+      return uploaded.get();
+    }
+
+    /** Bytes received so far. */
+    public long downloaded() {
+      return downloaded.get();
+    }
+  }
+
+  /** The server side. */
+  public static StreamHandler service() {
+    return stream -> stream.pipeline().addLast(new Server());
+  }
+
+  /**
+   * Runs one perf exchange with {@code peer} over a new stream.
+   *
+   * @param progress updated as bytes go out and come in; {@link Progress#NONE} if unused
+   */
+  public static CompletableFuture<PerfResult> run(Host host, PeerId peer, long uploadBytes, long downloadBytes, Progress progress) {
+    if (uploadBytes < 0 || downloadBytes < 0) {
+      throw new IllegalArgumentException("byte counts must not be negative");
+    }
+    CompletableFuture<PerfResult> result = new CompletableFuture<>();
+    Progress counters = progress == Progress.NONE ? new Progress() : progress;
+    host.newStream(peer, stream -> stream.pipeline().addLast(new Client(uploadBytes, downloadBytes, counters, result)), PROTOCOL_ID)
+        .whenComplete((stream, error) -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          }
+        });
+    return result;
+  }
+
+  /**
+   * Writes a count of zeros while the stream is writable. Counted before each write: a write can
+   * change writability and re-enter {@link #writeMore} through the handler.
+   */
+  private static final class ZeroWriter {
+    private final long total;
+    private final AtomicLong counter;
+    private long written;
+
+    ZeroWriter(long total, AtomicLong counter) {
+      this.total = total;
+      this.counter = counter;
+    }
+
+    /** Writes what writability allows; returns whether everything has been written. */
+    boolean writeMore(ChannelHandlerContext ctx) {
+      while (written < total && ctx.channel().isWritable()) {
+        int n = (int) Math.min(BLOCK, total - written);
+        written += n;
+        counter.addAndGet(n);
+        ctx.write(ZEROS.duplicate().writerIndex(n));
+      }
+      ctx.flush();
+      return written == total;
+    }
+  }
+
+  private static final class Server extends ChannelInboundHandlerAdapter {
+    private final ByteBuf header = Unpooled.buffer(8, 8);
+    private ZeroWriter writer;
+    private boolean sending;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      try {
+        if (header.isWritable()) {
+          buf.readBytes(header, Math.min(header.writableBytes(), buf.readableBytes()));
+          if (!header.isWritable()) {
+            writer = new ZeroWriter(header.getLong(0), new AtomicLong());
+          }
+        }
+        // The rest is the upload: counted by being read, then dropped.
+      } finally {
+        buf.release();
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        if (writer == null) {
+          ctx.fireExceptionCaught(new Libp2pException("perf: the client ended its side before the 8-byte request"));
+          ((Stream) ctx.channel()).reset();
+        } else {
+          sending = true;
+          send(ctx);
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (sending) {
+        send(ctx);
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    private void send(ChannelHandlerContext ctx) {
+      if (writer.writeMore(ctx) && sending) {
+        sending = false;
+        ((Stream) ctx.channel()).closeWrite();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  private static final class Client extends ChannelInboundHandlerAdapter {
+    private final long download;
+    private final Progress progress;
+    private final CompletableFuture<PerfResult> result;
+    private final ZeroWriter writer;
+    private long received;
+    private long startedAt;
+    private boolean writeClosed;
+
+    Client(long upload, long download, Progress progress, CompletableFuture<PerfResult> result) {
+      this.download = download;
+      this.progress = progress;
+      this.result = result;
+      this.writer = new ZeroWriter(upload, progress.uploaded);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      startedAt = System.nanoTime();
+      ctx.write(Unpooled.buffer(8).writeLong(download));
+      send(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      send(ctx);
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    private void send(ChannelHandlerContext ctx) {
+      if (writer.writeMore(ctx) && !writeClosed) {
+        writeClosed = true;
+        ((Stream) ctx.channel()).closeWrite();
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      received += buf.readableBytes();
+      progress.downloaded.addAndGet(buf.readableBytes());
+      buf.release();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        if (received == download) {
+          result.complete(new PerfResult(writer.written, received, Duration.ofNanos(System.nanoTime() - startedAt)));
+          ctx.close();
+        } else {
+          result.completeExceptionally(new Libp2pException("perf: the server sent " + received + " bytes, not the " + download + " asked for"));
+          ((Stream) ctx.channel()).reset();
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (result.completeExceptionally(cause)) {
+        ((Stream) ctx.channel()).reset();
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      result.completeExceptionally(new Libp2pException("perf: the stream closed after " + writer.written + " bytes up and " + received + " down"));
+    }
+  }
+}

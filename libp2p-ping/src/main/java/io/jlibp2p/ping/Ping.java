@@ -1,0 +1,159 @@
+package io.jlibp2p.ping;
+
+import io.jlibp2p.core.Libp2pException;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.ping.internal.PingResponder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * <a href="https://github.com/libp2p/specs/blob/master/ping/ping.md">ping</a> ({@code
+ * /ipfs/ping/1.0.0}): the dialer sends 32 random bytes, the listener echoes them, the dialer times
+ * the round trip.
+ *
+ * <pre>{@code
+ * host.setStreamHandler(Ping.PROTOCOL_ID, Ping.service());
+ * Duration rtt = Ping.ping(host, peer).join();
+ * }</pre>
+ */
+public final class Ping {
+
+  /** The protocol ID. */
+  public static final String PROTOCOL_ID = "/ipfs/ping/1.0.0";
+
+  /** The size of a ping payload. */
+  public static final int PAYLOAD_SIZE = PingResponder.PAYLOAD_SIZE;
+
+  /** How long {@link #ping} waits for the echo. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Ping() {}
+
+  /** The responder: echoes each payload the dialer sends, and ends when it does. */
+  public static StreamHandler service() {
+    return stream -> stream.pipeline().addLast(new PingResponder());
+  }
+
+  /**
+   * Pings {@code peer} once over a new stream (on an existing connection if there is one).
+   *
+   * @return the round-trip time, or a failure if the peer does not echo within {@link #TIMEOUT}
+   */
+  public static CompletableFuture<Duration> ping(Host host, PeerId peer) {
+    return ping(host, peer, 1).thenApply(rtts -> rtts.get(0));
+  }
+
+  /**
+   * Pings {@code peer} {@code count} times in a row on one stream, as the spec intends, then
+   * closes the stream.
+   *
+   * @return each round-trip time, or a failure if any echo is wrong or later than {@link #TIMEOUT}
+   */
+  public static CompletableFuture<List<Duration>> ping(Host host, PeerId peer, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, got " + count);
+    }
+    CompletableFuture<List<Duration>> rtts = new CompletableFuture<>();
+    host.newStream(peer, stream -> stream.pipeline().addLast(new Initiator(count, rtts)), PROTOCOL_ID)
+        .whenComplete((stream, error) -> {
+          if (error != null) {
+            rtts.completeExceptionally(error);
+          }
+        });
+    return rtts;
+  }
+
+  private static final class Initiator extends ChannelInboundHandlerAdapter {
+    private final int count;
+    private final CompletableFuture<List<Duration>> result;
+    private final List<Duration> rtts = new ArrayList<>();
+    private final byte[] payload = new byte[PAYLOAD_SIZE];
+    private final byte[] echo = new byte[PAYLOAD_SIZE];
+    private int received;
+    private long sentAt;
+    private ScheduledFuture<?> timeout;
+
+    Initiator(int count, CompletableFuture<List<Duration>> result) {
+      this.count = count;
+      this.result = result;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      send(ctx);
+    }
+
+    private void send(ChannelHandlerContext ctx) {
+      RANDOM.nextBytes(payload);
+      received = 0;
+      sentAt = System.nanoTime();
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(payload.clone()));
+      timeout = ctx.executor().schedule(() -> {
+        result.completeExceptionally(new Libp2pException("ping: no echo within " + TIMEOUT.toMillis() + " ms"));
+        ((Stream) ctx.channel()).reset();
+      }, TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf buf = (ByteBuf) msg;
+      try {
+        while (buf.isReadable() && !result.isDone()) {
+          int take = Math.min(buf.readableBytes(), PAYLOAD_SIZE - received);
+          buf.readBytes(echo, received, take);
+          received += take;
+          if (received == PAYLOAD_SIZE) {
+            roundTripDone(ctx);
+          }
+        }
+      } finally {
+        buf.release();
+      }
+    }
+
+    private void roundTripDone(ChannelHandlerContext ctx) {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - sentAt);
+      timeout.cancel(false);
+      if (!Arrays.equals(payload, echo)) {
+        result.completeExceptionally(new Libp2pException("ping: the peer echoed different bytes"));
+        ((Stream) ctx.channel()).reset();
+        return;
+      }
+      rtts.add(elapsed);
+      if (rtts.size() < count) {
+        send(ctx);
+      } else {
+        result.complete(List.copyOf(rtts));
+        ((Stream) ctx.channel()).closeWrite();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      result.completeExceptionally(cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      result.completeExceptionally(new Libp2pException("ping: the stream closed before the echo"));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.jlibp2p.plaintext.internal;
+
+import com.google.protobuf.ByteString;
+import io.jlibp2p.core.security.AbstractHandshakeHandler;
+import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PublicKey;
+import io.jlibp2p.multiformats.DecodingException;
+import io.jlibp2p.multiformats.UnsignedVarint;
+import io.jlibp2p.plaintext.internal.pb.PlaintextProtos;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandlerContext;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Runs the plaintext/2.0.0 exchange: sends {@code uvarint(len) || Exchange}, reads the remote's,
+ * checks that its ID is derived from its key (and is the one expected), then leaves the pipeline.
+ * Bytes after the remote's Exchange are passed on unframed, as the spec says.
+ *
+ * <p>Reference counting: inbound bytes live in the decoder's cumulation, released by it.
+ */
+public final class PlaintextHandshakeHandler extends AbstractHandshakeHandler {
+
+  /** The protocol ID, which {@code PlaintextSecureChannel} publishes. */
+  public static final String PROTOCOL_ID = "/plaintext/2.0.0";
+
+  /** Far above any real Exchange (an 8192-bit RSA key is about 1.1 KiB), far below harm. */
+  public static final int MAX_EXCHANGE_LENGTH = 16 * 1024;
+
+  private final HandshakeParameters parameters;
+
+  public PlaintextHandshakeHandler(HandshakeParameters parameters) {
+    super(PROTOCOL_ID);
+    this.parameters = parameters;
+  }
+
+  /** Both sides send their Exchange at once, without waiting for the other's. */
+  @Override
+  protected void onStart(ChannelHandlerContext ctx) {
+    byte[] exchange =
+        PlaintextProtos.Exchange.newBuilder()
+            .setId(ByteString.copyFrom(parameters.localPeer().toBytes()))
+            .setPubkey(ByteString.copyFrom(parameters.localKey().publicKey().marshal()))
+            .build()
+            .toByteArray();
+    ByteBuf out = ctx.alloc().buffer(exchange.length + UnsignedVarint.MAX_LENGTH);
+    UnsignedVarint.write(exchange.length, out);
+    out.writeBytes(exchange);
+    ctx.writeAndFlush(out);
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (isDone()) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    int start = in.readerIndex();
+    long length;
+    try {
+      length = UnsignedVarint.readIfComplete(in);
+    } catch (DecodingException e) {
+      fail(ctx, "bad Exchange length prefix: " + e.getMessage(), e);
+      return;
+    }
+    if (length == UnsignedVarint.INCOMPLETE) {
+      return;
+    }
+    if (length > MAX_EXCHANGE_LENGTH) {
+      fail(ctx, "Exchange of " + length + " bytes exceeds the " + MAX_EXCHANGE_LENGTH + "-byte limit", null);
+      return;
+    }
+    if (in.readableBytes() < length) {
+      in.readerIndex(start);
+      return;
+    }
+    SecureSession established;
+    try {
+      established = verify(parse(in.readSlice((int) length)));
+    } catch (SecurityHandshakeException e) {
+      fail(ctx, e);
+      return;
+    }
+    succeed(ctx, established);
+  }
+
+  private static PlaintextProtos.Exchange parse(ByteBuf message) {
+    try {
+      return PlaintextProtos.Exchange.parseFrom(new ByteBufInputStream(message));
+    } catch (IOException e) {
+      throw new SecurityHandshakeException(
+          PROTOCOL_ID + ": malformed Exchange: " + e.getMessage(), e);
+    }
+  }
+
+  private SecureSession verify(PlaintextProtos.Exchange exchange) {
+    String protocol = PROTOCOL_ID;
+    if (!exchange.hasId() || !exchange.hasPubkey()) {
+      throw new SecurityHandshakeException(protocol + ": Exchange lacks the peer ID or the public key");
+    }
+    PublicKey key;
+    PeerId claimed;
+    try {
+      key = PublicKey.unmarshal(exchange.getPubkey().toByteArray());
+      claimed = PeerId.fromBytes(exchange.getId().toByteArray());
+    } catch (DecodingException e) {
+      throw new SecurityHandshakeException(protocol + ": invalid Exchange: " + e.getMessage(), e);
+    }
+    if (!claimed.matches(key)) {
+      throw new SecurityHandshakeException(
+          protocol + ": the remote claims peer " + claimed + " but sent the key of " + PeerId.fromPublicKey(key));
+    }
+    parameters.requireExpected(protocol, claimed);
+    return new SecureSession(protocol, parameters.localPeer(), claimed, key);
+  }
+
+  private void fail(ChannelHandlerContext ctx, String message, Throwable cause) {
+    fail(ctx, cause == null ? new SecurityHandshakeException(message) : new SecurityHandshakeException(message, cause));
+  }
+
+}
