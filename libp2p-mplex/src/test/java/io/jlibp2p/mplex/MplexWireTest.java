@@ -150,6 +150,31 @@ class MplexWireTest {
   }
 
   @Test
+  void malformedHeaderEndsTheConnection() {
+    start(MplexStreamMuxer.create());
+    feed("8000"); // a header varint with a trailing zero byte: not minimally encoded
+    assertFalse(channel.isOpen());
+  }
+
+  @Test
+  void framesAfterAFatalOneInTheSameReadAreNotHandled() {
+    start(MplexStreamMuxer.create());
+    feed("1000" + "1000" + "0800"); // NewStream 2 twice, then NewStream 1
+    assertFalse(channel.isOpen());
+    assertEquals(1, opened.size(), "stream 1 came after the connection ended");
+  }
+
+  @Test
+  void undefinedFlagIsSkipped() {
+    start(MplexStreamMuxer.create());
+    feed("0000");
+    feed("0702aabb" + "0201cc"); // flag 7 on id 0, then MessageInitiator on id 0
+    assertEquals(List.of("cc"), received);
+    assertTrue(channel.isOpen());
+    assertTrue(opened.get(0).isOpen());
+  }
+
+  @Test
   void framesSplitAcrossReadsAreReassembled() {
     start(MplexStreamMuxer.create());
     feed("18");

@@ -2,17 +2,16 @@ package io.jlibp2p.mplex.internal;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
-import io.jlibp2p.core.muxer.FrameBodies;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
-import io.jlibp2p.multiformats.DecodingException;
-import io.jlibp2p.multiformats.UnsignedVarint;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's mplex session: decodes frames and dispatches them to {@link MplexStream}s, and
- * frames what the streams write.
+ * One connection's mplex session: dispatches the frames {@link MplexFrameDecoder} reads to {@link
+ * MplexStream}s, and frames what the streams write.
  *
  * <p>Unknown streams and malformed frames are handled as the spec and go do: data or a close for
  * an unknown stream is dropped, a second NewStream for a live ID or a frame over 1 MiB ends the
@@ -32,15 +31,12 @@ import org.slf4j.LoggerFactory;
  * stream whose unread data passes its bound is reset, and so is a stream whose data passes the
  * connection's bound.
  *
- * <p>Reference counting: each frame body is a retained slice of the decoder's cumulation, handed to
- * its stream (which releases it) or released here.
+ * <p>Reference counting: each frame's body is owned by this session once the frame arrives; it is
+ * handed to its stream (which releases it) or released here.
  */
-public final class MplexSession extends ByteToMessageDecoder implements StreamMuxer.Session {
+public final class MplexSession extends ChannelInboundHandlerAdapter implements StreamMuxer.Session {
 
   private static final Logger log = LoggerFactory.getLogger(MplexSession.class);
-
-  /** The spec's maximum message size: 1 MiB. */
-  static final int MAX_MESSAGE_SIZE = 1 << 20;
 
   private final MuxerParameters parameters;
   private final MplexLimits limits;
@@ -59,9 +55,16 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
     this.limits = limits;
   }
 
+  /** The frame decoder, then this session. */
   @Override
   public ChannelHandler handler() {
-    return this;
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("mplex-frames", new MplexFrameDecoder());
+        ch.pipeline().addLast("mplex", MplexSession.this);
+      }
+    };
   }
 
   @Override
@@ -74,9 +77,8 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+  public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    super.handlerAdded(ctx);
   }
 
   // ---- opening streams ----
@@ -145,9 +147,8 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
   /** Writes one frame; takes ownership of {@code data}, which may be {@code null} for none. */
   void writeFrame(long streamId, int flag, ByteBuf data) {
     int length = data == null ? 0 : data.readableBytes();
-    ByteBuf header = ctx.alloc().buffer(2 * UnsignedVarint.MAX_LENGTH);
-    UnsignedVarint.write((streamId << 3) | flag, header);
-    UnsignedVarint.write(length, header);
+    ByteBuf header = ctx.alloc().buffer(MplexFrame.MAX_HEADER_LENGTH);
+    MplexFrame.writeHeader(header, streamId, flag, length);
     ctx.write(header, ctx.voidPromise());
     if (data != null) {
       ctx.write(data, ctx.voidPromise());
@@ -167,35 +168,11 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
   // ---- reading ----
 
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (in.isReadable() && ctx.channel().isActive()) {
-      int start = in.readerIndex();
-      long header;
-      long length;
-      try {
-        header = UnsignedVarint.readIfComplete(in);
-        length = header == UnsignedVarint.INCOMPLETE ? UnsignedVarint.INCOMPLETE : UnsignedVarint.readIfComplete(in);
-      } catch (DecodingException e) {
-        protocolError("malformed frame header: " + e.getMessage());
-        return;
-      }
-      if (length == UnsignedVarint.INCOMPLETE) {
-        in.readerIndex(start);
-        return;
-      }
-      if (length > MAX_MESSAGE_SIZE) {
-        protocolError("frame of " + length + " bytes exceeds the " + MAX_MESSAGE_SIZE + "-byte maximum");
-        return;
-      }
-      if (in.readableBytes() < length) {
-        in.readerIndex(start);
-        return;
-      }
-      ByteBuf body = FrameBodies.read(in, (int) length);
-      onFrame(header >>> 3, (int) (header & 7), body);
-    }
-    if (!ctx.channel().isActive()) {
-      in.skipBytes(in.readableBytes());
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof MplexFrame frame) {
+      onFrame(frame.streamId(), frame.flag(), frame.body());
+    } else {
+      ctx.fireChannelRead(msg); // not a frame: passed on, so that whoever owns it can release it
     }
   }
 
@@ -299,9 +276,16 @@ public final class MplexSession extends ByteToMessageDecoder implements StreamMu
     super.channelInactive(ctx);
   }
 
-  /** The connection failed (a reset socket, a decoder error): its streams learn it from the close. */
+  /**
+   * The connection failed: a malformed frame is the peer's protocol error, worth a warning; anything
+   * else (a reset socket) is logged quietly. Either way its streams learn it from the close.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof MplexFrameDecoder.MplexProtocolException) {
+      protocolError(cause.getMessage());
+      return;
+    }
     log.debug("mplex connection {} failed; closing it", ctx.channel(), cause);
     ctx.close();
   }

@@ -55,7 +55,7 @@ final class MplexStream extends AbstractStreamChannel {
 
   @Override
   protected int maxDataPerWrite() {
-    return MplexSession.MAX_MESSAGE_SIZE;
+    return MplexFrame.MAX_MESSAGE_SIZE;
   }
 
   @Override
