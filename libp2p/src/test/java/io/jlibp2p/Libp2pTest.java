@@ -16,15 +16,15 @@ class Libp2pTest {
 
   @Test
   void defaultStackIsTcpNoiseYamux() throws Exception {
-    try (Host server = Libp2p.hostBuilder().listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0")).build();
-        Host client = Libp2p.hostBuilder().build()) {
-      server.setStreamHandler(Ping.PROTOCOL_ID, Ping.service());
+    Ping ping = new Ping();
+    try (Host server = Libp2p.hostBuilder().listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0")).service(new Ping()).build();
+        Host client = Libp2p.hostBuilder().service(ping).build()) {
       server.start().join();
       client.start().join();
       Connection connection = client.dial(server.listenAddresses().get(0)).get(30, TimeUnit.SECONDS);
       assertEquals("/noise", connection.securityProtocol());
       assertEquals("/yamux/1.0.0", connection.muxerProtocol());
-      Duration rtt = Ping.ping(client, server.peerId()).get(30, TimeUnit.SECONDS);
+      Duration rtt = ping.ping(server.peerId()).get(30, TimeUnit.SECONDS);
       assertTrue(rtt.compareTo(Duration.ofSeconds(10)) < 0);
     }
   }

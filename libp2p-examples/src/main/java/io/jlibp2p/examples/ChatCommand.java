@@ -1,6 +1,7 @@
 package io.jlibp2p.examples;
 
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.multiformats.Multiaddr;
@@ -8,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +33,7 @@ final class ChatCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"))) {
+    try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"), connectionEvents())) {
       ChatRoom room = new ChatRoom(new ChatRoom.Listener() {
         @Override
         public void line(PeerId from, String line) {
@@ -69,6 +71,27 @@ final class ChatCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Connections as they come and go, from the host's events rather than by asking it. */
+  private EventListener connectionEvents() {
+    return new EventListener() {
+      @Override
+      public void connectionOpened(Connection connection, Duration upgradeTime) {
+        print(new Json().put("event", "connected").put("peer", connection.remotePeer().toString())
+                .put("addr", connection.remoteAddress().toString()),
+            "* connected to " + Cli.shortId(connection.remotePeer()) + " at " + connection.remoteAddress() + " ("
+                + Stacks.shortName(connection.securityProtocol()) + ", " + Stacks.shortName(connection.muxerProtocol()) + ")");
+      }
+
+      @Override
+      public void connectionClosed(Connection connection, Connection.CloseReason reason, Duration lifetime) {
+        print(new Json().put("event", "disconnected").put("peer", connection.remotePeer().toString())
+                .put("by", reason == Connection.CloseReason.LOCAL ? "us" : "peer"),
+            "* connection to " + Cli.shortId(connection.remotePeer()) + " closed"
+                + (reason == Connection.CloseReason.LOCAL ? "" : " by the peer"));
+      }
+    };
   }
 
   private synchronized void print(Json json, String human) {

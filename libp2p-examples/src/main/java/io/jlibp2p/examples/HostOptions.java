@@ -2,7 +2,9 @@ package io.jlibp2p.examples;
 
 import ch.qos.logback.classic.Level;
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.HostService;
 import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.ping.Ping;
@@ -68,8 +70,16 @@ final class HostOptions {
     return Duration.ofSeconds(timeoutSeconds);
   }
 
-  /** A host with the chosen stack and identity, listening on {@code --listen} or on {@code defaults}. */
-  Host buildHost(List<String> defaults) {
+  /**
+   * A host with the chosen stack and identity, listening on {@code --listen} or on {@code
+   * defaults}, serving ping and {@code services}.
+   */
+  Host buildHost(List<String> defaults, HostService... services) {
+    return buildHost(defaults, EventListener.NONE, services);
+  }
+
+  /** Like {@link #buildHost(List, HostService...)}, reporting the host's events to {@code events}. */
+  Host buildHost(List<String> defaults, EventListener events, HostService... services) {
     configureLogging();
     KeyType type = switch (keyType.toLowerCase(Locale.ROOT)) {
       case "ed25519" -> KeyType.ED25519;
@@ -82,15 +92,18 @@ final class HostOptions {
         .identity(Identities.load(Optional.ofNullable(keyFile), type))
         .transport(TcpTransport.builder().build())
         .upgradeTimeout(timeout())
-        .negotiationTimeout(timeout());
+        .negotiationTimeout(timeout())
+        .service(new Ping())
+        .eventListener(events);
+    for (HostService service : services) {
+      builder.service(service);
+    }
     Stacks.secureChannels(security).forEach(builder::secureChannel);
     Stacks.muxers(muxer).forEach(builder::muxer);
     for (String address : listen.isEmpty() ? defaults : listen) {
       builder.listenOn(Cli.multiaddr(address));
     }
-    Host host = builder.build();
-    host.setStreamHandler(Ping.PROTOCOL_ID, Ping.service());
-    return host;
+    return builder.build();
   }
 
   /** Connects to {@code address}; with {@code /p2p/} the remote must prove that identity. */

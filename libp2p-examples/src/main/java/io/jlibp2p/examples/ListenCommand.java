@@ -25,11 +25,10 @@ final class ListenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"))) {
+    try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"), Perf.server())) {
       host.setStreamHandler(ECHO, stream -> stream.pipeline().addLast(EchoHandler.INSTANCE));
       ChatRoom chat = new ChatRoom((from, line) -> options.out.println("CHAT " + from + " " + line));
       host.setStreamHandler(ChatRoom.PROTOCOL_ID, chat.handler());
-      host.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
       Cli.await(host.start(), options.timeout(), "listen");
       for (Multiaddr address : host.listenAddresses()) {
         options.out.println(address);

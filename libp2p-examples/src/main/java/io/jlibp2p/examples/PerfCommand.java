@@ -83,8 +83,7 @@ final class PerfCommand implements Callable<Integer> {
 
   private int serve(Multiaddr address) throws InterruptedException {
     options.listen = List.of(address.toString());
-    try (Host host = options.buildHost(List.of())) {
-      host.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
+    try (Host host = options.buildHost(List.of(), Perf.server())) {
       Cli.await(host.start(), options.timeout(), "listen");
       host.listenAddresses().forEach(options.out::println);
       Signals.awaitTermination();
@@ -98,10 +97,11 @@ final class PerfCommand implements Callable<Integer> {
       thread.setDaemon(true);
       return thread;
     });
-    try (Host host = options.buildHost(List.of())) {
+    Perf perf = Perf.client();
+    try (Host host = options.buildHost(List.of(), perf)) {
       Cli.await(host.start(), options.timeout(), "start");
       for (int i = 1; i <= iterations; i++) {
-        measureOnce(host, address, ticker, i);
+        measureOnce(host, perf, address, ticker, i);
       }
     } finally {
       ticker.shutdownNow();
@@ -110,7 +110,7 @@ final class PerfCommand implements Callable<Integer> {
   }
 
   /** One run on a new connection, closed before the next run dials, so every run pays for a dial. */
-  private void measureOnce(Host host, Multiaddr address, ScheduledExecutorService ticker, int iteration) {
+  private void measureOnce(Host host, Perf perf, Multiaddr address, ScheduledExecutorService ticker, int iteration) {
     // The clock starts at the dial, as the harness counts: connection setup, upload, download.
     long start = System.nanoTime();
     Connection connection = options.connect(host, address.toString());
@@ -118,7 +118,7 @@ final class PerfCommand implements Callable<Integer> {
     IntervalReporter reporter = new IntervalReporter(progress);
     ScheduledFuture<?> reports = ticker.scheduleAtFixedRate(reporter, 1, 1, TimeUnit.SECONDS);
     try {
-      CompletableFuture<PerfResult> run = Perf.run(host, connection.remotePeer(), uploadBytes, downloadBytes, progress);
+      CompletableFuture<PerfResult> run = perf.run(connection.remotePeer(), uploadBytes, downloadBytes, progress);
       // No overall limit beyond the harness's own: a transfer takes as long as it takes.
       PerfResult result = Cli.await(run, Duration.ofDays(1), "perf with " + connection.remotePeer());
       long elapsed = System.nanoTime() - start;

@@ -32,7 +32,7 @@ final class PingCommand implements Callable<Integer> {
     try (Host host = options.buildHost(List.of())) {
       Cli.await(host.start(), options.timeout(), "start");
       Connection connection = options.connect(host, address);
-      List<Duration> rtts = Cli.await(Ping.ping(host, connection.remotePeer(), count),
+      List<Duration> rtts = Cli.await(host.service(Ping.class).orElseThrow().ping(connection.remotePeer(), count),
           options.timeout().multipliedBy(count), "ping " + connection.remotePeer());
       List<Double> millis = rtts.stream().map(Cli::millis).toList();
       if (options.json) {

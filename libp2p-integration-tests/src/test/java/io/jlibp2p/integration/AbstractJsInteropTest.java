@@ -88,7 +88,7 @@ abstract class AbstractJsInteropTest {
 
   @Test
   void javaPingsJs() throws Exception {
-    Duration rtt = await(Ping.ping(host, jsPeer));
+    Duration rtt = await(Hosts.ping(host).ping(jsPeer));
     assertTrue(rtt.compareTo(Duration.ofSeconds(10)) < 0, rtt.toString());
   }
 

@@ -149,7 +149,7 @@ class CliTest {
   void perfIterationsEachDialANewConnection() throws Exception {
     Set<Connection> served = ConcurrentHashMap.newKeySet();
     try (Host server = Hosts.noiseYamux()) {
-      StreamHandler perf = Perf.service();
+      StreamHandler perf = Perf.handler();
       server.setStreamHandler(Perf.PROTOCOL_ID, stream -> {
         served.add(HostConnection.of(stream));
         perf.handle(stream);

@@ -144,7 +144,7 @@ class HostTest {
   @Test
   void pingReportsARoundTripTime() throws Exception {
     await(client.dial(serverAddress()));
-    Duration rtt = await(Ping.ping(client, server.peerId()));
+    Duration rtt = await(Hosts.ping(client).ping(server.peerId()));
     assertTrue(rtt.compareTo(Duration.ZERO) > 0 && rtt.compareTo(Duration.ofSeconds(10)) < 0, rtt.toString());
   }
 
@@ -153,10 +153,10 @@ class HostTest {
     AtomicInteger pingStreams = new AtomicInteger();
     server.setStreamHandler(Ping.PROTOCOL_ID, stream -> {
       pingStreams.incrementAndGet();
-      Ping.service().handle(stream);
+      Ping.responder().handle(stream);
     });
     await(client.dial(serverAddress()));
-    List<Duration> rtts = await(Ping.ping(client, server.peerId(), 5));
+    List<Duration> rtts = await(Hosts.ping(client).ping(server.peerId(), 5));
     assertEquals(5, rtts.size());
     assertEquals(1, pingStreams.get());
   }
@@ -172,7 +172,7 @@ class HostTest {
       assertSame(first, await(dial), "concurrent dials join the pending one");
     }
     await(client.newStream(serverAddress(), Hosts.ECHO)).close();
-    await(Ping.ping(client, server.peerId()));
+    await(Hosts.ping(client).ping(server.peerId()));
     assertEquals(1, client.connections().size());
     assertEquals(server.peerId(), first.remotePeer());
     assertEquals("/plaintext/2.0.0", first.securityProtocol());
@@ -219,7 +219,7 @@ class HostTest {
     ProtocolNegotiationException failure = assertInstanceOf(ProtocolNegotiationException.class, e.getCause());
     assertTrue(failure.getMessage().contains("/nope/2.0.0"), failure.getMessage());
     assertEquals(1, client.connections().size(), "the connection survives");
-    await(Ping.ping(client, server.peerId()));
+    await(Hosts.ping(client).ping(server.peerId()));
   }
 
   @Test

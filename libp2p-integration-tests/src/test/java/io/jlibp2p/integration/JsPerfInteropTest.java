@@ -34,7 +34,7 @@ class JsPerfInteropTest {
     js = JsPeer.listen("--security", "noise", "--muxer", "yamux", "--perf", "--conn-threshold", "1000000");
     jsPeer = PeerId.fromMultiaddr(js.address()).orElseThrow();
     host = Hosts.noiseYamux();
-    host.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
+    host.setStreamHandler(Perf.PROTOCOL_ID, Perf.handler());
     host.start().join();
   }
 
@@ -58,7 +58,7 @@ class JsPerfInteropTest {
         Connection connection = host.dial(js.address()).get(30, TimeUnit.SECONDS);
         try {
           PerfResult result =
-              Perf.run(host, jsPeer, size[0], size[1], new Perf.Progress()).get(60, TimeUnit.SECONDS);
+              Hosts.perf(host).run(jsPeer, size[0], size[1], new Perf.Progress()).get(60, TimeUnit.SECONDS);
           assertEquals(size[0], result.uploadBytes(), "round " + round);
           assertEquals(size[1], result.downloadBytes(), "round " + round);
         } finally {

@@ -50,6 +50,6 @@ class NoiseHostTest {
     stream.flush();
     stream.closeWrite();
     assertArrayEquals(data, collector.done.get(60, TimeUnit.SECONDS));
-    Ping.ping(client, server.peerId()).get(30, TimeUnit.SECONDS);
+    Hosts.ping(client).ping(server.peerId()).get(30, TimeUnit.SECONDS);
   }
 }

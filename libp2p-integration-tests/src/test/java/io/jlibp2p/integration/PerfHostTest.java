@@ -21,7 +21,7 @@ class PerfHostTest {
   @BeforeEach
   void start() throws Exception {
     server = Hosts.noiseYamux();
-    server.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
+    server.setStreamHandler(Perf.PROTOCOL_ID, Perf.handler());
     client = Hosts.noiseYamux();
     server.start().join();
     client.start().join();
@@ -38,7 +38,7 @@ class PerfHostTest {
   @CsvSource({"0, 0", "1, 1", "33554432, 0", "0, 33554432", "10485761, 7340033"})
   void theServerSendsWhatWasAskedAfterReadingTheUpload(long upload, long download) throws Exception {
     Perf.Progress progress = new Perf.Progress();
-    PerfResult result = Perf.run(client, server.peerId(), upload, download, progress).get(60, TimeUnit.SECONDS);
+    PerfResult result = Hosts.perf(client).run(server.peerId(), upload, download, progress).get(60, TimeUnit.SECONDS);
     assertEquals(upload, result.uploadBytes());
     assertEquals(download, result.downloadBytes());
     assertEquals(upload, progress.uploaded());

@@ -1,7 +1,8 @@
 package io.jlibp2p.perf;
 
 import io.jlibp2p.core.Libp2pException;
-import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.AbstractHostService;
+import io.jlibp2p.core.host.ServiceContext;
 import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.crypto.PeerId;
@@ -20,15 +21,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * its upload, then ends its side; the server reads all of it, then sends the bytes asked for and
  * ends its side. The spec says it should not be enabled on public nodes: serve it on purpose.
  *
+ * <p>A host service: {@link #server()} serves perf and runs it against others, {@link #client()}
+ * only runs it.
+ *
  * <pre>{@code
- * server.setStreamHandler(Perf.PROTOCOL_ID, Perf.service());
- * PerfResult result = Perf.run(client, serverPeer, 100 << 20, 100 << 20, Perf.Progress.NONE).join();
+ * Host server = Libp2p.hostBuilder().service(Perf.server()).build();
+ * Perf perf = Perf.client();
+ * Host client = Libp2p.hostBuilder().service(perf).build();
+ * PerfResult result = perf.run(server.peerId(), 100 << 20, 100 << 20, Perf.Progress.NONE).join();
  * }</pre>
  *
  * <p>Both sides write as fast as the stream's writability allows, from one shared read-only block
  * of zeros, so a transfer allocates nothing per byte.
  */
-public final class Perf {
+public final class Perf extends AbstractHostService {
 
   /** The protocol ID. */
   public static final String PROTOCOL_ID = "/perf/1.0.0";
@@ -39,7 +45,28 @@ public final class Perf {
   /** The content is arbitrary; zeros, shared and never released. */
   private static final ByteBuf ZEROS = Unpooled.unreleasableBuffer(Unpooled.directBuffer(BLOCK).writeZero(BLOCK).asReadOnly());
 
-  private Perf() {}
+  private final boolean serve;
+
+  private Perf(boolean serve) {
+    this.serve = serve;
+  }
+
+  /** A service that runs perf against other peers and serves nothing. */
+  public static Perf client() {
+    return new Perf(false);
+  }
+
+  /** A service that serves perf to any peer, and runs it against others. */
+  public static Perf server() {
+    return new Perf(true);
+  }
+
+  @Override
+  protected void onStart(ServiceContext context) {
+    if (serve) {
+      context.host().setStreamHandler(PROTOCOL_ID, handler());
+    }
+  }
 
   /** Live byte counts of a run, for progress reports while it lasts. */
   public static final class Progress {
@@ -60,8 +87,8 @@ public final class Perf {
     }
   }
 
-  /** The server side. */
-  public static StreamHandler service() {
+  /** The server side alone, for a host that wires it by hand; {@link #server()} serves it already. */
+  public static StreamHandler handler() {
     return stream -> stream.pipeline().addLast(new Server());
   }
 
@@ -70,13 +97,13 @@ public final class Perf {
    *
    * @param progress updated as bytes go out and come in; {@link Progress#NONE} if unused
    */
-  public static CompletableFuture<PerfResult> run(Host host, PeerId peer, long uploadBytes, long downloadBytes, Progress progress) {
+  public CompletableFuture<PerfResult> run(PeerId peer, long uploadBytes, long downloadBytes, Progress progress) {
     if (uploadBytes < 0 || downloadBytes < 0) {
       throw new IllegalArgumentException("byte counts must not be negative");
     }
     CompletableFuture<PerfResult> result = new CompletableFuture<>();
     Progress counters = progress == Progress.NONE ? new Progress() : progress;
-    host.newStream(peer, stream -> stream.pipeline().addLast(new Client(uploadBytes, downloadBytes, counters, result)), PROTOCOL_ID)
+    host().newStream(peer, stream -> stream.pipeline().addLast(new Client(uploadBytes, downloadBytes, counters, result)), PROTOCOL_ID)
         .whenComplete((stream, error) -> {
           if (error != null) {
             result.completeExceptionally(error);

@@ -1,7 +1,8 @@
 package io.jlibp2p.ping;
 
 import io.jlibp2p.core.Libp2pException;
-import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.AbstractHostService;
+import io.jlibp2p.core.host.ServiceContext;
 import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.crypto.PeerId;
@@ -24,12 +25,15 @@ import java.util.concurrent.TimeUnit;
  * /ipfs/ping/1.0.0}): the dialer sends 32 random bytes, the listener echoes them, the dialer times
  * the round trip.
  *
+ * <p>A host service: attached to a host, it serves ping and pings other peers.
+ *
  * <pre>{@code
- * host.setStreamHandler(Ping.PROTOCOL_ID, Ping.service());
- * Duration rtt = Ping.ping(host, peer).join();
+ * Ping ping = new Ping();
+ * Host host = Libp2p.hostBuilder().service(ping).build();
+ * Duration rtt = ping.ping(peer).join();
  * }</pre>
  */
-public final class Ping {
+public final class Ping extends AbstractHostService {
 
   /** The protocol ID. */
   public static final String PROTOCOL_ID = "/ipfs/ping/1.0.0";
@@ -42,11 +46,20 @@ public final class Ping {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Ping() {}
+  /** A ping service for one host; pass it to {@link io.jlibp2p.core.host.Host.Builder#service}. */
+  public Ping() {}
 
-  /** The responder: echoes each payload the dialer sends, and ends when it does. */
-  public static StreamHandler service() {
+  /**
+   * The responder alone, for a host that wires it by hand: echoes each payload the dialer sends,
+   * and ends when it does. The service serves it already.
+   */
+  public static StreamHandler responder() {
     return stream -> stream.pipeline().addLast(new PingResponder());
+  }
+
+  @Override
+  protected void onStart(ServiceContext context) {
+    context.host().setStreamHandler(PROTOCOL_ID, responder());
   }
 
   /**
@@ -54,8 +67,8 @@ public final class Ping {
    *
    * @return the round-trip time, or a failure if the peer does not echo within {@link #TIMEOUT}
    */
-  public static CompletableFuture<Duration> ping(Host host, PeerId peer) {
-    return ping(host, peer, 1).thenApply(rtts -> rtts.get(0));
+  public CompletableFuture<Duration> ping(PeerId peer) {
+    return ping(peer, 1).thenApply(rtts -> rtts.get(0));
   }
 
   /**
@@ -64,12 +77,12 @@ public final class Ping {
    *
    * @return each round-trip time, or a failure if any echo is wrong or later than {@link #TIMEOUT}
    */
-  public static CompletableFuture<List<Duration>> ping(Host host, PeerId peer, int count) {
+  public CompletableFuture<List<Duration>> ping(PeerId peer, int count) {
     if (count < 1) {
       throw new IllegalArgumentException("count must be at least 1, got " + count);
     }
     CompletableFuture<List<Duration>> rtts = new CompletableFuture<>();
-    host.newStream(peer, stream -> stream.pipeline().addLast(new Initiator(count, rtts)), PROTOCOL_ID)
+    host().newStream(peer, stream -> stream.pipeline().addLast(new Initiator(count, rtts)), PROTOCOL_ID)
         .whenComplete((stream, error) -> {
           if (error != null) {
             rtts.completeExceptionally(error);

@@ -12,15 +12,27 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Connection extends AutoCloseable {
 
+  /** Why a connection closed, as {@link EventListener#connectionClosed} reports it. */
+  enum CloseReason {
+    /** This side closed it: the application, or its host while closing. */
+    LOCAL,
+    /** The remote closed it, or the transport lost it. */
+    REMOTE
+  }
+
+  /** This host's peer ID. */
   PeerId localPeer();
 
+  /** The peer the secure channel proved is at the other end. */
   PeerId remotePeer();
 
   /** The key the remote proved it holds in the secure channel handshake. */
   PublicKey remotePublicKey();
 
+  /** This side's address of the connection, without {@code /p2p}. */
   Multiaddr localAddress();
 
+  /** The remote's address of the connection, without {@code /p2p}. */
   Multiaddr remoteAddress();
 
   /** {@link Direction#OUTBOUND} if this side dialed. */

@@ -1,36 +1,27 @@
 package io.jlibp2p.core.host;
 
-import io.jlibp2p.core.Direction;
-import io.jlibp2p.core.host.internal.ConnectionUpgrader;
-import io.jlibp2p.core.host.internal.HostConnection;
-import io.jlibp2p.core.host.internal.StreamNegotiation;
+import io.jlibp2p.core.host.internal.DefaultHost;
+import io.jlibp2p.core.host.internal.HostConfig;
 import io.jlibp2p.core.identify.Identify;
 import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.core.identify.ObservedAddresses;
-import io.jlibp2p.core.identify.internal.IdentifyService;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.peerstore.Peerstore;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
-import io.jlibp2p.core.transport.TransportException;
-import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.crypto.record.SignedPeerRecord;
 import io.jlibp2p.multiformats.Multiaddr;
-import io.jlibp2p.multiformats.MultiaddrProtocol;
+import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
@@ -47,252 +38,90 @@ import java.util.function.Predicate;
  *     .muxer(YamuxStreamMuxer.create())
  *     .listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"))
  *     .build();
- * host.setStreamHandler("/echo/1.0.0", stream -> stream.pipeline().addLast(new EchoHandler()));
+ * host.setStreamHandler("/hello/1.0.0", stream -> stream.writeAndFlush(
+ *     Unpooled.copiedBuffer("hello\n", StandardCharsets.UTF_8)).addListener(ChannelFutureListener.CLOSE));
  * host.start().join();
- * Stream stream = host.newStream(remoteAddress, "/echo/1.0.0").join();
  * }</pre>
  *
  * <p>One live connection per peer is kept and reused for new streams; a dial to a peer that is
- * already being dialed joins that dial. {@link #close()} closes every connection, listener and
- * transport, and returns when their threads have stopped.
+ * already being dialed joins that dial. Protocols beyond identify attach as {@linkplain
+ * HostService services}; what the host does is reported to its {@link EventListener}. {@link
+ * #close()} stops the services, closes every connection, listener and transport, and returns when
+ * their threads have stopped.
+ *
+ * <p>Thread-safe.
  */
-public final class Host implements AutoCloseable {
+public interface Host extends AutoCloseable {
 
-  private final PrivateKey identity;
-  private final PeerId peerId;
-  private final List<Transport> transports;
-  private final List<Multiaddr> listenOn;
-  private final ConnectionUpgrader upgrader;
-  private final StreamNegotiation streams;
-  private final Peerstore peerstore;
-  private final ObservedAddresses observedAddresses = new ObservedAddresses();
-  private final IdentifyService identify;
-  private final Map<PeerId, CompletableFuture<HostConnection>> connections = new ConcurrentHashMap<>();
-  private final Set<HostConnection> allConnections = ConcurrentHashMap.newKeySet();
-  private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
-
-  private Host(Builder builder) {
-    this.identity = builder.identity != null ? builder.identity : PrivateKey.generate();
-    this.peerId = PeerId.fromPublicKey(identity.publicKey());
-    this.transports = List.copyOf(builder.transports);
-    this.listenOn = List.copyOf(builder.listenOn);
-    this.upgrader = new ConnectionUpgrader(identity, builder.secureChannels, builder.muxers, builder.upgradeTimeout);
-    this.streams = new StreamNegotiation(builder.negotiationTimeout);
-    this.peerstore = builder.peerstore != null ? builder.peerstore : Peerstore.create();
-    this.identify = new IdentifyService(identity, builder.agentVersion, peerstore, observedAddresses, streams,
-        this::listenAddressesWithoutPeerId, () -> List.copyOf(allConnections), Clock.systemUTC());
-  }
-
-  public static Builder builder() {
+  /** A builder with nothing configured: add at least a transport, a secure channel and a muxer. */
+  static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder that starts from this host's configuration, identity included, for a variant such
+   * as another identity or listen address. Two things are not copied, since they belong to one
+   * host: transports (a host closes its own) and services. Add those the variant needs.
+   */
+  Builder newBuilder();
+
   /** This node's peer ID. */
-  public PeerId peerId() {
-    return peerId;
-  }
+  PeerId peerId();
 
   /** This node's identity key. */
-  public PrivateKey identity() {
-    return identity;
-  }
+  PrivateKey identity();
 
   /**
    * What this host knows about other peers: addresses, keys, protocols, signed records, and what
    * identify told. {@link #newStream(PeerId, String...)} dials the addresses found here.
    */
-  public Peerstore peerstore() {
-    return peerstore;
-  }
+  Peerstore peerstore();
 
   /** The addresses other peers report seeing this host at, through identify. */
-  public ObservedAddresses observedAddresses() {
-    return observedAddresses;
-  }
+  ObservedAddresses observedAddresses();
+
+  /** The service of {@code type} this host was built with, if any. */
+  <T extends HostService> Optional<T> service(Class<T> type);
 
   /**
    * What {@code peer} said in identify on the connection to it, dialing it from the peerstore if
    * there is none. Every connection runs identify on its own; this waits for it.
    */
-  public CompletableFuture<IdentifyInfo> identify(PeerId peer) {
-    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(Connection::identify);
-  }
+  CompletableFuture<IdentifyInfo> identify(PeerId peer);
 
   /**
    * Serves {@code protocolId} with {@code handler}; replaces an earlier handler for it. Connected
    * peers learn of the new protocol through identify push.
    */
-  public void setStreamHandler(String protocolId, StreamHandler handler) {
-    streams.setHandler(protocolId, handler);
-    identify.localChanged();
-  }
+  void setStreamHandler(String protocolId, StreamHandler handler);
 
   /**
    * Serves every protocol {@code matcher} accepts, such as a versioned family {@code /chat/1.*}.
    *
    * @param description names the family, for diagnostics
    */
-  public void setStreamHandler(String description, Predicate<String> matcher, StreamHandler handler) {
-    streams.setHandler(description, matcher, handler);
-    identify.localChanged();
-  }
+  void setStreamHandler(String description, Predicate<String> matcher, StreamHandler handler);
 
   /** Stops serving {@code protocolId}. */
-  public void removeStreamHandler(String protocolId) {
-    streams.removeHandler(protocolId);
-    identify.localChanged();
-  }
+  void removeStreamHandler(String protocolId);
 
   /** Starts listening on the configured addresses. */
-  public CompletableFuture<Void> start() {
-    List<CompletableFuture<TransportListener>> started = new ArrayList<>();
-    for (Multiaddr address : listenOn) {
-      Transport transport = transports.stream().filter(t -> t.canListen(address)).findFirst().orElse(null);
-      if (transport == null) {
-        return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address));
-      }
-      started.add(transport.listen(address, raw -> upgrader
-          .upgrade(raw, Optional.empty(), streams::inboundStream)
-          .thenAccept(this::adopt)));
-    }
-    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
-        .thenRun(() -> {
-          started.forEach(f -> listeners.add(f.join()));
-          identify.localChanged();
-        });
-  }
+  CompletableFuture<Void> start();
 
   /** The addresses this host listens on, each ending in {@code /p2p/<its peer ID>}. */
-  public List<Multiaddr> listenAddresses() {
-    List<Multiaddr> addresses = new ArrayList<>();
-    for (TransportListener listener : listeners) {
-      for (Multiaddr address : listener.addresses()) {
-        addresses.add(peerId.appendTo(address));
-      }
-    }
-    return addresses;
-  }
+  List<Multiaddr> listenAddresses();
 
   /**
    * This host's signed peer record of its current listen addresses, as identify sends it; a new
    * one, with a greater sequence number, whenever the addresses change.
    */
-  public SignedPeerRecord signedPeerRecord() {
-    return identify.localInfo(Optional.empty()).signedPeerRecord().orElseThrow();
-  }
-
-  private List<Multiaddr> listenAddressesWithoutPeerId() {
-    return listeners.stream().flatMap(l -> l.addresses().stream()).toList();
-  }
+  SignedPeerRecord signedPeerRecord();
 
   /**
    * Connects to {@code address}. With a {@code /p2p/} suffix the remote must prove that identity,
    * and an open or pending connection to that peer is reused.
    */
-  public CompletableFuture<Connection> dial(Multiaddr address) {
-    return dialInternal(address).thenApply(c -> c);
-  }
-
-  private CompletableFuture<HostConnection> dialInternal(Multiaddr address) {
-    Optional<PeerId> peer = PeerId.fromMultiaddr(address);
-    if (peer.isEmpty()) {
-      return connect(address.decapsulate(MultiaddrProtocol.P2P), Optional.empty());
-    }
-    peerstore.addAddresses(peer.get(), List.of(address), Peerstore.TEMPORARY_TTL);
-    return connectionTo(peer.get(), List.of(address.decapsulate(MultiaddrProtocol.P2P)));
-  }
-
-  /** An open connection to {@code peer}, a pending one, or a new one on {@code addresses}. */
-  private CompletableFuture<HostConnection> connectionTo(PeerId peer, List<Multiaddr> addresses) {
-    while (true) {
-      CompletableFuture<HostConnection> existing = connections.get(peer);
-      if (existing != null && !(existing.isDone() && !usable(existing))) {
-        return existing;
-      }
-      CompletableFuture<HostConnection> attempt = new CompletableFuture<>();
-      boolean ours = existing == null ? connections.putIfAbsent(peer, attempt) == null : connections.replace(peer, existing, attempt);
-      if (!ours) {
-        continue;
-      }
-      dialInOrder(peer, addresses, 0, null).whenComplete((connection, error) -> {
-        if (error != null) {
-          connections.remove(peer, attempt);
-          attempt.completeExceptionally(error);
-        } else {
-          attempt.complete(connection);
-        }
-      });
-      return attempt;
-    }
-  }
-
-  private static boolean usable(CompletableFuture<HostConnection> future) {
-    return !future.isCompletedExceptionally() && future.join().isOpen();
-  }
-
-  private CompletableFuture<HostConnection> dialInOrder(PeerId peer, List<Multiaddr> addresses, int index, Throwable last) {
-    if (index >= addresses.size()) {
-      return CompletableFuture.failedFuture(
-          last != null ? last : new TransportException("no known address for peer " + peer));
-    }
-    return connect(addresses.get(index), Optional.of(peer))
-        .handle((connection, error) -> error == null
-            ? CompletableFuture.completedFuture(connection)
-            : dialInOrder(peer, addresses, index + 1, error))
-        .thenCompose(f -> f);
-  }
-
-  private CompletableFuture<HostConnection> connect(Multiaddr address, Optional<PeerId> peer) {
-    if (closed) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the host is closed"));
-    }
-    Transport transport = transports.stream().filter(t -> t.canDial(address)).findFirst().orElse(null);
-    if (transport == null) {
-      return CompletableFuture.failedFuture(new TransportException("no transport can dial " + address));
-    }
-    CompletableFuture<HostConnection> upgraded = new CompletableFuture<>();
-    transport.dial(address, raw -> upgrader.upgrade(raw, peer, streams::inboundStream).whenComplete((c, e) -> {
-      if (e != null) {
-        upgraded.completeExceptionally(e);
-      } else {
-        upgraded.complete(c);
-      }
-    })).whenComplete((raw, e) -> {
-      if (e != null) {
-        upgraded.completeExceptionally(e);
-      }
-    });
-    return upgraded.thenApply(this::adopt);
-  }
-
-  /**
-   * Tracks a new connection, makes it the one reused for its peer if there is none, and starts
-   * identify on it.
-   */
-  private HostConnection adopt(HostConnection connection) {
-    PeerId remote = connection.remotePeer();
-    allConnections.add(connection);
-    connections.putIfAbsent(remote, CompletableFuture.completedFuture(connection));
-    peerstore.addPublicKey(remote, connection.remotePublicKey());
-    if (connection.direction() == Direction.OUTBOUND) {
-      peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_TTL);
-    }
-    connection.closeFuture().thenRun(() -> {
-      allConnections.remove(connection);
-      connections.computeIfPresent(remote, (p, f) -> f.isDone() && !f.isCompletedExceptionally() && f.join() == connection ? null : f);
-      if (allConnections.stream().noneMatch(c -> c.remotePeer().equals(remote))) {
-        peerstore.updateTtl(remote, Peerstore.CONNECTED_TTL, Peerstore.RECENTLY_CONNECTED_TTL);
-      }
-    });
-    if (!closed) {
-      identify.identify(connection);
-    }
-    if (closed) {
-      connection.closeAsync();
-    }
-    return connection;
-  }
+  CompletableFuture<Connection> dial(Multiaddr address);
 
   /**
    * Opens a stream to {@code peer} on the first of {@code protocols} it supports, reusing or
@@ -303,81 +132,61 @@ public final class Host implements AutoCloseable {
    * stream.read()}. To have handlers in place before any byte arrives, use {@link
    * #newStream(PeerId, StreamHandler, String...)}.
    */
-  public CompletableFuture<Stream> newStream(PeerId peer, String... protocols) {
-    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, null, List.of(protocols)));
-  }
+  CompletableFuture<Stream> newStream(PeerId peer, String... protocols);
 
   /** Like {@link #newStream(PeerId, String...)}, dialing {@code address} if there is no connection. */
-  public CompletableFuture<Stream> newStream(Multiaddr address, String... protocols) {
-    return dialInternal(address).thenCompose(c -> streams.open(c, null, List.of(protocols)));
-  }
+  CompletableFuture<Stream> newStream(Multiaddr address, String... protocols);
 
   /**
    * Opens a stream to {@code peer}; {@code handler} sets it up as soon as the protocol is chosen,
    * before any of its bytes are read, and the stream reads as usual.
    */
-  public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
-    Objects.requireNonNull(handler, "handler");
-    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols)));
-  }
+  CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols);
 
   /**
    * Opens a stream on one particular connection of this host, as {@link #newStream(PeerId,
    * String...)} does on the connection it picks.
    *
-   * @throws IllegalArgumentException if {@code connection} is not one of this host's
+   * @throws IllegalArgumentException if {@code connection} is not an open connection of this host
    */
-  public CompletableFuture<Stream> newStream(Connection connection, String... protocols) {
-    return streams.open(own(connection), null, List.of(protocols));
-  }
+  CompletableFuture<Stream> newStream(Connection connection, String... protocols);
 
   /** Like {@link #newStream(PeerId, StreamHandler, String...)}, on one particular connection. */
-  public CompletableFuture<Stream> newStream(Connection connection, StreamHandler handler, String... protocols) {
-    Objects.requireNonNull(handler, "handler");
-    return streams.open(own(connection), handler, List.of(protocols));
-  }
-
-  private HostConnection own(Connection connection) {
-    if (!(connection instanceof HostConnection ours) || !allConnections.contains(ours) || !ours.isOpen()) {
-      throw new IllegalArgumentException("not an open connection of this host: " + connection);
-    }
-    return ours;
-  }
+  CompletableFuture<Stream> newStream(Connection connection, StreamHandler handler, String... protocols);
 
   /** The open connections. */
-  public List<Connection> connections() {
-    return List.copyOf(allConnections);
-  }
+  List<Connection> connections();
 
-  /** Closes every connection, listener and transport, and waits for their threads to stop. */
+  /**
+   * Stops the services, closes every connection, listener and transport, and stops the host's
+   * threads. Calling it again returns the same future.
+   *
+   * @return completes when all of it is done
+   */
+  CompletableFuture<Void> closeAsync();
+
+  /**
+   * {@link #closeAsync()}, and waits for it. Must not be called from one of the host's threads
+   * (an event loop, a stream handler).
+   */
   @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    for (TransportListener listener : listeners) {
-      listener.close();
-    }
-    for (HostConnection connection : List.copyOf(allConnections)) {
-      connection.closeAsync().join();
-    }
-    for (Transport transport : transports) {
-      transport.close();
-    }
-  }
+  void close();
 
-  /** Configures a {@link Host}. */
-  public static final class Builder {
+  /** Configures a {@link Host}. Not thread-safe; {@link #build()} copies what it holds. */
+  final class Builder {
     private PrivateKey identity;
     private final List<Transport> transports = new ArrayList<>();
     private final List<SecureChannel> secureChannels = new ArrayList<>();
     private final List<StreamMuxer> muxers = new ArrayList<>();
     private final List<Multiaddr> listenOn = new ArrayList<>();
+    private final List<HostService> services = new ArrayList<>();
     private Duration upgradeTimeout = Duration.ofSeconds(10);
     private Duration negotiationTimeout = Duration.ofSeconds(10);
     private String agentVersion = Identify.DEFAULT_AGENT_VERSION;
     private Peerstore peerstore;
+    private EventListener eventListener = EventListener.NONE;
+    private EventLoopGroup eventLoopGroup;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -387,7 +196,7 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
-    /** The peerstore to fill and dial from; a new one of 10,000 peers by default. */
+    /** The peerstore to fill and dial from; a new one of 10,000 peers, on {@link #clock}, by default. */
     public Builder peerstore(Peerstore peerstore) {
       this.peerstore = Objects.requireNonNull(peerstore, "peerstore");
       return this;
@@ -423,6 +232,37 @@ public final class Host implements AutoCloseable {
       return this;
     }
 
+    /** Adds a service, such as ping; it starts as the host is built and stops as it closes. */
+    public Builder service(HostService service) {
+      services.add(Objects.requireNonNull(service, "service"));
+      return this;
+    }
+
+    /** Hears every phase of the host's work; see {@link EventListener}. None by default. */
+    public Builder eventListener(EventListener eventListener) {
+      this.eventListener = Objects.requireNonNull(eventListener, "eventListener");
+      return this;
+    }
+
+    /**
+     * The threads for the host's own work: identify pushes, and the timers of its services. The
+     * host does not shut a group given here down. By default the host makes one thread of its own
+     * and stops it on close.
+     */
+    public Builder eventLoopGroup(EventLoopGroup eventLoopGroup) {
+      this.eventLoopGroup = Objects.requireNonNull(eventLoopGroup, "eventLoopGroup");
+      return this;
+    }
+
+    /**
+     * The clock for timestamps and expiry: peer record sequence numbers, observed addresses, and
+     * the default peerstore's TTLs. The system clock by default; tests pass a controllable one.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
     /** The time each phase of a connection upgrade may take; 10 s by default. */
     public Builder upgradeTimeout(Duration timeout) {
       this.upgradeTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -436,7 +276,7 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Builds the host.
+     * Builds the host and starts its services.
      *
      * @throws IllegalStateException without a transport, a secure channel and a muxer
      */
@@ -446,7 +286,10 @@ public final class Host implements AutoCloseable {
             "a host needs at least one transport, secure channel and muxer; for the default stack"
                 + " (TCP, noise, yamux) start from io.jlibp2p.Libp2p.hostBuilder() in the libp2p artifact");
       }
-      return new Host(this);
+      return new DefaultHost(new HostConfig(
+          identity != null ? identity : PrivateKey.generate(), transports, secureChannels, muxers, listenOn,
+          services, upgradeTimeout, negotiationTimeout, agentVersion, Optional.ofNullable(peerstore), eventListener,
+          Optional.ofNullable(eventLoopGroup), clock));
     }
   }
 }

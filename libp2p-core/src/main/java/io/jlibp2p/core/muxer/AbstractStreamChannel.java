@@ -53,6 +53,9 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   private final Direction direction;
   private final ArrayDeque<ByteBuf> inbound = new ArrayDeque<>();
   private long queuedBytes;
+  // Written on the event loop, read from anywhere (the event listener, metrics).
+  private volatile long bytesRead;
+  private volatile long bytesWritten;
   private boolean readRequested;
   private boolean delivering;
   // Read by user threads through isOpen(), isActive() and isRemoteClosed(); written on the loop.
@@ -202,6 +205,16 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
     return remoteClosed;
   }
 
+  @Override
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
   // ---- reading ----
 
   private void deliver() {
@@ -216,6 +229,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
         ByteBuf data = inbound.poll();
         int bytes = data.readableBytes();
         queuedBytes -= bytes;
+        bytesRead += bytes;
         readRequested = false;
         any = true;
         pipeline().fireChannelRead(data);
@@ -307,6 +321,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       }
       int chunk = Math.min(data.readableBytes(), maxDataPerWrite());
       writeData(data.readRetainedSlice(chunk));
+      bytesWritten += chunk;
       wrote = true;
       if (data.isReadable()) {
         in.progress(chunk);

@@ -1,6 +1,7 @@
 package io.jlibp2p.core.muxer;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.crypto.PeerId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,6 +27,9 @@ public interface Stream extends Channel {
   /** Where the host records the peer at the other end of a stream. */
   AttributeKey<PeerId> REMOTE_PEER = AttributeKey.valueOf(Stream.class, "remotePeer");
 
+  /** Where the host records the connection a stream belongs to. */
+  AttributeKey<Connection> CONNECTION = AttributeKey.valueOf(Stream.class, "connection");
+
   /** The application protocol negotiated on this stream, or {@code null} before negotiation. */
   default String protocol() {
     return attr(PROTOCOL).get();
@@ -34,6 +38,11 @@ public interface Stream extends Channel {
   /** The peer at the other end, or {@code null} for a stream not made by a host. */
   default PeerId remotePeer() {
     return attr(REMOTE_PEER).get();
+  }
+
+  /** The connection this stream belongs to, or {@code null} for a stream not made by a host. */
+  default Connection connection() {
+    return attr(CONNECTION).get();
   }
 
   /** {@link Direction#OUTBOUND} if this side opened it. */
@@ -50,4 +59,16 @@ public interface Stream extends Channel {
 
   /** Whether the remote has ended its writing (this side has read, or will read, to EOF). */
   boolean isRemoteClosed();
+
+  /**
+   * The bytes of data handed to this stream's pipeline so far, multistream-select's messages
+   * included.
+   */
+  long bytesRead();
+
+  /**
+   * The bytes of data this stream has handed to the muxer so far (sent, or queued to be sent),
+   * multistream-select's messages included.
+   */
+  long bytesWritten();
 }

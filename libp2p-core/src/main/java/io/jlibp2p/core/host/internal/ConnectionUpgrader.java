@@ -1,6 +1,7 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.UpgradeException.Phase;
 import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.muxer.InboundStreamHandler;
@@ -40,13 +41,15 @@ public final class ConnectionUpgrader {
   private final List<SecureChannel> secureChannels;
   private final List<StreamMuxer> muxers;
   private final Duration phaseTimeout;
+  private final EventListener events;
 
-  public ConnectionUpgrader(
-      PrivateKey identity, List<SecureChannel> secureChannels, List<StreamMuxer> muxers, Duration phaseTimeout) {
+  public ConnectionUpgrader(PrivateKey identity, List<SecureChannel> secureChannels, List<StreamMuxer> muxers,
+      Duration phaseTimeout, EventListener events) {
     this.identity = identity;
     this.secureChannels = List.copyOf(secureChannels);
     this.muxers = List.copyOf(muxers);
     this.phaseTimeout = phaseTimeout;
+    this.events = events;
   }
 
   /**
@@ -78,6 +81,9 @@ public final class ConnectionUpgrader {
      * until the echo arrives, any failure (a refusal, silence) belongs to that negotiation.
      */
     Phase unconfirmed;
+    /** When the upgrade, and then its current phase, began: for the event listener's timings. */
+    final long startedAt = System.nanoTime();
+    long phaseStartedAt = startedAt;
 
     Attempt(RawConnection raw, Optional<PeerId> expectedPeer, InboundStreamHandler inboundStreams) {
       this.raw = raw;
@@ -88,6 +94,7 @@ public final class ConnectionUpgrader {
     }
 
     void start() {
+      events.upgradeStarted(raw.direction(), raw.remoteAddress());
       channel.closeFuture().addListener(f -> fail(new IllegalStateException("the connection closed")));
       negotiate("security-select", Phase.SECURITY_NEGOTIATION, protocols, this::onSecuritySelected);
     }
@@ -127,6 +134,7 @@ public final class ConnectionUpgrader {
     }
 
     private void onSecuritySelected(ChannelHandlerContext ctx, String protocol) {
+      events.securityNegotiated(raw.direction(), raw.remoteAddress(), protocol, sincePhaseStart());
       phase = Phase.SECURITY_HANDSHAKE;
       protocols = List.of(protocol);
       SecureChannel secureChannel = find(secureChannels, SecureChannel::protocolId, protocol);
@@ -151,6 +159,8 @@ public final class ConnectionUpgrader {
       if (result.isDone()) {
         return;
       }
+      events.securityHandshakeDone(raw.direction(), raw.remoteAddress(), session.remotePeer(), session.protocolId(),
+          sincePhaseStart());
       phase = Phase.MUXER_NEGOTIATION;
       protocols = ids(muxers, StreamMuxer::protocolId);
       peer = session.remotePeer().toString();
@@ -164,6 +174,7 @@ public final class ConnectionUpgrader {
 
     /** Adds the muxer's session after {@code ctx} and completes the upgrade. */
     private void startMuxer(ChannelHandlerContext ctx, String protocol, SecureSession session) {
+      events.muxerNegotiated(raw.direction(), raw.remoteAddress(), session.remotePeer(), protocol, sincePhaseStart());
       StreamMuxer muxer = find(muxers, StreamMuxer::protocolId, protocol);
       // The remote opens streams only once the muxer's handler is in the pipeline, after the
       // connection below is made on this same thread.
@@ -173,7 +184,7 @@ public final class ConnectionUpgrader {
             connection.get().adopt(stream);
             inboundStreams.streamOpened(stream);
           }));
-      connection.set(new HostConnection(raw, session, protocol, muxing));
+      connection.set(new HostConnection(raw, session, protocol, muxing, Duration.ofNanos(System.nanoTime() - startedAt)));
       ctx.pipeline().addAfter(ctx.name(), "muxer", muxing.handler());
       result.complete(connection.get());
     }
@@ -184,8 +195,18 @@ public final class ConnectionUpgrader {
       }
       Throwable unwrapped = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
       Phase reported = unconfirmed != null ? unconfirmed : phase;
-      result.completeExceptionally(new UpgradeException(reported, raw.remoteAddress(), peer, protocols, unwrapped));
+      UpgradeException failure = new UpgradeException(reported, raw.remoteAddress(), peer, protocols, unwrapped);
+      events.upgradeFailed(raw.direction(), raw.remoteAddress(), failure, Duration.ofNanos(System.nanoTime() - startedAt));
+      result.completeExceptionally(failure);
       channel.close();
+    }
+
+    /** The time since the current phase began, which starts the next one. */
+    private Duration sincePhaseStart() {
+      long now = System.nanoTime();
+      Duration elapsed = Duration.ofNanos(now - phaseStartedAt);
+      phaseStartedAt = now;
+      return elapsed;
     }
   }
 

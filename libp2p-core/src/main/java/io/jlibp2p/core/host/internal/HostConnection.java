@@ -1,6 +1,7 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.host.Connection.CloseReason;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.core.muxer.Stream;
@@ -13,7 +14,7 @@ import io.jlibp2p.multiformats.Multiaddr;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.util.AttributeKey;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** A connection the upgrader finished: the raw channel, its secure session and its muxer session. */
@@ -25,15 +26,34 @@ public final class HostConnection implements Connection {
   private final StreamMuxer.Session muxing;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
+  private final Duration upgradeTime;
+  private final long openedAt = System.nanoTime();
+  /** Set when this side closes first; otherwise the remote or the transport ended it. */
+  private volatile boolean closedLocally;
 
-  private static final AttributeKey<HostConnection> ATTRIBUTE = AttributeKey.valueOf(HostConnection.class, "connection");
-
-  HostConnection(RawConnection raw, SecureSession session, String muxerProtocol, StreamMuxer.Session muxing) {
+  HostConnection(RawConnection raw, SecureSession session, String muxerProtocol, StreamMuxer.Session muxing,
+      Duration upgradeTime) {
     this.raw = raw;
     this.session = session;
     this.muxerProtocol = muxerProtocol;
     this.muxing = muxing;
+    this.upgradeTime = upgradeTime;
     raw.channel().closeFuture().addListener(f -> closed.complete(null));
+  }
+
+  /** How long the upgrade took, from the raw connection to the muxer. */
+  public Duration upgradeTime() {
+    return upgradeTime;
+  }
+
+  /** How long it has been open. */
+  public Duration lifetime() {
+    return Duration.ofNanos(System.nanoTime() - openedAt);
+  }
+
+  /** Why it closed; meaningful once {@link #closeFuture()} is done. */
+  public CloseReason closeReason() {
+    return closedLocally ? CloseReason.LOCAL : CloseReason.REMOTE;
   }
 
   /** Opens a stream whose pipeline starts with {@code handler}. */
@@ -51,12 +71,12 @@ public final class HostConnection implements Connection {
   /** Marks a stream of this connection with its remote peer and with the connection itself. */
   void adopt(Channel stream) {
     stream.attr(Stream.REMOTE_PEER).set(remotePeer());
-    stream.attr(ATTRIBUTE).set(this);
+    stream.attr(Stream.CONNECTION).set(this);
   }
 
   /** The connection a stream belongs to, set on every stream of a host's connections. */
   public static HostConnection of(Stream stream) {
-    return stream.attr(ATTRIBUTE).get();
+    return (HostConnection) stream.connection();
   }
 
   /** Completes when identify with the remote finishes; the host's identify service runs it. */
@@ -122,6 +142,9 @@ public final class HostConnection implements Connection {
 
   @Override
   public CompletableFuture<Void> closeAsync() {
+    if (!closed.isDone()) {
+      closedLocally = true;
+    }
     raw.channel().close();
     return closed;
   }

@@ -1,5 +1,7 @@
 package io.jlibp2p.core.host.internal;
 
+import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.ProtocolNegotiationException;
 import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.Stream;
@@ -9,6 +11,7 @@ import io.jlibp2p.multistream.ProtocolRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,12 +27,14 @@ public final class StreamNegotiation {
   private record Family(String description, Predicate<String> matcher, StreamHandler handler) {}
 
   private final Duration timeout;
+  private final EventListener events;
   private final Map<String, StreamHandler> exact = new ConcurrentHashMap<>();
   private final List<Family> families = new CopyOnWriteArrayList<>();
   private volatile ProtocolRegistry registry = ProtocolRegistry.builder().build();
 
-  public StreamNegotiation(Duration timeout) {
+  public StreamNegotiation(Duration timeout, EventListener events) {
     this.timeout = timeout;
+    this.events = events;
   }
 
   public synchronized void setHandler(String protocolId, StreamHandler handler) {
@@ -81,6 +86,7 @@ public final class StreamNegotiation {
             .onSelected((ctx, protocol) -> {
               stream.attr(Stream.PROTOCOL).set(protocol);
               handlerFor(protocol).handle(stream);
+              reportOpened(stream);
             })
             .build());
   }
@@ -103,16 +109,38 @@ public final class StreamNegotiation {
                 stream.config().setAutoRead(false);
                 ctx.pipeline().addAfter(ctx.name(), "read-gate", new ReadGate());
               }
+              reportOpened(stream);
             })
             .build();
+    // The confirmation, not the selection: a lazy proposal is selected at once and refused later.
+    dialer.confirmedProtocol().whenComplete((protocol, error) -> {
+      if (error != null) {
+        events.streamNegotiationFailed(connection, protocols, unwrap(error));
+      }
+    });
     return connection.openStream(dialer)
+        .whenComplete((stream, error) -> {
+          if (unwrap(error) instanceof LimitExceededException limit) {
+            events.limitExceeded(Optional.of(connection.remotePeer()), limit);
+          }
+        })
         .thenCompose(stream -> dialer.selectedProtocol()
             .handle((protocol, error) -> {
               if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                throw new ProtocolNegotiationException(connection.remotePeer(), protocols, cause);
+                throw new ProtocolNegotiationException(connection.remotePeer(), protocols, unwrap(error));
               }
               return stream;
             }));
+  }
+
+  /** Tells the listener of a stream whose protocol is agreed, and later of its end. */
+  private void reportOpened(Stream stream) {
+    long openedAt = System.nanoTime();
+    events.streamOpened(stream);
+    stream.closeFuture().addListener(f -> events.streamClosed(stream, Duration.ofNanos(System.nanoTime() - openedAt)));
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }

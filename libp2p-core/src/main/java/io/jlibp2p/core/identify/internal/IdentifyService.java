@@ -20,7 +20,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -50,9 +51,9 @@ public final class IdentifyService {
   private final ObservedAddresses observed;
   private final StreamNegotiation streams;
   private final Supplier<List<Multiaddr>> listenAddresses;
-  private final Supplier<Collection<HostConnection>> connections;
+  private final Supplier<? extends Collection<HostConnection>> connections;
   private final Clock clock;
-  private final Executor pushExecutor = CompletableFuture.delayedExecutor(PUSH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+  private final ScheduledExecutorService scheduler;
   private final AtomicBoolean pushPending = new AtomicBoolean();
   /** The record of the current listen addresses; guarded by {@code this}. */
   private SignedPeerRecord record;
@@ -60,10 +61,11 @@ public final class IdentifyService {
   /**
    * @param listenAddresses this node's listen addresses, without {@code /p2p/}
    * @param connections the host's open connections, for pushes
+   * @param scheduler the host's threads, which send the pushes
    */
   public IdentifyService(PrivateKey identity, String agentVersion, Peerstore peerstore, ObservedAddresses observed,
       StreamNegotiation streams, Supplier<List<Multiaddr>> listenAddresses,
-      Supplier<Collection<HostConnection>> connections, Clock clock) {
+      Supplier<? extends Collection<HostConnection>> connections, Clock clock, ScheduledExecutorService scheduler) {
     this.identity = identity;
     this.self = PeerId.fromPublicKey(identity.publicKey());
     this.agentVersion = agentVersion;
@@ -73,6 +75,7 @@ public final class IdentifyService {
     this.listenAddresses = listenAddresses;
     this.connections = connections;
     this.clock = clock;
+    this.scheduler = scheduler;
     streams.setHandler(Identify.PROTOCOL_ID, this::answer);
     streams.setHandler(Identify.PUSH_PROTOCOL_ID, this::receivePush);
   }
@@ -185,10 +188,15 @@ public final class IdentifyService {
   /** Schedules a push of this node's identify to every connected peer that accepts pushes. */
   public void localChanged() {
     if (pushPending.compareAndSet(false, true)) {
-      pushExecutor.execute(() -> {
+      try {
+        scheduler.schedule(() -> {
+          pushPending.set(false);
+          pushToAll();
+        }, PUSH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // The host is closing: there is nobody left to push to.
         pushPending.set(false);
-        pushToAll();
-      });
+      }
     }
   }
 

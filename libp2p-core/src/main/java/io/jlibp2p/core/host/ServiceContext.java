@@ -1,0 +1,30 @@
+package io.jlibp2p.core.host;
+
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What a {@link HostService} gets from its host: the host itself (to serve protocols with {@link
+ * Host#setStreamHandler}, open streams, read the peerstore and identify results), the host's
+ * events, and the host's scheduler and clock.
+ */
+public interface ServiceContext {
+
+  /** The host the service is attached to. */
+  Host host();
+
+  /**
+   * Hears the host's events from now on, as the builder's listener does: connections opening and
+   * closing, identify results, streams. Removed when the host closes.
+   */
+  void addEventListener(EventListener listener);
+
+  /**
+   * Runs the service's timers and background work. Tasks scheduled here are cancelled when the
+   * host closes; shutting the scheduler down is not the service's to do (it throws).
+   */
+  ScheduledExecutorService scheduler();
+
+  /** The host's clock, for timestamps and expiry; injectable in tests through the builder. */
+  Clock clock();
+}

@@ -1,0 +1,353 @@
+package io.jlibp2p.core.host.internal;
+
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.HostService;
+import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.identify.IdentifyInfo;
+import io.jlibp2p.core.identify.ObservedAddresses;
+import io.jlibp2p.core.identify.internal.IdentifyService;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.core.peerstore.Peerstore;
+import io.jlibp2p.core.transport.Transport;
+import io.jlibp2p.core.transport.TransportException;
+import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.record.SignedPeerRecord;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Host}: wires the dialer, the upgrader, the connection table, stream negotiation,
+ * identify and the services together, and reports each step to the event listener.
+ */
+public final class DefaultHost implements Host {
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultHost.class);
+
+  private final HostConfig config;
+  private final PeerId peerId;
+  private final EventDispatcher events;
+  private final StreamNegotiation streams;
+  private final ConnectionUpgrader upgrader;
+  private final Dialer dialer;
+  private final ConnectionTable table = new ConnectionTable();
+  private final Peerstore peerstore;
+  private final ObservedAddresses observedAddresses;
+  private final IdentifyService identify;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ServiceScheduler> serviceSchedulers = new ArrayList<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  public DefaultHost(HostConfig config) {
+    this.config = config;
+    this.peerId = PeerId.fromPublicKey(config.identity().publicKey());
+    this.events = new EventDispatcher(config.eventListener());
+    this.ownsGroup = config.eventLoopGroup().isEmpty();
+    this.group = config.eventLoopGroup().orElseGet(
+        () -> new DefaultEventLoopGroup(1, new DefaultThreadFactory("jlibp2p-host", true)));
+    this.streams = new StreamNegotiation(config.negotiationTimeout(), events);
+    this.upgrader = new ConnectionUpgrader(
+        config.identity(), config.secureChannels(), config.muxers(), config.upgradeTimeout(), events);
+    this.dialer = new Dialer(config.transports(), upgrader, streams::inboundStream);
+    this.peerstore = config.peerstore().orElseGet(() -> Peerstore.builder().clock(config.clock()).build());
+    this.observedAddresses = new ObservedAddresses(config.clock());
+    this.identify = new IdentifyService(config.identity(), config.agentVersion(), peerstore, observedAddresses,
+        streams, this::listenAddressesWithoutPeerId, table::open, config.clock(), group);
+    startServices();
+  }
+
+  private void startServices() {
+    try {
+      for (HostService service : config.services()) {
+        ServiceScheduler scheduler = new ServiceScheduler(group);
+        serviceSchedulers.add(scheduler);
+        service.start(new DefaultServiceContext(this, events, scheduler, config.clock()));
+      }
+    } catch (RuntimeException e) {
+      closeAsync();
+      throw e;
+    }
+  }
+
+  @Override
+  public Builder newBuilder() {
+    return config.toBuilder();
+  }
+
+  @Override
+  public PeerId peerId() {
+    return peerId;
+  }
+
+  @Override
+  public PrivateKey identity() {
+    return config.identity();
+  }
+
+  @Override
+  public Peerstore peerstore() {
+    return peerstore;
+  }
+
+  @Override
+  public ObservedAddresses observedAddresses() {
+    return observedAddresses;
+  }
+
+  @Override
+  public <T extends HostService> Optional<T> service(Class<T> type) {
+    return config.services().stream().filter(type::isInstance).map(type::cast).findFirst();
+  }
+
+  @Override
+  public CompletableFuture<IdentifyInfo> identify(PeerId peer) {
+    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(Connection::identify);
+  }
+
+  @Override
+  public void setStreamHandler(String protocolId, StreamHandler handler) {
+    streams.setHandler(protocolId, handler);
+    identify.localChanged();
+  }
+
+  @Override
+  public void setStreamHandler(String description, Predicate<String> matcher, StreamHandler handler) {
+    streams.setHandler(description, matcher, handler);
+    identify.localChanged();
+  }
+
+  @Override
+  public void removeStreamHandler(String protocolId) {
+    streams.removeHandler(protocolId);
+    identify.localChanged();
+  }
+
+  @Override
+  public CompletableFuture<Void> start() {
+    List<CompletableFuture<TransportListener>> started = new ArrayList<>();
+    for (Multiaddr address : config.listenOn()) {
+      Transport transport = config.transports().stream().filter(t -> t.canListen(address)).findFirst().orElse(null);
+      if (transport == null) {
+        return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address));
+      }
+      started.add(transport.listen(address, raw -> upgrader
+          .upgrade(raw, Optional.empty(), streams::inboundStream)
+          .thenAccept(this::adopt)));
+    }
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+        .thenRun(() -> {
+          started.forEach(f -> listeners.add(f.join()));
+          identify.localChanged();
+        });
+  }
+
+  @Override
+  public List<Multiaddr> listenAddresses() {
+    List<Multiaddr> addresses = new ArrayList<>();
+    for (Multiaddr address : listenAddressesWithoutPeerId()) {
+      addresses.add(peerId.appendTo(address));
+    }
+    return addresses;
+  }
+
+  private List<Multiaddr> listenAddressesWithoutPeerId() {
+    return listeners.stream().flatMap(l -> l.addresses().stream()).toList();
+  }
+
+  @Override
+  public SignedPeerRecord signedPeerRecord() {
+    return identify.localInfo(Optional.empty()).signedPeerRecord().orElseThrow();
+  }
+
+  @Override
+  public CompletableFuture<Connection> dial(Multiaddr address) {
+    return dialAddress(address).thenApply(c -> c);
+  }
+
+  private CompletableFuture<HostConnection> dialAddress(Multiaddr address) {
+    Optional<PeerId> peer = PeerId.fromMultiaddr(address);
+    if (peer.isEmpty()) {
+      return connect(address.decapsulate(MultiaddrProtocol.P2P), Optional.empty());
+    }
+    peerstore.addAddresses(peer.get(), List.of(address), Peerstore.TEMPORARY_TTL);
+    return connectionTo(peer.get(), List.of(address.decapsulate(MultiaddrProtocol.P2P)));
+  }
+
+  /** An open connection to {@code peer}, a pending one, or a new one on {@code addresses}. */
+  private CompletableFuture<HostConnection> connectionTo(PeerId peer, List<Multiaddr> addresses) {
+    return table.connectionTo(peer, () -> Dialer.firstThatWorks(peer, addresses, this::connect));
+  }
+
+  /** Dials one address, adopts the connection, and reports the dial to the event listener. */
+  private CompletableFuture<HostConnection> connect(Multiaddr address, Optional<PeerId> peer) {
+    if (closing.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the host is closed"));
+    }
+    long startedAt = System.nanoTime();
+    events.dialStarted(address, peer);
+    return dialer.dial(address, peer)
+        .thenApply(this::adopt)
+        .whenComplete((connection, error) -> {
+          Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
+          if (error != null) {
+            events.dialFailed(address, peer, unwrap(error), elapsed);
+          } else {
+            events.dialSucceeded(address, connection, elapsed);
+          }
+        });
+  }
+
+  /**
+   * Tracks a new connection, makes it the one reused for its peer if there is none, starts
+   * identify on it, and reports it open.
+   */
+  private HostConnection adopt(HostConnection connection) {
+    PeerId remote = connection.remotePeer();
+    table.add(connection, () -> peerstore.updateTtl(remote, Peerstore.CONNECTED_TTL, Peerstore.RECENTLY_CONNECTED_TTL));
+    peerstore.addPublicKey(remote, connection.remotePublicKey());
+    if (connection.direction() == Direction.OUTBOUND) {
+      peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_TTL);
+    }
+    events.connectionOpened(connection, connection.upgradeTime());
+    connection.closeFuture().thenRun(
+        () -> events.connectionClosed(connection, connection.closeReason(), connection.lifetime()));
+    connection.identify().whenComplete((info, error) -> {
+      if (error == null) {
+        events.identifyDone(connection, info);
+        return;
+      }
+      events.identifyFailed(connection, error);
+      for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+        if (cause instanceof LimitExceededException limit) {
+          events.limitExceeded(Optional.of(remote), limit);
+          break;
+        }
+      }
+    });
+    if (!closing.get()) {
+      identify.identify(connection);
+    }
+    if (closing.get()) {
+      connection.closeAsync();
+    }
+    return connection;
+  }
+
+  @Override
+  public CompletableFuture<Stream> newStream(PeerId peer, String... protocols) {
+    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, null, List.of(protocols)));
+  }
+
+  @Override
+  public CompletableFuture<Stream> newStream(Multiaddr address, String... protocols) {
+    return dialAddress(address).thenCompose(c -> streams.open(c, null, List.of(protocols)));
+  }
+
+  @Override
+  public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
+    Objects.requireNonNull(handler, "handler");
+    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols)));
+  }
+
+  @Override
+  public CompletableFuture<Stream> newStream(Connection connection, String... protocols) {
+    return streams.open(table.own(connection), null, List.of(protocols));
+  }
+
+  @Override
+  public CompletableFuture<Stream> newStream(Connection connection, StreamHandler handler, String... protocols) {
+    Objects.requireNonNull(handler, "handler");
+    return streams.open(table.own(connection), handler, List.of(protocols));
+  }
+
+  @Override
+  public List<Connection> connections() {
+    return List.copyOf(table.open());
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAsync() {
+    if (!closing.compareAndSet(false, true)) {
+      return closed;
+    }
+    List<CompletableFuture<Void>> stopped = new ArrayList<>();
+    for (HostService service : config.services()) {
+      stopped.add(stop(service));
+    }
+    CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
+        .thenCompose(ignored -> {
+          serviceSchedulers.forEach(ServiceScheduler::stop);
+          listeners.forEach(TransportListener::close);
+          return CompletableFuture.allOf(table.open().stream().map(HostConnection::closeAsync).toArray(CompletableFuture[]::new));
+        })
+        // Transports wait for their threads to stop, which must not happen on one of them.
+        .thenRunAsync(this::closeTransportsAndThreads, runnable -> new Thread(runnable, "jlibp2p-host-close").start())
+        .whenComplete((ignored, error) -> {
+          events.clear();
+          if (error != null) {
+            closed.completeExceptionally(unwrap(error));
+          } else {
+            closed.complete(null);
+          }
+        });
+    return closed;
+  }
+
+  private CompletableFuture<Void> stop(HostService service) {
+    try {
+      return service.stop().exceptionally(error -> {
+        log.warn("service {} failed to stop", service, error);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.warn("service {} failed to stop", service, e);
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  private void closeTransportsAndThreads() {
+    for (Transport transport : config.transports()) {
+      transport.close();
+    }
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAsync().join();
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+
+  @Override
+  public String toString() {
+    return "Host(" + peerId + ")";
+  }
+}

@@ -1,0 +1,43 @@
+package io.jlibp2p.core.host.internal;
+
+import io.jlibp2p.core.host.EventListener;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.ServiceContext;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** What one service of a {@link DefaultHost} sees of it. */
+final class DefaultServiceContext implements ServiceContext {
+
+  private final Host host;
+  private final EventDispatcher events;
+  private final ServiceScheduler scheduler;
+  private final Clock clock;
+
+  DefaultServiceContext(Host host, EventDispatcher events, ServiceScheduler scheduler, Clock clock) {
+    this.host = host;
+    this.events = events;
+    this.scheduler = scheduler;
+    this.clock = clock;
+  }
+
+  @Override
+  public Host host() {
+    return host;
+  }
+
+  @Override
+  public void addEventListener(EventListener listener) {
+    events.add(listener);
+  }
+
+  @Override
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+}
