@@ -12,8 +12,11 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
+import org.bouncycastle.asn1.ASN1BitString;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERBitString;
 
 /**
@@ -48,18 +51,25 @@ final class EcdsaPrivateKey extends PrivateKey {
   }
 
   static EcdsaPrivateKey fromRaw(byte[] raw) {
+    ASN1Primitive der = StrictDer.read(raw, "ECDSA private key");
+    BigInteger version;
     BigInteger scalar;
     Object curve;
-    DERBitString embeddedPublic;
+    ASN1BitString embeddedPublic;
     try {
       // BouncyCastle parses the optional fields lazily, so read them all inside this block.
       org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
-          org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(ASN1Primitive.fromByteArray(raw));
+          org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(der);
+      version = ASN1Integer.getInstance(ASN1Sequence.getInstance(der).getObjectAt(0)).getValue();
       scalar = sec1.getKey();
       curve = sec1.getParametersObject();
-      embeddedPublic = sec1.getPublicKey() == null ? null : DERBitString.convert(sec1.getPublicKey());
-    } catch (IOException | RuntimeException e) {
+      embeddedPublic = sec1.getPublicKey();
+    } catch (RuntimeException e) {
       throw new InvalidKeyFormatException("ECDSA private key is not a SEC1 ECPrivateKey", e);
+    }
+    if (!BigInteger.ONE.equals(version)) {
+      throw new InvalidKeyFormatException(
+          "ECDSA private key is ECPrivateKey version " + version + "; RFC 5915 requires version 1");
     }
     if (curve != null && !P256Curve.OID.equals(curve)) {
       throw new InvalidKeyFormatException(
@@ -69,10 +79,13 @@ final class EcdsaPrivateKey extends PrivateKey {
       throw new InvalidKeyFormatException("ECDSA private key is outside [1, n-1]");
     }
     java.security.spec.ECPoint point = P256Curve.publicPoint(scalar);
-    if (embeddedPublic != null
-        && !java.util.Arrays.equals(embeddedPublic.getBytes(), P256Curve.encodeUncompressed(point))) {
-      throw new InvalidKeyFormatException(
-          "ECDSA private key embeds a public key that does not match its scalar");
+    if (embeddedPublic != null) {
+      StrictDer.requireWholeBytes(embeddedPublic, "ECDSA private key's publicKey");
+      if (!java.util.Arrays.equals(
+          embeddedPublic.getOctets(), P256Curve.encodeUncompressed(point))) {
+        throw new InvalidKeyFormatException(
+            "ECDSA private key embeds a public key that does not match its scalar");
+      }
     }
     try {
       KeyFactory factory = KeyFactory.getInstance("EC");

@@ -15,6 +15,7 @@ final class EcdsaPublicKey extends PublicKey {
   }
 
   static EcdsaPublicKey fromRaw(byte[] raw) {
+    StrictDer.readSubjectPublicKeyInfo(raw, "ECDSA public key");
     java.security.PublicKey decoded;
     try {
       decoded = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(raw));
@@ -25,6 +26,11 @@ final class EcdsaPublicKey extends PublicKey {
     if (!(decoded instanceof ECPublicKey ec) || !P256Curve.isP256(ec.getParams())) {
       throw new InvalidKeyFormatException("ECDSA public key is not on P-256, the supported curve");
     }
+    // The JDK does not check the point, and an invalid one invites invalid-curve attacks.
+    if (!P256Curve.contains(ec.getW())) {
+      throw new InvalidKeyFormatException("ECDSA public key's point is not on P-256");
+    }
+    StrictDer.requireReencodes(raw, ec.getEncoded(), "ECDSA public key");
     return new EcdsaPublicKey(ec);
   }
 

@@ -1,7 +1,9 @@
 package io.jlibp2p.crypto;
 
+import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
+import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
@@ -31,7 +33,27 @@ final class P256Curve {
         && spec.getGenerator().equals(PARAMETERS.getGenerator());
   }
 
-  static ECPoint publicPoint(java.math.BigInteger scalar) {
+  /** Whether {@code point} is an affine point of P-256; its cofactor is 1, so of its group too. */
+  static boolean contains(ECPoint point) {
+    if (ECPoint.POINT_INFINITY.equals(point)) {
+      return false;
+    }
+    BigInteger p = ((ECFieldFp) PARAMETERS.getCurve().getField()).getP();
+    BigInteger x = point.getAffineX();
+    BigInteger y = point.getAffineY();
+    if (x.signum() < 0 || x.compareTo(p) >= 0 || y.signum() < 0 || y.compareTo(p) >= 0) {
+      return false;
+    }
+    // y^2 = x^3 + ax + b (mod p)
+    BigInteger right =
+        x.pow(3)
+            .add(PARAMETERS.getCurve().getA().multiply(x))
+            .add(PARAMETERS.getCurve().getB())
+            .mod(p);
+    return y.multiply(y).mod(p).equals(right);
+  }
+
+  static ECPoint publicPoint(BigInteger scalar) {
     org.bouncycastle.math.ec.ECPoint point =
         new FixedPointCombMultiplier().multiply(BC_PARAMETERS.getG(), scalar).normalize();
     return new ECPoint(

@@ -1,6 +1,7 @@
 package io.jlibp2p.crypto;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
@@ -49,13 +50,15 @@ final class RsaPrivateKey extends PrivateKey {
   }
 
   static RsaPrivateKey fromRaw(byte[] raw) {
+    ASN1Primitive der = StrictDer.read(raw, "RSA private key");
     RSAPrivateKey pkcs1;
     try {
-      pkcs1 = RSAPrivateKey.getInstance(ASN1Primitive.fromByteArray(raw));
-    } catch (IOException | RuntimeException e) {
-      throw new InvalidKeyFormatException("RSA private key is not PKCS#1 DER", e);
+      pkcs1 = RSAPrivateKey.getInstance(der);
+    } catch (RuntimeException e) {
+      throw new InvalidKeyFormatException("RSA private key is not a PKCS#1 RSAPrivateKey", e);
     }
     RsaPublicKey.requireSupportedSize(pkcs1.getModulus().bitLength());
+    requireConsistent(pkcs1);
     try {
       RSAPrivateCrtKey key =
           (RSAPrivateCrtKey)
@@ -73,6 +76,49 @@ final class RsaPrivateKey extends PrivateKey {
       return new RsaPrivateKey(key);
     } catch (GeneralSecurityException e) {
       throw new InvalidKeyFormatException("RSA private key was rejected by the JDK", e);
+    }
+  }
+
+  /**
+   * Rejects a key whose parts disagree, as go's {@code rsa.PrivateKey.Validate} does: the JDK takes
+   * such a key and only fails when it signs. Arithmetic only, no primality test: a few
+   * multiplications and reductions, far cheaper than one signature.
+   */
+  private static void requireConsistent(RSAPrivateKey key) {
+    BigInteger n = key.getModulus();
+    BigInteger e = key.getPublicExponent();
+    BigInteger d = key.getPrivateExponent();
+    BigInteger p = key.getPrime1();
+    BigInteger q = key.getPrime2();
+    if (e.compareTo(BigInteger.ONE) <= 0 || d.signum() <= 0) {
+      throw new InvalidKeyFormatException(
+          "RSA private key has a public exponent below 2 or a private exponent below 1");
+    }
+    if (p.compareTo(BigInteger.ONE) <= 0
+        || q.compareTo(BigInteger.ONE) <= 0
+        || !p.multiply(q).equals(n)) {
+      throw new InvalidKeyFormatException("RSA private key is inconsistent: n is not p*q");
+    }
+    BigInteger pMinus1 = p.subtract(BigInteger.ONE);
+    BigInteger qMinus1 = q.subtract(BigInteger.ONE);
+    BigInteger ed = e.multiply(d);
+    if (!ed.mod(pMinus1).equals(BigInteger.ONE) || !ed.mod(qMinus1).equals(BigInteger.ONE)) {
+      throw new InvalidKeyFormatException(
+          "RSA private key is inconsistent: its exponents are not inverses (e*d is not 1 mod p-1"
+              + " and q-1)");
+    }
+    if (!key.getExponent1().equals(d.mod(pMinus1))) {
+      throw new InvalidKeyFormatException("RSA private key is inconsistent: dP is not d mod p-1");
+    }
+    if (!key.getExponent2().equals(d.mod(qMinus1))) {
+      throw new InvalidKeyFormatException("RSA private key is inconsistent: dQ is not d mod q-1");
+    }
+    BigInteger coefficient = key.getCoefficient();
+    if (coefficient.signum() <= 0
+        || coefficient.compareTo(p) >= 0
+        || !coefficient.multiply(q).mod(p).equals(BigInteger.ONE)) {
+      throw new InvalidKeyFormatException(
+          "RSA private key is inconsistent: its coefficient is not q^-1 mod p");
     }
   }
 

@@ -19,6 +19,7 @@ final class RsaPublicKey extends PublicKey {
   }
 
   static RsaPublicKey fromRaw(byte[] raw) {
+    StrictDer.readSubjectPublicKeyInfo(raw, "RSA public key");
     java.security.PublicKey decoded;
     try {
       decoded = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(raw));
@@ -28,6 +29,7 @@ final class RsaPublicKey extends PublicKey {
     }
     RSAPublicKey rsa = (RSAPublicKey) decoded;
     requireSupportedSize(rsa.getModulus().bitLength());
+    StrictDer.requireReencodes(raw, rsa.getEncoded(), "RSA public key");
     return new RsaPublicKey(rsa);
   }
 

@@ -3,6 +3,7 @@ package io.jlibp2p.crypto;
 import static io.jlibp2p.testing.DecodingAssertions.acceptsOrRejectsCleanly;
 import static io.jlibp2p.testing.DecodingAssertions.assertRejects;
 import static io.jlibp2p.testing.TestVectors.hex;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -113,20 +114,133 @@ class PeerIdTest {
     }
   }
 
+  /**
+   * Random text of both forms must get the spec's verdict, and an accepted one must be the peer ID
+   * of the multihash the spec reads. Legacy text is judged by decoding its base58 independently;
+   * CID text is built from bytes the rules judge, in every multibase, sometimes with a character
+   * that no alphabet has.
+   */
   @Test
-  void randomTextParsesOrFailsCleanly() {
+  void randomTextGetsTheSpecsVerdict() {
     Random random = new Random(21);
-    String alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0lIO!";
-    String[] prefixes = {"Qm", "1", "12D3KooW", "bafz", "b", "z", "k", ""};
-    for (int i = 0; i < 20_000; i++) {
-      StringBuilder text = new StringBuilder(prefixes[random.nextInt(prefixes.length)]);
-      int length = random.nextInt(60);
-      for (int j = 0; j < length; j++) {
-        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    int cases = 20_000;
+    int accepted = 0;
+    for (int i = 0; i < cases; i++) {
+      String input;
+      PeerIdSpecRules.Verdict expected;
+      switch (random.nextInt(4)) {
+        case 0 -> {
+          input = randomLegacyText(random);
+          expected = PeerIdSpecRules.base58(input);
+        }
+        case 1 -> {
+          String legacy = Multibase.BASE58BTC.encodeBare(randomPeerMultihash(random));
+          // Only text that starts like a multihash is read as one; other text is a CID's.
+          input = legacy.startsWith("Qm") || legacy.startsWith("1") ? legacy : randomLegacyText(random);
+          expected = PeerIdSpecRules.base58(input);
+        }
+        default -> {
+          byte[] cid = randomCid(random);
+          Multibase base = Multibase.values()[random.nextInt(Multibase.values().length)];
+          String text = base.encode(cid);
+          if (random.nextInt(5) == 0) {
+            int at = random.nextInt(text.length() + 1);
+            input = text.substring(0, at) + "!" + text.substring(at);
+            expected = new PeerIdSpecRules.Verdict(null, "'!' is in no multibase alphabet");
+          } else {
+            input = text;
+            expected = PeerIdSpecRules.cid(cid);
+          }
+        }
       }
-      String input = text.toString();
-      acceptsOrRejectsCleanly(InvalidPeerIdException.class, input, () -> PeerId.fromString(input));
+      accepted += parsesAsTheSpecSays(input, expected) ? 1 : 0;
     }
+    // Both verdicts are common, so neither path through the parser goes untested.
+    assertTrue(accepted > cases / 10 && accepted < cases * 9 / 10, accepted + " of " + cases + " accepted");
+  }
+
+  /** @return whether {@code input} parsed, after checking that the spec agrees */
+  private static boolean parsesAsTheSpecSays(String input, PeerIdSpecRules.Verdict expected) {
+    boolean parsed =
+        acceptsOrRejectsCleanly(InvalidPeerIdException.class, input, () -> PeerId.fromString(input));
+    assertEquals(expected.valid(), parsed, () -> expected.mismatch(input));
+    if (parsed) {
+      PeerId id = PeerId.fromString(input);
+      assertArrayEquals(expected.multihash(), id.toBytes(), input);
+      assertEquals(PeerId.fromBytes(expected.multihash()), id, input);
+      if (input.startsWith("Qm") || input.startsWith("1")) {
+        assertEquals(input, id.toBase58(), input); // base58btc has one spelling per byte string
+      }
+    }
+    return parsed;
+  }
+
+  /** Text that starts like a legacy peer ID, then random base58btc and some other characters. */
+  private static String randomLegacyText(Random random) {
+    String alphabet = PeerIdSpecRules.BASE58BTC + "0lIO!";
+    String[] prefixes = {"Qm", "1", "12D3KooW", "16Uiu2HA"};
+    StringBuilder text = new StringBuilder(prefixes[random.nextInt(prefixes.length)]);
+    // 44 characters after Qm is the length of a sha2-256 peer ID, which decodes most often.
+    int length = random.nextBoolean() ? 44 : random.nextInt(60);
+    for (int j = 0; j < length; j++) {
+      text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return text.toString();
+  }
+
+  /** An identity or sha2-256 multihash (or sha2-512, which is none), often one mistake away. */
+  private static byte[] randomPeerMultihash(Random random) {
+    byte[] digest;
+    byte[] head;
+    switch (random.nextInt(4)) {
+      case 0 -> {
+        digest = randomBytes(random.nextInt(60), random);
+        head = new byte[] {0x00, (byte) digest.length};
+      }
+      case 1 -> {
+        digest = randomBytes(32, random);
+        head = new byte[] {0x12, 0x20};
+      }
+      case 2 -> {
+        digest = randomBytes(64, random);
+        head = new byte[] {0x13, 0x40};
+      }
+      default -> {
+        digest = randomBytes(random.nextInt(60), random);
+        head = new byte[] {(byte) (random.nextBoolean() ? 0x00 : 0x12), (byte) random.nextInt(60)};
+      }
+    }
+    byte[] multihash = concat(head, digest);
+    return switch (random.nextInt(6)) {
+      case 0 -> Arrays.copyOf(multihash, random.nextInt(multihash.length));
+      case 1 -> concat(multihash, randomBytes(1 + random.nextInt(3), random));
+      case 2 -> {
+        multihash[random.nextInt(multihash.length)] ^= (byte) (1 << random.nextInt(8));
+        yield multihash;
+      }
+      default -> multihash;
+    };
+  }
+
+  /** A libp2p-key CIDv1 of a random peer multihash; sometimes another version or codec. */
+  private static byte[] randomCid(Random random) {
+    int version = random.nextInt(8) == 0 ? random.nextInt(3) : 1;
+    int codec = random.nextInt(8) == 0 ? new int[] {0x55, 0x70, 0x71}[random.nextInt(3)] : 0x72;
+    return concat(new byte[] {(byte) version, (byte) codec}, randomPeerMultihash(random));
+  }
+
+  private static byte[] randomBytes(int length, Random random) {
+    byte[] out = new byte[length];
+    random.nextBytes(out);
+    return out;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.jlibp2p.multiformats;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * A big-number base encoding, where leading zero bytes become leading zero digits: base58btc (the
@@ -74,13 +75,17 @@ final class RadixEncoding {
     int length = 0;
     for (int i = zeros; i < input.length(); i++) {
       char c = input.charAt(i);
-      if (caseInsensitive) {
-        c = Character.toLowerCase(c);
-      }
-      int digit = c < 128 ? indexes[c] : -1;
+      // ASCII first: Character.toLowerCase maps KELVIN SIGN to 'k' and I WITH DOT ABOVE to 'i'.
+      int digit = c < 128 ? indexes[caseInsensitive ? asciiLowerCase(c) : c] : -1;
       if (digit < 0) {
         throw new InvalidMultibaseException(
-            "invalid " + name + " character '" + input.charAt(i) + "' at index " + i);
+            String.format(
+                Locale.ROOT,
+                "invalid %s character '%c' (U+%04X) at index %d",
+                name,
+                c,
+                (int) c,
+                i));
       }
       int carry = digit;
       for (int j = 0; j < length; j++) {
@@ -98,5 +103,9 @@ final class RadixEncoding {
       out[zeros + i] = bytes[length - 1 - i];
     }
     return out;
+  }
+
+  private static char asciiLowerCase(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
   }
 }

@@ -4,8 +4,11 @@ import static io.jlibp2p.testing.DecodingAssertions.acceptsOrRejectsCleanly;
 import static io.jlibp2p.testing.DecodingAssertions.assertRejects;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlibp2p.multiformats.MultiformatsSpecRules.MultibaseText;
+import io.jlibp2p.multiformats.MultiformatsSpecRules.Verdict;
 import io.jlibp2p.testing.TestVectors;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MultibaseTest {
+
+  /**
+   * Printable ASCII, and letters beyond it: some whose case mappings stay outside ASCII, and KELVIN
+   * SIGN and I WITH DOT ABOVE, which lower-case to 'k' and 'i' (see {@link
+   * #rejectsNonAsciiLettersThatLowerCaseIntoTheAlphabet}).
+   */
+  private static final String NOISE =
+      printableAscii() + "\u00e9\u00df\u20ac\uff10\u0661\u00ff\u212a\u0130";
 
   /** The multibase repo's vectors: every supported encoding encodes and decodes exactly. */
   @Test
@@ -70,7 +81,9 @@ class MultibaseTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "?abc", "cabc", "zIlO0", "b1", "bab!", "f0", "fzz", "m==", "mAB=", "k!"})
+  @ValueSource(strings = {
+    "", "?abc", "cabc", "zIlO0", "b1", "bab!", "f0", "fzz", "m==", "mAB=", "k!", "b\u212aa"
+  })
   void rejectsGarbage(String text) {
     assertRejects(InvalidMultibaseException.class, () -> Multibase.decode(text));
   }
@@ -82,19 +95,101 @@ class MultibaseTest {
     assertTrue(e.getMessage().contains("base32"), e.getMessage());
   }
 
+  /**
+   * Random text, mostly from the alphabet its prefix announces, must get the spec's verdict; what
+   * is accepted must decode to the bytes the spec reads and, when canonical, re-encode to the same
+   * text in the case of its prefix.
+   */
   @Test
-  void randomTextDecodesOrFailsCleanly() {
+  void randomTextGetsTheSpecsVerdict() {
     Random random = new Random(7);
-    String prefixes = "fFbBkKzmu";
-    for (int i = 0; i < 20_000; i++) {
-      StringBuilder text = new StringBuilder().append(prefixes.charAt(random.nextInt(prefixes.length())));
-      int length = random.nextInt(20);
-      for (int j = 0; j < length; j++) {
-        text.append((char) (32 + random.nextInt(95)));
+    int cases = 20_000;
+    int accepted = 0;
+    for (int i = 0; i < cases; i++) {
+      String input = randomText(random);
+      Verdict<MultibaseText> expected = MultiformatsSpecRules.multibase(input);
+      boolean decoded =
+          acceptsOrRejectsCleanly(InvalidMultibaseException.class, input, () -> Multibase.decode(input));
+      if (expected.valid() && !expected.value().canonical()) {
+        // Non-zero bits after the last byte: RFC 4648 section 3.5 allows either verdict.
+        if (decoded) {
+          assertArrayEquals(expected.value().bytes(), Multibase.decode(input), input);
+        }
+        continue;
       }
-      String input = text.toString();
-      acceptsOrRejectsCleanly(InvalidMultibaseException.class, input, () -> Multibase.decode(input));
+      assertEquals(expected.valid(), decoded, () -> expected.mismatch(input));
+      if (decoded) {
+        accepted++;
+        byte[] bytes = Multibase.decode(input);
+        assertArrayEquals(expected.value().bytes(), bytes, input);
+        String reencoded = expected.value().base().encode(bytes);
+        assertEquals(MultiformatsSpecRules.inCaseOfPrefix(input), reencoded, input);
+      }
     }
+    // Both verdicts are common, so neither path through the decoders goes untested.
+    assertTrue(accepted > cases / 10 && accepted < cases * 9 / 10, accepted + " of " + cases + " accepted");
+  }
+
+  /**
+   * Characters outside an alphabet are not in it whatever they lower-case to: KELVIN SIGN (U+212A)
+   * lower-cases to 'k' and LATIN CAPITAL LETTER I WITH DOT ABOVE (U+0130) to 'i', so a decoder that
+   * lower-cases before it checks for ASCII reads them as base36 digits.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"k\u212a", "K\u0130", "k1\u212a2"})
+  void rejectsNonAsciiLettersThatLowerCaseIntoTheAlphabet(String text) {
+    assertFalse(MultiformatsSpecRules.multibase(text).valid(), text);
+    boolean accepted =
+        acceptsOrRejectsCleanly(InvalidMultibaseException.class, text, () -> Multibase.decode(text));
+    assertFalse(accepted, "DECODER BUG: multibase " + text + " has a character outside the "
+        + Multibase.forPrefixOf(text) + " alphabet, yet decodes to "
+        + (accepted ? TestVectors.hex(Multibase.decode(text)) : "nothing"));
+    InvalidMultibaseException e =
+        assertRejects(InvalidMultibaseException.class, () -> Multibase.decode(text));
+    assertTrue(e.getMessage().contains("(U+212A)") || e.getMessage().contains("(U+0130)"), e.getMessage());
+  }
+
+  /**
+   * A supported prefix (usually), then characters mostly from its alphabet in either case, now and
+   * then from anywhere (other ASCII, or letters beyond ASCII), and now and then padding.
+   */
+  private static String randomText(Random random) {
+    String prefixes = "fFbBkKzmu";
+    char prefix =
+        random.nextInt(10) == 0
+            ? NOISE.charAt(random.nextInt(NOISE.length()))
+            : prefixes.charAt(random.nextInt(prefixes.length()));
+    String alphabet =
+        switch (prefix) {
+          case 'f', 'F' -> MultiformatsSpecRules.BASE16;
+          case 'b', 'B' -> MultiformatsSpecRules.BASE32;
+          case 'k', 'K' -> MultiformatsSpecRules.BASE36;
+          case 'm' -> MultiformatsSpecRules.BASE64;
+          case 'u' -> MultiformatsSpecRules.BASE64URL;
+          default -> MultiformatsSpecRules.BASE58BTC;
+        };
+    StringBuilder text = new StringBuilder().append(prefix);
+    int length = random.nextInt(24);
+    for (int j = 0; j < length; j++) {
+      if (random.nextInt(40) == 0) {
+        text.append(NOISE.charAt(random.nextInt(NOISE.length())));
+      } else {
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        text.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+      }
+    }
+    if (random.nextInt(20) == 0) {
+      text.append("==", 0, 1 + random.nextInt(2)); // padding, which no supported base has
+    }
+    return text.toString();
+  }
+
+  private static String printableAscii() {
+    StringBuilder out = new StringBuilder();
+    for (char c = 32; c < 127; c++) {
+      out.append(c);
+    }
+    return out.toString();
   }
 
   private static Multibase byVectorName(String name) {
