@@ -22,15 +22,18 @@ final class CliProcess implements AutoCloseable {
   private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
   private final StringBuffer stderr = new StringBuffer();
   private final List<String> seen = new ArrayList<>();
+  private final Thread stdoutDrain;
+  private final Thread stderrDrain;
 
   private CliProcess(Process process) {
     this.process = process;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    drain(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), stdout::add);
-    drain(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), line -> stderr.append(line).append('\n'));
+    stdoutDrain = drain(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), stdout::add);
+    stderrDrain = drain(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), line -> stderr.append(line).append('\n'));
   }
 
-  private static void drain(BufferedReader reader, java.util.function.Consumer<String> sink) {
+  /** Copies {@code reader}'s lines to {@code sink} until end of stream, on a thread of its own. */
+  private static Thread drain(BufferedReader reader, java.util.function.Consumer<String> sink) {
     Thread thread = new Thread(() -> {
       try {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -42,6 +45,7 @@ final class CliProcess implements AutoCloseable {
     }, "cli-output");
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 
   /** Starts {@code java -jar jlibp2p.jar args...}. */
@@ -64,7 +68,7 @@ final class CliProcess implements AutoCloseable {
     try (CliProcess process = start(args)) {
       process.stdin.close();
       int exit = process.waitFor(120);
-      Thread.sleep(50); // let the drain threads take the last lines
+      process.awaitOutputDrained(10);
       List<String> lines = new ArrayList<>();
       process.stdout.drainTo(lines);
       return new Result(exit, lines, process.stderr.toString());
@@ -121,6 +125,16 @@ final class CliProcess implements AutoCloseable {
   /** Sends SIGTERM. */
   void terminate() {
     process.destroy();
+  }
+
+  /** Waits until both drain threads have read to the end of the exited process's output. */
+  private void awaitOutputDrained(int seconds) throws InterruptedException {
+    for (Thread drain : List.of(stdoutDrain, stderrDrain)) {
+      drain.join(TimeUnit.SECONDS.toMillis(seconds));
+      if (drain.isAlive()) {
+        throw new AssertionError("the output of the exited process did not end within " + seconds + " s; stderr: " + stderr);
+      }
+    }
   }
 
   int waitFor(int seconds) throws InterruptedException {

@@ -21,6 +21,7 @@ import io.jlibp2p.examples.EchoHandler;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.jlibp2p.noise.NoiseSecureChannel;
+import io.jlibp2p.testing.Eventually;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import io.netty.buffer.Unpooled;

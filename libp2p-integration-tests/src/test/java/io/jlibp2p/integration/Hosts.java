@@ -1,6 +1,8 @@
 package io.jlibp2p.integration;
 
 import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.examples.EchoHandler;
 import io.jlibp2p.mplex.MplexStreamMuxer;
@@ -12,45 +14,99 @@ import io.jlibp2p.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.secio.SecioSecureChannel;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
+import java.util.function.Supplier;
 
 /** Hosts and handlers the integration tests share. */
 final class Hosts {
 
   static final String ECHO = "/echo/1.0.0";
 
+  /** A secure channel and a muxer: each pair the host tests run over. */
+  enum Stack {
+    NOISE_YAMUX(NoiseSecureChannel.PROTOCOL_ID, NoiseSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
+    NOISE_MPLEX(NoiseSecureChannel.PROTOCOL_ID, NoiseSecureChannel::new, MplexStreamMuxer.PROTOCOL_ID, MplexStreamMuxer::create),
+    PLAINTEXT_YAMUX(PlaintextSecureChannel.PROTOCOL_ID, PlaintextSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
+    PLAINTEXT_MPLEX(PlaintextSecureChannel.PROTOCOL_ID, PlaintextSecureChannel::new, MplexStreamMuxer.PROTOCOL_ID, MplexStreamMuxer::create),
+    SECIO_YAMUX(SecioSecureChannel.PROTOCOL_ID, SecioSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
+    /** The legacy stack, as js-libp2p 0.29 speaks it. */
+    SECIO_MPLEX(SecioSecureChannel.PROTOCOL_ID, SecioSecureChannel::new, MplexStreamMuxer.PROTOCOL_ID, MplexStreamMuxer::create);
+
+    private final String securityProtocol;
+    private final Supplier<SecureChannel> secureChannel;
+    private final String muxerProtocol;
+    private final Supplier<StreamMuxer> muxer;
+
+    Stack(String securityProtocol, Supplier<SecureChannel> secureChannel, String muxerProtocol, Supplier<StreamMuxer> muxer) {
+      this.securityProtocol = securityProtocol;
+      this.secureChannel = secureChannel;
+      this.muxerProtocol = muxerProtocol;
+      this.muxer = muxer;
+    }
+
+    /** The protocol ID a connection over this stack reports as its security. */
+    String securityProtocol() {
+      return securityProtocol;
+    }
+
+    /** The protocol ID a connection over this stack reports as its muxer. */
+    String muxerProtocol() {
+      return muxerProtocol;
+    }
+
+    /** A builder with this stack's secure channel and muxer, and nothing else: add a transport. */
+    Host.Builder builder() {
+      return Host.builder().secureChannel(secureChannel.get()).muxer(muxer.get());
+    }
+
+    /** A host with this stack on TCP loopback, serving echo and ping, able to run perf. */
+    Host host() {
+      return serving(builder());
+    }
+
+    /** {@link #host()} with the given identity. */
+    Host host(PrivateKey identity) {
+      return serving(builder().identity(identity));
+    }
+  }
+
   private Hosts() {}
 
   /** A host on TCP loopback with plaintext and mplex, serving echo and ping, able to run perf. */
   static Host plaintextMplex() {
-    return plaintextMplex(PrivateKey.generate());
+    return Stack.PLAINTEXT_MPLEX.host();
   }
 
   static Host plaintextMplex(PrivateKey identity) {
-    return serving(Host.builder().identity(identity).secureChannel(new PlaintextSecureChannel()).muxer(MplexStreamMuxer.create()));
+    return Stack.PLAINTEXT_MPLEX.host(identity);
   }
 
   /** A host on TCP loopback with noise and mplex, serving echo and ping, able to run perf. */
   static Host noiseMplex() {
-    return serving(Host.builder().secureChannel(new NoiseSecureChannel()).muxer(MplexStreamMuxer.create()));
+    return Stack.NOISE_MPLEX.host();
   }
 
   /** A host on TCP loopback with noise and yamux, serving echo and ping, able to run perf. */
   static Host noiseYamux() {
-    return serving(Host.builder().secureChannel(new NoiseSecureChannel()).muxer(YamuxStreamMuxer.create()));
+    return Stack.NOISE_YAMUX.host();
   }
 
   /** A host on TCP loopback with plaintext and yamux, serving echo and ping, able to run perf. */
   static Host plaintextYamux() {
-    return serving(Host.builder().secureChannel(new PlaintextSecureChannel()).muxer(YamuxStreamMuxer.create()));
+    return Stack.PLAINTEXT_YAMUX.host();
+  }
+
+  /** A host on TCP loopback with secio and yamux, serving echo and ping, able to run perf. */
+  static Host secioYamux() {
+    return Stack.SECIO_YAMUX.host();
   }
 
   /** A host on TCP loopback with secio and mplex, the legacy stack, serving echo and ping, able to run perf. */
   static Host secioMplex() {
-    return secioMplex(PrivateKey.generate());
+    return Stack.SECIO_MPLEX.host();
   }
 
   static Host secioMplex(PrivateKey identity) {
-    return serving(Host.builder().identity(identity).secureChannel(new SecioSecureChannel()).muxer(MplexStreamMuxer.create()));
+    return Stack.SECIO_MPLEX.host(identity);
   }
 
   private static Host serving(Host.Builder builder) {

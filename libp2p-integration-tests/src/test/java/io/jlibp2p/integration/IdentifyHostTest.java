@@ -24,6 +24,7 @@ import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.jlibp2p.multiformats.UnsignedVarint;
 import io.jlibp2p.ping.Ping;
+import io.jlibp2p.testing.Eventually;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;

@@ -15,6 +15,8 @@ import io.jlibp2p.crypto.record.PeerRecord;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.jlibp2p.ping.Ping;
+import io.jlibp2p.testing.Eventually;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -48,17 +50,7 @@ class JsIdentifyInteropTest {
 
   /** Asks js for its peer store entry about us until {@code condition} holds (js works asynchronously). */
   private String jsEntryAboutUs(JsPeer js, java.util.function.Predicate<String> condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (true) {
-      String entry = js.command("peer " + host.peerId(), "peer");
-      if (condition.test(entry)) {
-        return entry;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("js's entry about us never matched: " + entry);
-      }
-      Thread.sleep(100);
-    }
+    return Eventually.await("js's entry about us matches", Duration.ofSeconds(15), () -> js.command("peer " + host.peerId(), "peer"), condition);
   }
 
   @Test

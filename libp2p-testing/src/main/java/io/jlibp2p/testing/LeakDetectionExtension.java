@@ -48,6 +48,8 @@ public final class LeakDetectionExtension implements BeforeAllCallback, AfterAll
     for (int round = 0; round < COLLECTION_ROUNDS; round++) {
       System.gc();
       try {
+        // Nothing signals when the collector has queued the references the detector polls, so
+        // each round gives it a moment.
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

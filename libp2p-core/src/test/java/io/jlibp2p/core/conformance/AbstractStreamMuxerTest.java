@@ -13,6 +13,7 @@ import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.muxer.StreamResetException;
+import io.jlibp2p.testing.Eventually;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -30,12 +31,14 @@ import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -323,33 +326,27 @@ public abstract class AbstractStreamMuxerTest {
     StreamCollector collector = new StreamCollector();
     Stream stream = await(client.openStream(collector));
     byte[] chunk = new byte[64 << 10];
-    long written = 0;
     long limit = 256L << 20;
     if (hasFlowControl()) {
       // The writer must be told to stop long before it has pushed 256 MiB. Writes are not awaited:
       // once the window is spent, a write stays pending until the reader reads, which it never does.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-      while (written < limit && System.nanoTime() < deadline) {
-        if (stream.isWritable()) {
+      AtomicLong written = new AtomicLong();
+      Eventually.await("the spent window stops the writer", Duration.ofSeconds(TIMEOUT_SECONDS), () -> {
+        while (stream.isWritable() && written.get() < limit) {
           stream.writeAndFlush(Unpooled.wrappedBuffer(chunk));
-          written += chunk.length;
-        } else {
-          Thread.sleep(50);
-          if (!stream.isWritable()) {
-            break; // stayed unwritable: the window is spent and nothing is read
-          }
+          written.addAndGet(chunk.length);
         }
-      }
+        return written.get() >= limit || heldBackByTheMuxer(stream);
+      }, Boolean::booleanValue);
       assertFalse(stream.isWritable(), "still writable after " + written + " bytes");
-      assertTrue(written < 16 << 20, "the writer queued " + written + " bytes before being stopped");
+      assertTrue(written.get() < 16 << 20, "the writer queued " + written + " bytes before being stopped");
     } else {
-      // No flow control: the reader's side must reset the stream at its bound instead.
+      // No flow control: the reader's side must reset the stream at its bound instead. Each write
+      // is awaited, so the writer goes no faster than the muxer takes its bytes.
+      long written = 0;
       while (stream.isOpen() && written < limit) {
-        stream.writeAndFlush(Unpooled.wrappedBuffer(chunk));
+        assertTrue(stream.writeAndFlush(Unpooled.wrappedBuffer(chunk)).await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         written += chunk.length;
-        if (written % (4 << 20) == 0) {
-          Thread.sleep(5);
-        }
       }
       Throwable reason = await(serverSaw);
       assertInstanceOf(StreamResetException.class, reason);
@@ -361,6 +358,15 @@ public abstract class AbstractStreamMuxerTest {
 
   private static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Whether {@code stream} is unwritable while its connection is writable, looked at on their
+   * event loop after every write queued so far: then it is the muxer, not the connection, that
+   * holds the writes back.
+   */
+  private static boolean heldBackByTheMuxer(Stream stream) throws Exception {
+    return stream.eventLoop().submit(() -> !stream.isWritable() && stream.parent().isWritable()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** Counts and checksums what it reads; at EOF answers with the count and the CRC-32. */

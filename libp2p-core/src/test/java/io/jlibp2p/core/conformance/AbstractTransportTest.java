@@ -13,11 +13,13 @@ import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.testing.Threads;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -166,26 +168,7 @@ public abstract class AbstractTransportTest {
     RawConnection dialed = await(transport.dial(listener.addresses().get(0), c -> {}));
     transport.close();
     assertFalse(dialed.channel().isOpen());
-    assertEquals(List.of(), liveThreads(), "threads left after close()");
-  }
-
-  private List<String> liveThreads() throws InterruptedException {
-    // Thread termination trails the event loop's shutdown future by a moment.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    List<String> live;
-    do {
-      live = new ArrayList<>();
-      for (Thread thread : Thread.getAllStackTraces().keySet()) {
-        if (thread.getName().startsWith(threadNamePrefix()) && thread.isAlive()) {
-          live.add(thread.getName());
-        }
-      }
-      if (live.isEmpty()) {
-        return live;
-      }
-      Thread.sleep(10);
-    } while (System.nanoTime() < deadline);
-    return live;
+    assertEquals(List.of(), Threads.awaitEnd(threadNamePrefix(), Duration.ofSeconds(5)), "threads left after close()");
   }
 
   protected TransportListener listen(io.jlibp2p.core.transport.RawConnectionHandler handler) throws Exception {

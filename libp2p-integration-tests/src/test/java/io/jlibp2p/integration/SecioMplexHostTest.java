@@ -1,0 +1,16 @@
+package io.jlibp2p.integration;
+
+/** {@link AbstractHostTest} over secio and mplex. */
+class SecioMplexHostTest extends AbstractHostTest {
+
+  @Override
+  protected Hosts.Stack stack() {
+    return Hosts.Stack.SECIO_MPLEX;
+  }
+
+  /** Four times mplex's 4 MiB bound on a stream's unread bytes, which a reading peer must never trip. */
+  @Override
+  protected int largeEchoBytes() {
+    return 16 << 20;
+  }
+}
