@@ -1,5 +1,6 @@
 package io.jlibp2p.crypto;
 
+import io.jlibp2p.testing.SpecRules;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Random;
@@ -50,7 +51,7 @@ final class KeyCorruptions {
   static byte[] damage(Damage damage, KeyType type, byte[] data, int position, Random random) {
     int t = type.number();
     byte[] valid = KeySpecRules.message(type, data);
-    byte[] length = KeySpecRules.varint(data.length);
+    byte[] length = SpecRules.varint(data.length);
     return switch (damage) {
       case PREFIX -> Arrays.copyOf(valid, random.nextInt(valid.length));
       case APPENDED -> concat(valid, randomBytes(1 + random.nextInt(4), random));
@@ -60,8 +61,8 @@ final class KeyCorruptions {
       case DATA_LENGTH -> {
         int wrong = random.nextInt(data.length + 5);
         yield wrong == data.length
-            ? concat(bytes(0x08, t, 0x12), KeySpecRules.varint(wrong + 1), data)
-            : concat(bytes(0x08, t, 0x12), KeySpecRules.varint(wrong), data);
+            ? concat(bytes(0x08, t, 0x12), SpecRules.varint(wrong + 1), data)
+            : concat(bytes(0x08, t, 0x12), SpecRules.varint(wrong), data);
       }
       case NON_MINIMAL_TYPE -> concat(bytes(0x08, t | 0x80, 0x00, 0x12), length, data);
       case NON_MINIMAL_LENGTH -> {

@@ -1,5 +1,8 @@
 package io.jlibp2p.crypto;
 
+import io.jlibp2p.testing.SpecRules;
+import io.jlibp2p.testing.SpecVerdict;
+import io.jlibp2p.testing.SpecViolation;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -15,7 +18,8 @@ import java.util.Optional;
 /**
  * The <a href="https://github.com/libp2p/specs/blob/master/peer-ids/peer-ids.md#keys">peer-id
  * spec</a>'s rules for serialized keys, written out a second time without {@link KeyCodec} or the
- * key classes: the oracle that the randomized key tests compare the decoders against.
+ * key classes: the oracle that the randomized key tests compare the decoders against. A valid
+ * key's verdict carries what re-encoding it must give.
  *
  * <p>The protobuf must be in the deterministic encoding: {@code 08 <Type> 12 <length> <Data>},
  * minimal varints, a known Type, nothing else. The Data rules per type:
@@ -68,31 +72,12 @@ final class KeySpecRules {
 
   private KeySpecRules() {}
 
-  /** The spec's verdict on one input, and for a valid one, what re-encoding it must give. */
-  record Verdict(byte[] reencoded, String violation) {
-    boolean valid() {
-      return violation == null;
-    }
-
-    /** The failure message when a decoder's verdict on {@code input} is not this one. */
-    String mismatch(String input) {
-      return valid()
-          ? input + " is valid by the spec, but the decoder rejected it"
-          : input + " was accepted, but the spec rejects it: " + violation;
-    }
-  }
-
   /** The two fields of a key protobuf. */
   record KeyMessage(KeyType type, byte[] data) {}
 
-  private static final class Violation extends Exception {
-    Violation(String rule) {
-      super(rule, null, false, false);
-    }
-  }
-
-  static Verdict publicKey(byte[] bytes) {
-    try {
+  /** @return the verdict, with the marshalled key that a valid one re-encodes to */
+  static SpecVerdict<byte[]> publicKey(byte[] bytes) {
+    return SpecVerdict.of(() -> {
       KeyMessage message = parse(bytes);
       byte[] data = message.data();
       byte[] reencoded =
@@ -102,17 +87,16 @@ final class KeySpecRules {
             case ECDSA -> requireP256Spki(data);
             case RSA -> requireRsaSpki(data);
           };
-      return new Verdict(message(message.type(), reencoded), null);
-    } catch (Violation v) {
-      return new Verdict(null, v.getMessage());
-    }
+      return message(message.type(), reencoded);
+    });
   }
 
   /**
    * @param knownValidData the Data of ECDSA and RSA private keys known to be valid, by type
+   * @return the verdict, with the marshalled key that a valid one re-encodes to
    */
-  static Verdict privateKey(byte[] bytes, Map<KeyType, List<byte[]>> knownValidData) {
-    try {
+  static SpecVerdict<byte[]> privateKey(byte[] bytes, Map<KeyType, List<byte[]>> knownValidData) {
+    return SpecVerdict.of(() -> {
       KeyMessage message = parse(bytes);
       byte[] data = message.data();
       byte[] reencoded =
@@ -121,19 +105,13 @@ final class KeySpecRules {
             case SECP256K1 -> requireSecp256k1Scalar(data);
             case ECDSA, RSA -> requireKnown(message.type(), data, knownValidData);
           };
-      return new Verdict(message(message.type(), reencoded), null);
-    } catch (Violation v) {
-      return new Verdict(null, v.getMessage());
-    }
+      return message(message.type(), reencoded);
+    });
   }
 
   /** The Type and Data of a key protobuf in the deterministic encoding, if it is one. */
   static Optional<KeyMessage> keyMessage(byte[] bytes) {
-    try {
-      return Optional.of(parse(bytes));
-    } catch (Violation v) {
-      return Optional.empty();
-    }
+    return Optional.ofNullable(SpecVerdict.of(() -> parse(bytes)).value());
   }
 
   /** The deterministic encoding of a key protobuf, written by hand. */
@@ -145,20 +123,10 @@ final class KeySpecRules {
   static byte[] message(int type, byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(0x08);
-    out.writeBytes(varint(type));
+    out.writeBytes(SpecRules.varint(type));
     out.write(0x12);
-    out.writeBytes(varint(data.length));
+    out.writeBytes(SpecRules.varint(data.length));
     out.writeBytes(data);
-    return out.toByteArray();
-  }
-
-  static byte[] varint(long value) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    while (value >= 0x80) {
-      out.write((int) (value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out.write((int) value);
     return out.toByteArray();
   }
 
@@ -182,55 +150,36 @@ final class KeySpecRules {
     }
   }
 
-  private static KeyMessage parse(byte[] bytes) throws Violation {
+  private static KeyMessage parse(byte[] bytes) throws SpecViolation {
     if (bytes.length == 0 || bytes[0] != 0x08) {
-      throw new Violation("the protobuf must start with the Type field (08)");
+      throw new SpecViolation("the protobuf must start with the Type field (08)");
     }
-    long[] type = readVarint(bytes, 1, "Type");
-    int offset = 1 + (int) type[1];
+    SpecRules.Varint type = SpecRules.readProtobufVarint(bytes, 1, "Type");
+    int offset = 1 + type.length();
     KeyType keyType = null;
     for (KeyType candidate : KeyType.values()) {
-      if (candidate.number() == type[0]) {
+      if (candidate.number() == type.value()) {
         keyType = candidate;
       }
     }
     if (keyType == null) {
-      throw new Violation("Type " + type[0] + " is not a KeyType");
+      throw new SpecViolation("Type " + type.value() + " is not a KeyType");
     }
     if (offset >= bytes.length || bytes[offset] != 0x12) {
-      throw new Violation("the Type field must be followed by the Data field (12) and nothing else");
+      throw new SpecViolation("the Type field must be followed by the Data field (12) and nothing else");
     }
-    long[] length = readVarint(bytes, offset + 1, "Data length");
-    int start = offset + 1 + (int) length[1];
-    if (length[0] != bytes.length - start) {
-      throw new Violation("Data claims " + length[0] + " bytes, but " + (bytes.length - start)
+    SpecRules.Varint length = SpecRules.readProtobufVarint(bytes, offset + 1, "Data length");
+    int start = offset + 1 + length.length();
+    if (length.value() != bytes.length - start) {
+      throw new SpecViolation("Data claims " + length.value() + " bytes, but " + (bytes.length - start)
           + " follow (a protobuf ends with its Data here)");
     }
     return new KeyMessage(keyType, Arrays.copyOfRange(bytes, start, bytes.length));
   }
 
-  /** {value, length}: a minimal varint of at most 10 bytes, as protobuf allows. */
-  private static long[] readVarint(byte[] bytes, int offset, String what) throws Violation {
-    long value = 0;
-    for (int i = 0; i < 10; i++) {
-      if (offset + i >= bytes.length) {
-        throw new Violation("input ends inside the " + what + " varint");
-      }
-      int b = bytes[offset + i] & 0xFF;
-      value |= (long) (b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) {
-        if (b == 0 && i > 0) {
-          throw new Violation(what + " varint is not minimal, as the deterministic encoding needs");
-        }
-        return new long[] {value, i + 1};
-      }
-    }
-    throw new Violation(what + " varint longer than 10 bytes");
-  }
-
-  private static byte[] requireEd25519Point(byte[] data) throws Violation {
+  private static byte[] requireEd25519Point(byte[] data) throws SpecViolation {
     if (data.length != 32) {
-      throw new Violation("an Ed25519 public key is 32 bytes, not " + data.length);
+      throw new SpecViolation("an Ed25519 public key is 32 bytes, not " + data.length);
     }
     byte[] bigEndian = new byte[32];
     for (int i = 0; i < 32; i++) {
@@ -241,7 +190,7 @@ final class KeySpecRules {
     BigInteger y = new BigInteger(1, bigEndian);
     BigInteger p = ED25519_P;
     if (y.compareTo(p) >= 0) {
-      throw new Violation("Ed25519 y is not below p");
+      throw new SpecViolation("Ed25519 y is not below p");
     }
     BigInteger y2 = y.multiply(y).mod(p);
     BigInteger u = y2.subtract(BigInteger.ONE).mod(p);
@@ -249,23 +198,23 @@ final class KeySpecRules {
     BigInteger x2 = u.multiply(v.modInverse(p)).mod(p);
     if (x2.signum() == 0) {
       if (xOdd) {
-        throw new Violation("Ed25519 x is 0, so its sign bit must be 0");
+        throw new SpecViolation("Ed25519 x is 0, so its sign bit must be 0");
       }
       return data;
     }
     if (!isSquare(x2, p)) {
-      throw new Violation("no Ed25519 point has this y");
+      throw new SpecViolation("no Ed25519 point has this y");
     }
     return data;
   }
 
   /** @return the compressed form, which is what the decoder writes back */
-  private static byte[] requireSecp256k1Point(byte[] data) throws Violation {
+  private static byte[] requireSecp256k1Point(byte[] data) throws SpecViolation {
     BigInteger p = SECP256K1_P;
     if (data.length == 33 && (data[0] == 2 || data[0] == 3)) {
       BigInteger x = new BigInteger(1, Arrays.copyOfRange(data, 1, 33));
       if (x.compareTo(p) >= 0 || !isSquare(x.pow(3).add(BigInteger.valueOf(7)).mod(p), p)) {
-        throw new Violation("no secp256k1 point has this x");
+        throw new SpecViolation("no secp256k1 point has this x");
       }
       return data;
     }
@@ -274,102 +223,102 @@ final class KeySpecRules {
       BigInteger y = new BigInteger(1, Arrays.copyOfRange(data, 33, 65));
       if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0
           || !y.pow(2).mod(p).equals(x.pow(3).add(BigInteger.valueOf(7)).mod(p))) {
-        throw new Violation("this point is not on secp256k1");
+        throw new SpecViolation("this point is not on secp256k1");
       }
       if (data[0] != 4 && (data[0] & 1) != (y.testBit(0) ? 1 : 0)) {
-        throw new Violation("the hybrid prefix disagrees with the parity of y");
+        throw new SpecViolation("the hybrid prefix disagrees with the parity of y");
       }
       byte[] compressed = Arrays.copyOf(data, 33);
       compressed[0] = (byte) (y.testBit(0) ? 3 : 2);
       return compressed;
     }
-    throw new Violation("a secp256k1 public key is 02/03 and 32 bytes, or 04/06/07 and 64");
+    throw new SpecViolation("a secp256k1 public key is 02/03 and 32 bytes, or 04/06/07 and 64");
   }
 
-  private static byte[] requireP256Spki(byte[] data) throws Violation {
+  private static byte[] requireP256Spki(byte[] data) throws SpecViolation {
     int header = P256_SPKI_HEADER.length;
     if (data.length != header + 64
         || !Arrays.equals(P256_SPKI_HEADER, Arrays.copyOf(data, header))) {
-      throw new Violation("not the DER SubjectPublicKeyInfo of an uncompressed P-256 point");
+      throw new SpecViolation("not the DER SubjectPublicKeyInfo of an uncompressed P-256 point");
     }
     BigInteger p = P256_P;
     BigInteger x = new BigInteger(1, Arrays.copyOfRange(data, header, header + 32));
     BigInteger y = new BigInteger(1, Arrays.copyOfRange(data, header + 32, header + 64));
     BigInteger right = x.pow(3).subtract(x.multiply(BigInteger.valueOf(3))).add(P256_B).mod(p);
     if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0 || !y.pow(2).mod(p).equals(right)) {
-      throw new Violation("the point is not on P-256");
+      throw new SpecViolation("the point is not on P-256");
     }
     return data;
   }
 
   /** SEQUENCE { AlgorithmIdentifier, BIT STRING { 0, SEQUENCE { INTEGER n, INTEGER e } } } in DER. */
-  private static byte[] requireRsaSpki(byte[] data) throws Violation {
+  private static byte[] requireRsaSpki(byte[] data) throws SpecViolation {
     int[] spki = tlv(data, 0, 0x30, "SubjectPublicKeyInfo");
     if (spki[1] != data.length) {
-      throw new Violation("bytes follow the DER SubjectPublicKeyInfo");
+      throw new SpecViolation("bytes follow the DER SubjectPublicKeyInfo");
     }
     int algorithmEnd = spki[0] + RSA_ALGORITHM.length;
     if (algorithmEnd > data.length
         || !Arrays.equals(RSA_ALGORITHM, Arrays.copyOfRange(data, spki[0], algorithmEnd))) {
-      throw new Violation("the algorithm is not rsaEncryption");
+      throw new SpecViolation("the algorithm is not rsaEncryption");
     }
     int[] bits = tlv(data, algorithmEnd, 0x03, "subjectPublicKey");
     if (bits[1] != spki[1] || bits[0] == bits[1] || data[bits[0]] != 0) {
-      throw new Violation("the subjectPublicKey BIT STRING is malformed");
+      throw new SpecViolation("the subjectPublicKey BIT STRING is malformed");
     }
     int[] key = tlv(data, bits[0] + 1, 0x30, "RSAPublicKey");
     int[] modulus = tlv(data, key[0], 0x02, "modulus");
     int[] exponent = tlv(data, modulus[1], 0x02, "publicExponent");
     if (key[1] != bits[1] || exponent[1] != key[1]) {
-      throw new Violation("the RSAPublicKey is malformed");
+      throw new SpecViolation("the RSAPublicKey is malformed");
     }
     BigInteger n = positiveInteger(data, modulus, "modulus");
     positiveInteger(data, exponent, "publicExponent");
     if (n.bitLength() < 2048 || n.bitLength() > 8192) {
-      throw new Violation("an RSA key of " + n.bitLength() + " bits is outside 2048..8192");
+      throw new SpecViolation("an RSA key of " + n.bitLength() + " bits is outside 2048..8192");
     }
     return data;
   }
 
-  private static byte[] requireEd25519PrivateKey(byte[] data) throws Violation {
+  private static byte[] requireEd25519PrivateKey(byte[] data) throws SpecViolation {
     if (data.length != 64 && data.length != 96) {
-      throw new Violation("an Ed25519 private key is 64 bytes (or the legacy 96), not " + data.length);
+      throw new SpecViolation("an Ed25519 private key is 64 bytes (or the legacy 96), not " + data.length);
     }
     byte[] publicKey = Arrays.copyOfRange(data, 32, 64);
     if (data.length == 96 && !Arrays.equals(publicKey, Arrays.copyOfRange(data, 64, 96))) {
-      throw new Violation("the legacy form repeats the public key, but its copies differ");
+      throw new SpecViolation("the legacy form repeats the public key, but its copies differ");
     }
     if (!Arrays.equals(publicKey, ed25519PublicKey(Arrays.copyOf(data, 32)))) {
-      throw new Violation("the public half is not the seed's public key");
+      throw new SpecViolation("the public half is not the seed's public key");
     }
     return Arrays.copyOf(data, 64);
   }
 
-  private static byte[] requireSecp256k1Scalar(byte[] data) throws Violation {
+  private static byte[] requireSecp256k1Scalar(byte[] data) throws SpecViolation {
     if (data.length != 32) {
-      throw new Violation("a secp256k1 private key is 32 bytes, not " + data.length);
+      throw new SpecViolation("a secp256k1 private key is 32 bytes, not " + data.length);
     }
     BigInteger scalar = new BigInteger(1, data);
     if (scalar.signum() == 0 || scalar.compareTo(SECP256K1_N) >= 0) {
-      throw new Violation("a secp256k1 private key is in [1, n-1]");
+      throw new SpecViolation("a secp256k1 private key is in [1, n-1]");
     }
     return data;
   }
 
   private static byte[] requireKnown(
-      KeyType type, byte[] data, Map<KeyType, List<byte[]>> knownValidData) throws Violation {
+      KeyType type, byte[] data, Map<KeyType, List<byte[]>> knownValidData) throws SpecViolation {
     for (byte[] known : knownValidData.getOrDefault(type, List.of())) {
       if (Arrays.equals(known, data)) {
         return data;
       }
     }
-    throw new Violation("not the DER of a valid " + type + " private key (not a spec vector's)");
+    throw new SpecViolation("not the DER of a valid " + type + " private key (not a spec vector's)");
   }
 
   /** {content start, content end} of the DER element with {@code tag} at {@code offset}. */
-  private static int[] tlv(byte[] data, int offset, int tag, String what) throws Violation {
+  private static int[] tlv(byte[] data, int offset, int tag, String what) throws SpecViolation {
     if (offset + 2 > data.length || (data[offset] & 0xFF) != tag) {
-      throw new Violation(what + " is not there");
+      throw new SpecViolation(what + " is not there");
     }
     int first = data[offset + 1] & 0xFF;
     int start = offset + 2;
@@ -377,7 +326,7 @@ final class KeySpecRules {
     if (first >= 0x80) {
       int count = first & 0x7F;
       if (count == 0 || count > 4 || start + count > data.length || data[start] == 0) {
-        throw new Violation(what + " has a length that is not DER");
+        throw new SpecViolation(what + " has a length that is not DER");
       }
       length = 0;
       for (int i = 0; i < count; i++) {
@@ -385,24 +334,24 @@ final class KeySpecRules {
       }
       start += count;
       if (length < 0x80) {
-        throw new Violation(what + " has a long-form length below 128, which DER forbids");
+        throw new SpecViolation(what + " has a long-form length below 128, which DER forbids");
       }
     }
     if (length > data.length - start) {
-      throw new Violation(what + " runs past the end");
+      throw new SpecViolation(what + " runs past the end");
     }
     return new int[] {start, start + (int) length};
   }
 
-  private static BigInteger positiveInteger(byte[] data, int[] range, String what) throws Violation {
+  private static BigInteger positiveInteger(byte[] data, int[] range, String what) throws SpecViolation {
     byte[] content = Arrays.copyOfRange(data, range[0], range[1]);
     if (content.length == 0
         || content.length > 1 && content[0] == 0 && content[1] >= 0) {
-      throw new Violation("the " + what + " INTEGER is empty or not minimal");
+      throw new SpecViolation("the " + what + " INTEGER is empty or not minimal");
     }
     BigInteger value = new BigInteger(content);
     if (value.signum() <= 0) {
-      throw new Violation("the " + what + " is not positive");
+      throw new SpecViolation("the " + what + " is not positive");
     }
     return value;
   }

@@ -47,8 +47,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,13 +54,7 @@ import org.junit.jupiter.api.Test;
  * whatever its secure channel and muxer. Each subclass names one {@link Hosts.Stack}; tests that
  * belong to one stack live in a class of their own.
  */
-abstract class AbstractHostTest {
-
-  protected Host server;
-  protected Host client;
-
-  /** The secure channel and muxer under test; the fixture's hosts and every variant use them. */
-  protected abstract Hosts.Stack stack();
+abstract class AbstractHostTest extends AbstractHostPairTest {
 
   /**
    * The size of {@link #largeEcho()}; 4 MiB by default. Every stack runs it through its crypto
@@ -71,28 +63,6 @@ abstract class AbstractHostTest {
    */
   protected int largeEchoBytes() {
     return 4 << 20;
-  }
-
-  @BeforeEach
-  void startHosts() {
-    server = stack().host();
-    client = stack().host();
-    server.start().join();
-    client.start().join();
-  }
-
-  @AfterEach
-  void closeHosts() {
-    client.close();
-    server.close();
-  }
-
-  private Multiaddr serverAddress() {
-    return server.listenAddresses().get(0);
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
-    return future.get(30, TimeUnit.SECONDS);
   }
 
   @Test
@@ -112,12 +82,10 @@ abstract class AbstractHostTest {
     Stream stream = await(client.newStream(serverAddress(), Hosts.ECHO));
     assertEquals(Hosts.ECHO, stream.protocol());
     assertEquals(server.peerId(), stream.remotePeer());
-    StreamCollector collector = new StreamCollector();
-    stream.pipeline().addLast(collector);
-    stream.config().setAutoRead(true);
+    StreamCollector collector = collect(stream);
     stream.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
     stream.closeWrite();
-    assertEquals("hello", new String(await(collector.done), StandardCharsets.UTF_8));
+    assertEquals("hello", text(collector));
     assertEquals(client.peerId(), await(served).remotePeer());
     assertEquals(Hosts.ECHO, await(served).protocol());
   }
@@ -136,10 +104,7 @@ abstract class AbstractHostTest {
       // what is tested, so there is no event to wait for: instead a task is scheduled on the
       // stream's event loop, where the timeout is too, and runs only after the timeout had its turn.
       stream.eventLoop().schedule(() -> { }, 600, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
-      StreamCollector collector = new StreamCollector();
-      stream.pipeline().addLast(collector);
-      stream.config().setAutoRead(true);
-      assertEquals("later", new String(await(collector.done), StandardCharsets.UTF_8));
+      assertEquals("later", text(collect(stream)));
     }
   }
 
@@ -154,10 +119,7 @@ abstract class AbstractHostTest {
     Stream stream = await(client.newStream(serverAddress(), "/nope/1.0.0", "/push/1.0.0"));
     // The EOF follows the bytes, so once it is in, both wait for the owner.
     Eventually.await("the pushed bytes and the EOF arrive", 10, stream::isRemoteClosed);
-    StreamCollector collector = new StreamCollector();
-    stream.pipeline().addLast(collector);
-    stream.config().setAutoRead(true);
-    assertEquals("pushed", new String(await(collector.done), StandardCharsets.UTF_8));
+    assertEquals("pushed", text(collect(stream)));
   }
 
   @Test

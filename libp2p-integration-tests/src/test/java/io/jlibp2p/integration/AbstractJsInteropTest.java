@@ -10,7 +10,6 @@ import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.multiformats.Multiaddr;
-import io.jlibp2p.ping.Ping;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,8 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractJsInteropTest {
 
-  private JsPeer js;
-  protected Host host;
+  @AutoClose private JsPeer js;
+  @AutoClose protected Host host;
   protected PeerId jsPeer;
 
   /** A Java host with the stack under test, serving echo and ping. */
@@ -67,16 +66,6 @@ abstract class AbstractJsInteropTest {
     assertEquals(expectedSecurity(), connection.securityProtocol());
   }
 
-  @AfterAll
-  void stop() throws Exception {
-    if (host != null) {
-      host.close();
-    }
-    if (js != null) {
-      js.close();
-    }
-  }
-
   /** The js listener's address, with {@code /p2p/}. */
   protected Multiaddr jsAddress() {
     return js.address();
@@ -94,21 +83,25 @@ abstract class AbstractJsInteropTest {
 
   @Test
   void javaEchoesThroughJs() throws Exception {
-    StreamCollector collector = new StreamCollector();
-    Stream stream = await(host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO));
-    stream.writeAndFlush(Unpooled.copiedBuffer("hello from java", StandardCharsets.UTF_8));
-    stream.closeWrite();
-    assertEquals("hello from java", new String(await(collector.done), StandardCharsets.UTF_8));
+    assertJsEchoes("hello from java".getBytes(StandardCharsets.UTF_8), 1 << 10);
   }
 
   @Test
   void javaEchoesSixteenMebibytesThroughJs() throws Exception {
     byte[] data = new byte[16 << 20];
     new Random(1).nextBytes(data);
+    assertJsEchoes(data, 256 << 10);
+  }
+
+  /**
+   * Opens an echo stream to js, writes {@code data} in pieces of {@code chunk} bytes, ends the
+   * stream's writing, and checks that the same bytes come back before js ends its own.
+   */
+  protected void assertJsEchoes(byte[] data, int chunk) throws Exception {
     StreamCollector collector = new StreamCollector();
     Stream stream = await(host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO));
-    for (int offset = 0; offset < data.length; offset += 256 << 10) {
-      stream.write(Unpooled.wrappedBuffer(data, offset, 256 << 10));
+    for (int offset = 0; offset < data.length; offset += chunk) {
+      stream.write(Unpooled.wrappedBuffer(data, offset, Math.min(chunk, data.length - offset)));
     }
     stream.flush();
     stream.closeWrite();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.conformance.StreamCollector;
-import io.jlibp2p.core.muxer.Stream;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +18,7 @@ abstract class AbstractJsYamuxInteropTest extends AbstractJsInteropTest {
   void javaEchoesSixtyFourMebibytesThroughJs() throws Exception {
     byte[] data = new byte[64 << 20];
     new Random(64).nextBytes(data);
-    StreamCollector collector = new StreamCollector();
-    Stream stream = await(host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO));
-    for (int offset = 0; offset < data.length; offset += 1 << 20) {
-      stream.write(Unpooled.wrappedBuffer(data, offset, 1 << 20));
-    }
-    stream.flush();
-    stream.closeWrite();
-    assertArrayEquals(data, await(collector.done));
+    assertJsEchoes(data, 1 << 20);
   }
 
   @Test

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.host.Connection;
-import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.identify.Identify;
 import io.jlibp2p.core.identify.IdentifyException;
 import io.jlibp2p.core.identify.IdentifyInfo;
@@ -31,39 +30,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** identify and identify push between two Java hosts (noise, yamux, TCP loopback). */
-class IdentifyHostTest {
+class IdentifyHostTest extends AbstractHostPairTest {
 
-  private Host server;
-  private Host client;
-
-  @BeforeEach
-  void startHosts() {
-    server = Hosts.noiseYamux();
-    client = Hosts.noiseYamux();
-    server.start().join();
-    client.start().join();
-  }
-
-  @AfterEach
-  void closeHosts() {
-    client.close();
-    server.close();
+  @Override
+  protected Hosts.Stack stack() {
+    return Hosts.Stack.NOISE_YAMUX;
   }
 
   private static List<Multiaddr> withoutPeerId(List<Multiaddr> addresses) {
     return addresses.stream().map(a -> a.decapsulate(MultiaddrProtocol.P2P)).toList();
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
-    return future.get(20, TimeUnit.SECONDS);
   }
 
   @Test
@@ -187,12 +166,10 @@ class IdentifyHostTest {
     Connection connection = await(client.dial(server.listenAddresses().get(0)));
 
     Stream stream = await(client.newStream(server.peerId(), Hosts.ECHO));
-    StreamCollector collected = new StreamCollector();
-    stream.pipeline().addLast(collected);
-    stream.config().setAutoRead(true);
+    StreamCollector collected = collect(stream);
     stream.writeAndFlush(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
     stream.closeWrite();
-    assertEquals("hello", new String(await(collected.done), StandardCharsets.UTF_8));
+    assertEquals("hello", text(collected));
     assertFalse(connection.identify().isDone());
   }
 

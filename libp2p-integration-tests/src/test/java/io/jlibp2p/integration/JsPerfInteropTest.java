@@ -9,7 +9,7 @@ import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.perf.Perf;
 import io.jlibp2p.perf.PerfResult;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -25,9 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JsPerfInteropTest {
 
-  private JsPeer js;
+  @AutoClose private JsPeer js;
   private PeerId jsPeer;
-  private Host host;
+  @AutoClose private Host host;
 
   @BeforeAll
   void start() throws Exception {
@@ -36,16 +36,6 @@ class JsPerfInteropTest {
     host = Hosts.noiseYamux();
     host.setStreamHandler(Perf.PROTOCOL_ID, Perf.handler());
     host.start().join();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (host != null) {
-      host.close();
-    }
-    if (js != null) {
-      js.close();
-    }
   }
 
   @Test

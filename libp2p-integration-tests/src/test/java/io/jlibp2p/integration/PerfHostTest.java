@@ -3,35 +3,25 @@ package io.jlibp2p.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.core.host.Host;
 import io.jlibp2p.perf.Perf;
 import io.jlibp2p.perf.PerfResult;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** /perf/1.0.0 between two Java hosts over noise and yamux. */
-class PerfHostTest {
+class PerfHostTest extends AbstractHostPairTest {
 
-  private Host server;
-  private Host client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = Hosts.noiseYamux();
-    server.setStreamHandler(Perf.PROTOCOL_ID, Perf.handler());
-    client = Hosts.noiseYamux();
-    server.start().join();
-    client.start().join();
-    client.dial(server.listenAddresses().get(0)).get(20, TimeUnit.SECONDS);
+  @Override
+  protected Hosts.Stack stack() {
+    return Hosts.Stack.NOISE_YAMUX;
   }
 
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
+  @BeforeEach
+  void serveAndDial() throws Exception {
+    server.setStreamHandler(Perf.PROTOCOL_ID, Perf.handler());
+    await(client.dial(serverAddress()));
   }
 
   @ParameterizedTest

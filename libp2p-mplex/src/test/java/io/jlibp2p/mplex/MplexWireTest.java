@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.conformance.EmbeddedChannels;
+import io.jlibp2p.core.conformance.InboundRecorder;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.muxer.StreamResetException;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class MplexWireTest {
 
   private final List<Stream> opened = new ArrayList<>();
-  private final List<String> received = new ArrayList<>();
-  private final List<Throwable> errors = new ArrayList<>();
+  /** Ends the pipeline of every stream, of either side. */
+  private final InboundRecorder streams = new InboundRecorder();
   private EmbeddedChannel channel;
   private StreamMuxer.Session session;
 
@@ -40,46 +37,23 @@ class MplexWireTest {
     session =
         muxer.newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {
           opened.add(stream);
-          stream.pipeline().addLast(recorder());
+          stream.pipeline().addLast(streams);
         }));
     channel = new EmbeddedChannel(session.handler());
   }
 
-  private ChannelInboundHandlerAdapter recorder() {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf buf = (ByteBuf) msg;
-        received.add(ByteBufUtil.hexDump(buf));
-        buf.release();
-      }
-
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        errors.add(cause);
-      }
-    };
-  }
-
   private void feed(String hex) {
-    channel.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex)));
-    channel.runPendingTasks();
+    EmbeddedChannels.feedHex(channel, hex);
   }
 
   private String written() {
-    StringBuilder out = new StringBuilder();
-    ByteBuf buf;
-    while ((buf = channel.readOutbound()) != null) {
-      out.append(ByteBufUtil.hexDump(buf));
-      buf.release();
-    }
-    return out.toString();
+    return EmbeddedChannels.writtenHex(channel);
   }
 
   @Test
   void openWriteCloseAsTheInitiator() throws Exception {
     start(MplexStreamMuxer.create());
-    Stream stream = session.openStream(recorder()).get();
+    Stream stream = session.openStream(streams).get();
     channel.runPendingTasks();
     assertEquals("000130", written(), "NewStream id 0, named \"0\"");
     stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) 0xab, (byte) 0xcd}));
@@ -88,7 +62,7 @@ class MplexWireTest {
     stream.closeWrite();
     channel.runPendingTasks();
     assertEquals("0400", written(), "CloseInitiator (flag 4)");
-    Stream second = session.openStream(recorder()).get();
+    Stream second = session.openStream(streams).get();
     channel.runPendingTasks();
     assertEquals("080131", written(), "NewStream id 1: header 0x08");
     second.reset();
@@ -102,7 +76,7 @@ class MplexWireTest {
     feed("2800"); // NewStream id 5, no name
     assertEquals(1, opened.size());
     feed("2a03010203"); // MessageInitiator on id 5
-    assertEquals(List.of("010203"), received);
+    assertEquals(List.of("010203"), streams.hex());
     opened.get(0).writeAndFlush(Unpooled.wrappedBuffer(new byte[] {7}));
     channel.runPendingTasks();
     assertEquals("290107", written(), "MessageReceiver (flag 1) on id 5");
@@ -114,13 +88,13 @@ class MplexWireTest {
   @Test
   void sameNumberForStreamsOfEachSideAreDistinct() throws Exception {
     start(MplexStreamMuxer.create());
-    Stream ours = session.openStream(recorder()).get(); // our id 0
+    Stream ours = session.openStream(streams).get(); // our id 0
     channel.runPendingTasks();
     written();
     feed("0000"); // their NewStream id 0
     feed("0201aa"); // MessageInitiator id 0: their stream
     feed("0101bb"); // MessageReceiver id 0: our stream
-    assertEquals(List.of("aa", "bb"), received);
+    assertEquals(List.of("aa", "bb"), streams.hex());
     assertTrue(ours.isOpen());
   }
 
@@ -129,7 +103,7 @@ class MplexWireTest {
     start(MplexStreamMuxer.create());
     feed("7a03010203"); // MessageInitiator on id 15, never opened
     feed("7c00"); // CloseInitiator on id 15
-    assertEquals(List.of(), received);
+    assertEquals(List.of(), streams.hex());
     assertTrue(channel.isOpen());
   }
 
@@ -139,7 +113,7 @@ class MplexWireTest {
     feed("1000");
     feed("1000");
     assertFalse(channel.isOpen());
-    assertInstanceOf(StreamResetException.class, errors.get(0));
+    assertInstanceOf(StreamResetException.class, streams.errors.get(0));
   }
 
   @Test
@@ -169,7 +143,7 @@ class MplexWireTest {
     start(MplexStreamMuxer.create());
     feed("0000");
     feed("0702aabb" + "0201cc"); // flag 7 on id 0, then MessageInitiator on id 0
-    assertEquals(List.of("cc"), received);
+    assertEquals(List.of("cc"), streams.hex());
     assertTrue(channel.isOpen());
     assertTrue(opened.get(0).isOpen());
   }
@@ -182,7 +156,7 @@ class MplexWireTest {
     feed("1a04");
     feed("0102");
     feed("0304");
-    assertEquals(List.of("01020304"), received);
+    assertEquals(List.of("01020304"), streams.hex());
   }
 
   @Test
@@ -203,7 +177,7 @@ class MplexWireTest {
     feed("02020405");
     assertFalse(opened.get(0).isOpen());
     assertEquals("0500", written(), "ResetReceiver on id 0");
-    StreamResetException e = assertInstanceOf(StreamResetException.class, errors.get(0));
+    StreamResetException e = assertInstanceOf(StreamResetException.class, streams.errors.get(0));
     assertTrue(e.getMessage().contains("not read"), e.getMessage());
   }
 
@@ -213,13 +187,13 @@ class MplexWireTest {
     feed("1800");
     feed("1e00"); // ResetInitiator on id 3
     assertFalse(opened.get(0).isOpen());
-    assertInstanceOf(StreamResetException.class, errors.get(0));
+    assertInstanceOf(StreamResetException.class, streams.errors.get(0));
   }
 
   @Test
   void localResetForgetsTheStream() throws Exception {
     start(MplexStreamMuxer.create());
-    Stream ours = session.openStream(recorder()).get();
+    Stream ours = session.openStream(streams).get();
     feed("0800"); // the remote opens id 1
     assertEquals(2, session.openStreams());
     ours.reset();
@@ -242,7 +216,7 @@ class MplexWireTest {
   @Test
   void nothingMayFollowCloseWrite() throws Exception {
     start(MplexStreamMuxer.create());
-    Stream stream = session.openStream(recorder()).get();
+    Stream stream = session.openStream(streams).get();
     channel.runPendingTasks();
     written();
     stream.closeWrite();
@@ -262,9 +236,9 @@ class MplexWireTest {
     stream.config().setAutoRead(false);
     feed("0201aa");
     channel.runPendingTasks();
-    assertEquals(List.of(), received);
+    assertEquals(List.of(), streams.hex());
     stream.read();
     channel.runPendingTasks();
-    assertEquals(List.of("aa"), received);
+    assertEquals(List.of("aa"), streams.hex());
   }
 }

@@ -7,7 +7,7 @@ import java.util.Objects;
  * href="https://github.com/multiformats/cid">CID spec</a>.
  *
  * <p>jlibp2p needs CIDs only to print and parse peer IDs in the {@code libp2p-key} form ({@code
- * bafz...}), so this supports version 1 only; version 0 is a bare base58 multihash, which {@link
+ * bafz...}), so this supports version 1 only; version 0 is a bare base58 multihash, which {@code
  * io.jlibp2p.crypto.PeerId} parses directly.
  */
 public final class Cid {

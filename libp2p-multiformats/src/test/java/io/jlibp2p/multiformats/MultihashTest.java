@@ -1,6 +1,6 @@
 package io.jlibp2p.multiformats;
 
-import static io.jlibp2p.testing.DecodingAssertions.acceptsOrRejectsCleanly;
+import static io.jlibp2p.testing.DecodingAssertions.assertBothVerdictsCommon;
 import static io.jlibp2p.testing.DecodingAssertions.assertRejects;
 import static io.jlibp2p.testing.TestVectors.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlibp2p.multiformats.MultiformatsSpecRules.MultihashParts;
-import io.jlibp2p.multiformats.MultiformatsSpecRules.Verdict;
+import io.jlibp2p.testing.SpecRules.MultihashParts;
+import io.jlibp2p.testing.SpecVerdict;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,28 +91,21 @@ class MultihashTest {
    */
   @Test
   void randomBytesGetTheSpecsVerdict() {
-    Random random = new Random(3);
-    int cases = 20_000;
-    int accepted = 0;
-    for (int i = 0; i < cases; i++) {
+    assertBothVerdictsCommon(3, 20_000, random -> {
       byte[] input =
           random.nextInt(4) == 0
               ? RandomInputs.bytes(random, 40)
               : RandomInputs.mutate(RandomInputs.multihash(random), random);
       String shown = hex(input);
-      Verdict<MultihashParts> expected = MultiformatsSpecRules.multihash(input);
-      boolean decoded =
-          acceptsOrRejectsCleanly(InvalidMultihashException.class, shown, () -> Multihash.decode(input));
-      assertEquals(expected.valid(), decoded, () -> expected.mismatch(shown));
-      if (decoded) {
-        accepted++;
-        Multihash hash = Multihash.decode(input);
+      SpecVerdict<MultihashParts> expected = MultiformatsSpecRules.multihash(input);
+      Optional<Multihash> decoded =
+          expected.assertDecoderAgrees(InvalidMultihashException.class, shown, () -> Multihash.decode(input));
+      decoded.ifPresent(hash -> {
         assertEquals(expected.value().code(), hash.type().code(), shown);
         assertArrayEquals(expected.value().digest(), hash.digest(), shown);
         assertArrayEquals(input, hash.toBytes(), shown);
-      }
-    }
-    // Both verdicts are common, so neither path through the decoder goes untested.
-    assertTrue(accepted > cases / 10 && accepted < cases * 9 / 10, accepted + " of " + cases + " accepted");
+      });
+      return decoded.isPresent();
+    });
   }
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * <pre>{@code
  * channel.pipeline().addLast(
  *     MultistreamListenerHandler.builder(ProtocolRegistry.of("/ipfs/ping/1.0.0"))
- *         .onSelected((ctx, protocol) -> ctx.pipeline().addAfter(ctx.name(), null, new PingHandler()))
+ *         .onSelected((ctx, protocol) -> ctx.pipeline().addAfter(ctx.name(), null, handlerFor(protocol)))
  *         .build());
  * }</pre>
  *

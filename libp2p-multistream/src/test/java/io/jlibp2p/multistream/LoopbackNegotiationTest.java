@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlibp2p.testing.ByteBufs;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -74,19 +74,12 @@ class LoopbackNegotiationTest {
 
   @Test
   void fallsBackToASupportedProtocolAndEchoes() throws Exception {
-    Exchange exchange =
-        dial(MultistreamDialerHandler.builder("/missing/1.0.0", "/echo/1.0.0"), "ping", 4);
-    assertEquals("/echo/1.0.0", exchange.protocol.get(5, TimeUnit.SECONDS));
-    assertEquals("ping", exchange.reply.get(5, TimeUnit.SECONDS));
-    exchange.channel.close().sync();
+    assertAnswered(MultistreamDialerHandler.builder("/missing/1.0.0", "/echo/1.0.0"), "ping", "/echo/1.0.0", "ping");
   }
 
   @Test
   void lazyDialerSendsDataWithTheProposal() throws Exception {
-    Exchange exchange = dial(MultistreamDialerHandler.builder("/upper/1.0.0"), "hello", 5);
-    assertEquals("/upper/1.0.0", exchange.protocol.get(5, TimeUnit.SECONDS));
-    assertEquals("HELLO", exchange.reply.get(5, TimeUnit.SECONDS));
-    exchange.channel.close().sync();
+    assertAnswered(MultistreamDialerHandler.builder("/upper/1.0.0"), "hello", "/upper/1.0.0", "HELLO");
   }
 
   @Test
@@ -122,6 +115,15 @@ class LoopbackNegotiationTest {
       assertEquals("MESSAGE " + i, exchanges.get(i).reply.get(10, TimeUnit.SECONDS));
       exchanges.get(i).channel.close().sync();
     }
+  }
+
+  /** Dials and sends {@code message}; checks that {@code protocol} is selected and answers {@code reply}. */
+  private static void assertAnswered(
+      MultistreamDialerHandler.Builder builder, String message, String protocol, String reply) throws Exception {
+    Exchange exchange = dial(builder, message, reply.length());
+    assertEquals(protocol, exchange.protocol.get(5, TimeUnit.SECONDS));
+    assertEquals(reply, exchange.reply.get(5, TimeUnit.SECONDS));
+    exchange.channel.close().sync();
   }
 
   /** Dials, negotiates, sends {@code message} once a protocol is selected, collects the reply. */
@@ -160,9 +162,7 @@ class LoopbackNegotiationTest {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf in = (ByteBuf) msg;
-        String text = in.toString(StandardCharsets.UTF_8);
-        in.release();
+        String text = new String(ByteBufs.take(msg), StandardCharsets.UTF_8);
         ctx.writeAndFlush(
             Unpooled.copiedBuffer(upper ? text.toUpperCase(Locale.ROOT) : text, StandardCharsets.UTF_8));
       }
@@ -182,9 +182,7 @@ class LoopbackNegotiationTest {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf in = (ByteBuf) msg;
-      received.append(in.toString(StandardCharsets.UTF_8));
-      in.release();
+      received.append(new String(ByteBufs.take(msg), StandardCharsets.UTF_8));
       if (received.length() >= length) {
         reply.complete(received.toString());
       }

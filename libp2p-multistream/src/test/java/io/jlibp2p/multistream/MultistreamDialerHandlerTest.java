@@ -1,5 +1,6 @@
 package io.jlibp2p.multistream;
 
+import static io.jlibp2p.multistream.Wire.NA;
 import static io.jlibp2p.multistream.Wire.concat;
 import static io.jlibp2p.multistream.Wire.drainOutbound;
 import static io.jlibp2p.multistream.Wire.feed;
@@ -31,25 +32,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class MultistreamDialerHandlerTest {
+class MultistreamDialerHandlerTest extends AbstractNegotiationHandlerTest {
 
   /** The spec digest's bytes: the header, then {@code /noise}, pipelined in one packet. */
   private static final byte[] HEADER_AND_NOISE =
       hex("13 2f6d756c746973747265616d2f312e302e30 0a 07 2f6e6f697365 0a");
-
-  private static final byte[] NA = hex("03 6e61 0a");
-
-  private EmbeddedChannel channel;
-
-  @AfterEach
-  void releaseEverything() {
-    if (channel != null) {
-      channel.finishAndReleaseAll();
-    }
-  }
 
   @Test
   void sendsHeaderAndFirstProposalInOnePacket() {
@@ -67,9 +56,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void selectsTheEchoedProtocolAndLeavesThePipeline() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/noise", "/tls/1.0.0").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/noise", "/tls/1.0.0").build());
     feed(channel, HEADER_AND_NOISE);
     assertEquals("/noise", dialer.selectedProtocol().join());
     assertNull(channel.pipeline().get(MultistreamDialerHandler.class));
@@ -78,9 +65,8 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void fallsBackToTheSecondProtocolAfterNa() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/yamux/1.0.0", "/mplex/6.7.0").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer =
+        started(MultistreamDialerHandler.builder("/yamux/1.0.0", "/mplex/6.7.0").build());
     feed(channel, concat(messages(Multistream.PROTOCOL_ID), NA));
     assertArrayEquals(messages("/mplex/6.7.0"), drainOutbound(channel));
     assertFalse(dialer.selectedProtocol().isDone());
@@ -90,9 +76,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void noCommonProtocolFailsListingWhatWasTried() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a/1", "/b/1").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a/1", "/b/1").build());
     feed(channel, concat(messages(Multistream.PROTOCOL_ID), NA));
     drainOutbound(channel);
     feed(channel, NA);
@@ -106,11 +90,9 @@ class MultistreamDialerHandlerTest {
   void bytesInTheSameReadAsTheEchoReachTheNextHandler() {
     List<byte[]> received = new ArrayList<>();
     MultistreamDialerHandler dialer =
-        MultistreamDialerHandler.builder("/echo/1.0.0", "/other")
+        started(MultistreamDialerHandler.builder("/echo/1.0.0", "/other")
             .onSelected((ctx, protocol) -> ctx.pipeline().addAfter(ctx.name(), "app", collector(received)))
-            .build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+            .build());
     feed(channel, concat(messages(Multistream.PROTOCOL_ID, "/echo/1.0.0"), utf8("hello, world")));
     assertEquals("/echo/1.0.0", dialer.selectedProtocol().join());
     assertArrayEquals(utf8("hello, world"), concat(received.toArray(new byte[0][])));
@@ -233,9 +215,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void oversizedMessageFails() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     // Length 1025 = 0x81 0x08: one byte over go's limit.
     feed(channel, concat(messages(Multistream.PROTOCOL_ID), hex("8108"), new byte[1025]));
     MalformedMessageException e = assertInstanceOf(MalformedMessageException.class, failure(dialer));
@@ -245,18 +225,14 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void threeByteLengthPrefixFailsBeforeTheBodyArrives() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     feed(channel, hex("ffff7f"));
     assertInstanceOf(MalformedMessageException.class, failure(dialer));
   }
 
   @Test
   void nonMinimalLengthPrefixFails() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     feed(channel, concat(hex("9300"), utf8("/multistream/1.0.0\n")));
     MalformedMessageException e = assertInstanceOf(MalformedMessageException.class, failure(dialer));
     assertTrue(e.getMessage().contains("minimal"), e.getMessage());
@@ -264,9 +240,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void truncatedLengthPrefixThenCloseFailsCleanly() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     feed(channel, hex("80"));
     assertFalse(dialer.selectedProtocol().isDone(), "waits for the rest of the varint");
     channel.close();
@@ -276,9 +250,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void messageWithoutNewlineFails() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     feed(channel, concat(hex("13"), utf8("/multistream/1.0.0X")));
     MalformedMessageException e = assertInstanceOf(MalformedMessageException.class, failure(dialer));
     assertTrue(e.getMessage().contains("newline"), e.getMessage());
@@ -286,9 +258,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void garbageInsteadOfTheHeaderFails() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     feed(channel, utf8("\u0010GET / HTTP/1.1\r\n\n"));
     MalformedMessageException e = assertInstanceOf(MalformedMessageException.class, failure(dialer));
     assertTrue(e.getMessage().contains("header"), e.getMessage());
@@ -297,9 +267,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void unexpectedAnswerFails() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     feed(channel, messages(Multistream.PROTOCOL_ID, "/c"));
     MalformedMessageException e = assertInstanceOf(MalformedMessageException.class, failure(dialer));
     assertTrue(e.getMessage().contains("\"/c\""), e.getMessage());
@@ -336,9 +304,7 @@ class MultistreamDialerHandlerTest {
 
   @Test
   void remoteEndingItsSideFailsTheNegotiationAtOnce() {
-    MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/a", "/b").build();
-    channel = new EmbeddedChannel(dialer);
-    drainOutbound(channel);
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder("/a", "/b").build());
     channel.pipeline().fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
     NegotiationException e = failure(dialer);
     assertTrue(e.getMessage().contains("ended its side"), e.getMessage());
@@ -369,28 +335,8 @@ class MultistreamDialerHandlerTest {
         () -> MultistreamDialerHandler.builder("/a", "/b").lazy(true).build());
   }
 
-  /** A channel whose clock only moves when the test says, so timeouts are exact. */
-  static EmbeddedChannel frozenChannel(io.netty.channel.ChannelHandler handler) {
-    EmbeddedChannel channel = new EmbeddedChannel();
-    channel.freezeTime();
-    channel.pipeline().addLast(handler);
-    return channel;
-  }
-
   private static NegotiationException failure(MultistreamDialerHandler dialer) {
-    CompletionException e = assertThrows(CompletionException.class, () -> dialer.selectedProtocol().join());
-    return assertInstanceOf(NegotiationException.class, e.getCause());
-  }
-
-  static ChannelInboundHandlerAdapter collector(List<byte[]> received) {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf buf = (ByteBuf) msg;
-        received.add(ByteBufUtil.getBytes(buf));
-        buf.release();
-      }
-    };
+    return failure(dialer.selectedProtocol());
   }
 
   /** Records the bytes written before each flush, passing everything on. */

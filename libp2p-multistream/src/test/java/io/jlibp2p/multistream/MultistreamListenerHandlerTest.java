@@ -1,6 +1,7 @@
 package io.jlibp2p.multistream;
 
-import static io.jlibp2p.multistream.MultistreamDialerHandlerTest.collector;
+import static io.jlibp2p.multistream.Wire.HEADER;
+import static io.jlibp2p.multistream.Wire.NA;
 import static io.jlibp2p.multistream.Wire.concat;
 import static io.jlibp2p.multistream.Wire.drainInbound;
 import static io.jlibp2p.multistream.Wire.drainOutbound;
@@ -13,31 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class MultistreamListenerHandlerTest {
-
-  private static final byte[] HEADER = hex("13 2f6d756c746973747265616d2f312e302e30 0a");
-  private static final byte[] NA = hex("03 6e61 0a");
-
-  private EmbeddedChannel channel;
-
-  @AfterEach
-  void releaseEverything() {
-    if (channel != null) {
-      channel.finishAndReleaseAll();
-    }
-  }
+class MultistreamListenerHandlerTest extends AbstractNegotiationHandlerTest {
 
   @Test
   void sendsItsHeaderAtOnce() {
@@ -47,9 +33,7 @@ class MultistreamListenerHandlerTest {
 
   @Test
   void answersNaToUnknownProtocolsAndKeepsListening() {
-    MultistreamListenerHandler listener = listener(ProtocolRegistry.of("/mplex/6.7.0"));
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/mplex/6.7.0")));
     feed(channel, messages(Multistream.PROTOCOL_ID, "/yamux/1.0.0"));
     assertArrayEquals(NA, drainOutbound(channel));
     assertFalse(listener.selectedProtocol().isDone());
@@ -66,9 +50,7 @@ class MultistreamListenerHandlerTest {
             .add("/ipfs/ping/1.0.0")
             .addMatching("/chat/1.x", id -> id.startsWith("/chat/1."))
             .build();
-    MultistreamListenerHandler listener = listener(registry);
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(registry));
     feed(channel, messages(Multistream.PROTOCOL_ID, "/chat/2.0.0", "/chat/1.4.2"));
     assertArrayEquals(concat(NA, messages("/chat/1.4.2")), drainOutbound(channel));
     assertEquals("/chat/1.4.2", listener.selectedProtocol().join());
@@ -78,9 +60,7 @@ class MultistreamListenerHandlerTest {
   void answersLsWithTheExactProtocols() {
     ProtocolRegistry registry =
         ProtocolRegistry.builder().add("/a").add("/bb").addMatching("/c*", id -> id.startsWith("/c")).build();
-    MultistreamListenerHandler listener = listener(registry);
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(registry));
     feed(channel, concat(messages(Multistream.PROTOCOL_ID), hex("03 6c73 0a")));
     // One message whose body is "/a" and "/bb" as messages, then a newline: 10 bytes.
     assertArrayEquals(hex("0a 03 2f61 0a 04 2f6262 0a 0a"), drainOutbound(channel));
@@ -91,11 +71,9 @@ class MultistreamListenerHandlerTest {
   void optimisticDialerDataReachesTheSelectedProtocol() {
     List<byte[]> received = new ArrayList<>();
     MultistreamListenerHandler listener =
-        MultistreamListenerHandler.builder(ProtocolRegistry.of("/chat/1.0.0"))
+        started(MultistreamListenerHandler.builder(ProtocolRegistry.of("/chat/1.0.0"))
             .onSelected((ctx, protocol) -> ctx.pipeline().addAfter(ctx.name(), "app", collector(received)))
-            .build();
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+            .build());
     // Header, proposal and first application bytes in one read, as go and rust send them.
     feed(channel, concat(messages(Multistream.PROTOCOL_ID, "/chat/1.0.0"), utf8("hello!")));
     assertEquals("/chat/1.0.0", listener.selectedProtocol().join());
@@ -105,18 +83,14 @@ class MultistreamListenerHandlerTest {
 
   @Test
   void leftoverBytesReachALaterHandlerWithoutACallback() {
-    MultistreamListenerHandler listener = listener(ProtocolRegistry.of("/x"));
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
     feed(channel, concat(messages(Multistream.PROTOCOL_ID, "/x"), utf8("payload")));
     assertArrayEquals(utf8("payload"), drainInbound(channel));
   }
 
   @Test
   void wrongHeaderFails() {
-    MultistreamListenerHandler listener = listener(ProtocolRegistry.of("/x"));
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
     feed(channel, messages("/multistream/2.0.0"));
     assertInstanceOf(MalformedMessageException.class, failure(listener));
     assertFalse(channel.isOpen());
@@ -124,9 +98,7 @@ class MultistreamListenerHandlerTest {
 
   @Test
   void proposalBeforeHeaderFails() {
-    MultistreamListenerHandler listener = listener(ProtocolRegistry.of("/x"));
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
     feed(channel, messages("/x"));
     MalformedMessageException e = assertInstanceOf(MalformedMessageException.class, failure(listener));
     assertTrue(e.getMessage().contains("\"/x\""), e.getMessage());
@@ -134,9 +106,7 @@ class MultistreamListenerHandlerTest {
 
   @Test
   void oversizedProposalFails() {
-    MultistreamListenerHandler listener = listener(ProtocolRegistry.of("/x"));
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
     feed(channel, concat(messages(Multistream.PROTOCOL_ID), hex("ff0f")));
     assertInstanceOf(MalformedMessageException.class, failure(listener));
     assertFalse(channel.isOpen());
@@ -144,9 +114,7 @@ class MultistreamListenerHandlerTest {
 
   @Test
   void messageOfExactlyTheLimitIsAccepted() {
-    MultistreamListenerHandler listener = listener(ProtocolRegistry.of("/x"));
-    channel = new EmbeddedChannel(listener);
-    drainOutbound(channel);
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
     byte[] body = new byte[1024];
     body[0] = '/';
     java.util.Arrays.fill(body, 1, 1023, (byte) 'a');
@@ -160,7 +128,7 @@ class MultistreamListenerHandlerTest {
   void timeoutFailsAndCloses() {
     MultistreamListenerHandler listener =
         MultistreamListenerHandler.builder(ProtocolRegistry.of("/x")).timeout(Duration.ofSeconds(2)).build();
-    channel = MultistreamDialerHandlerTest.frozenChannel(listener);
+    channel = frozenChannel(listener);
     drainOutbound(channel);
     feed(channel, messages(Multistream.PROTOCOL_ID, "/y"));
     channel.advanceTimeBy(2, TimeUnit.SECONDS);
@@ -198,7 +166,6 @@ class MultistreamListenerHandlerTest {
   }
 
   private static NegotiationException failure(MultistreamListenerHandler listener) {
-    CompletionException e = assertThrows(CompletionException.class, () -> listener.selectedProtocol().join());
-    return assertInstanceOf(NegotiationException.class, e.getCause());
+    return failure(listener.selectedProtocol());
   }
 }

@@ -1,7 +1,6 @@
 package io.jlibp2p.multistream;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import io.jlibp2p.testing.ByteBufs;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +9,12 @@ import java.util.HexFormat;
 
 /** Hand-built multistream bytes for tests, independent of the code under test. */
 final class Wire {
+
+  /** {@code /multistream/1.0.0}, the header each side sends first. */
+  static final byte[] HEADER = hex("13 2f6d756c746973747265616d2f312e302e30 0a");
+
+  /** {@code na}: the protocol proposed is not supported. */
+  static final byte[] NA = hex("03 6e61 0a");
 
   private Wire() {}
 
@@ -50,24 +55,11 @@ final class Wire {
 
   /** Everything the channel wrote so far, concatenated; the buffers are released. */
   static byte[] drainOutbound(EmbeddedChannel channel) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteBuf buf;
-    while ((buf = channel.readOutbound()) != null) {
-      out.writeBytes(ByteBufUtil.getBytes(buf));
-      buf.release();
-    }
-    return out.toByteArray();
+    return ByteBufs.drain(channel::readOutbound);
   }
 
   /** Everything that passed the negotiator inbound, concatenated; the buffers are released. */
   static byte[] drainInbound(EmbeddedChannel channel) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Object message;
-    while ((message = channel.readInbound()) != null) {
-      ByteBuf buf = (ByteBuf) message;
-      out.writeBytes(ByteBufUtil.getBytes(buf));
-      buf.release();
-    }
-    return out.toByteArray();
+    return ByteBufs.drain(channel::readInbound);
   }
 }

@@ -1,9 +1,14 @@
 package io.jlibp2p.testing;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 
 /** Assertions for decoders fed bad input. */
 public final class DecodingAssertions {
@@ -31,9 +36,40 @@ public final class DecodingAssertions {
    */
   public static boolean acceptsOrRejectsCleanly(
       Class<? extends RuntimeException> allowed, String input, Executable decode) {
-    try {
+    return decodesOrRejectsCleanly(allowed, input, () -> {
       decode.execute();
-      return true;
+      return Boolean.TRUE;
+    }).isPresent();
+  }
+
+  /**
+   * Runs {@code cases} randomized checks of a decoder, all drawing from one {@link Random} seeded
+   * with {@code seed}: {@code checkOne} draws an input, checks the decoder's verdict on it (against
+   * a {@link SpecVerdict}, say) and returns whether the decoder accepted it. Then asserts that both
+   * verdicts were common, each more than a tenth of the cases, so that neither path through the
+   * decoder went untested.
+   */
+  public static void assertBothVerdictsCommon(long seed, int cases, Predicate<Random> checkOne) {
+    Random random = new Random(seed);
+    int accepted = 0;
+    for (int i = 0; i < cases; i++) {
+      if (checkOne.test(random)) {
+        accepted++;
+      }
+    }
+    assertTrue(accepted > cases / 10 && accepted < cases * 9 / 10, accepted + " of " + cases + " accepted");
+  }
+
+  /**
+   * {@link #acceptsOrRejectsCleanly} for a decoder whose result the test goes on to check.
+   *
+   * @return what the decoder returned, or empty when it rejected the input
+   */
+  public static <R> Optional<R> decodesOrRejectsCleanly(
+      Class<? extends RuntimeException> allowed, String input, ThrowingSupplier<R> decode) {
+    R decoded;
+    try {
+      decoded = decode.get();
     } catch (Throwable t) {
       if (!allowed.isInstance(t)) {
         throw new AssertionError(
@@ -43,7 +79,11 @@ public final class DecodingAssertions {
       if (t.getMessage() == null || t.getMessage().isBlank()) {
         throw new AssertionError("input " + input + " failed without a message", t);
       }
-      return false;
+      return Optional.empty();
     }
+    if (decoded == null) {
+      throw new AssertionError("input " + input + " decoded to null");
+    }
+    return Optional.of(decoded);
   }
 }

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.conformance.EmbeddedChannels;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -54,19 +53,25 @@ class YamuxWireTest {
     return String.format("00%02x%04x%08x%08x", type, flags, id, length);
   }
 
+  /**
+   * A dialing-side session that pings every second, on a channel whose clock only the test moves;
+   * the first ping is already out.
+   */
+  private void startWithKeepAlive() {
+    session = YamuxStreamMuxer.builder().keepAlive(Duration.ofSeconds(1)).build()
+        .newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {}));
+    channel = new EmbeddedChannel();
+    channel.freezeTime();
+    channel.pipeline().addLast(session.handler());
+    channel.runScheduledPendingTasks();
+  }
+
   private void feed(String hex) {
-    channel.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex)));
-    channel.runPendingTasks();
+    EmbeddedChannels.feedHex(channel, hex);
   }
 
   private String written() {
-    StringBuilder out = new StringBuilder();
-    ByteBuf buf;
-    while ((buf = channel.readOutbound()) != null) {
-      out.append(ByteBufUtil.hexDump(buf));
-      buf.release();
-    }
-    return out.toString();
+    return EmbeddedChannels.writtenHex(channel);
   }
 
   @Test
@@ -129,12 +134,7 @@ class YamuxWireTest {
 
   @Test
   void unansweredKeepaliveClosesTheConnection() {
-    session = YamuxStreamMuxer.builder().keepAlive(Duration.ofSeconds(1)).build()
-        .newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {}));
-    channel = new EmbeddedChannel();
-    channel.freezeTime();
-    channel.pipeline().addLast(session.handler());
-    channel.runScheduledPendingTasks();
+    startWithKeepAlive();
     assertEquals(frame(2, 1, 0, 1), written(), "the first ping goes out at once");
     channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
     channel.runScheduledPendingTasks();
@@ -143,12 +143,7 @@ class YamuxWireTest {
 
   @Test
   void answeredKeepaliveKeepsTheConnection() {
-    session = YamuxStreamMuxer.builder().keepAlive(Duration.ofSeconds(1)).build()
-        .newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {}));
-    channel = new EmbeddedChannel();
-    channel.freezeTime();
-    channel.pipeline().addLast(session.handler());
-    channel.runScheduledPendingTasks();
+    startWithKeepAlive();
     written();
     feed(frame(2, 2, 0, 1)); // the ACK
     channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);

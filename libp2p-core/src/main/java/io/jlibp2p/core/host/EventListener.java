@@ -19,8 +19,8 @@ import java.util.Optional;
  * Host host = Libp2p.hostBuilder()
  *     .eventListener(new EventListener() {
  *       @Override
- *       public void connectionOpened(Connection connection) {
- *         System.out.println("connected to " + connection.remotePeer());
+ *       public void connectionOpened(Connection connection, Duration upgradeTime) {
+ *         System.out.println("connected to " + connection.remotePeer() + " in " + upgradeTime.toMillis() + " ms");
  *       }
  *     })
  *     .build();

@@ -8,7 +8,7 @@ import io.jlibp2p.core.muxer.Stream;
  * {@code stream.pipeline()} here; bytes that came with the negotiation reach them.
  *
  * <pre>{@code
- * host.setStreamHandler("/echo/1.0.0", stream -> stream.pipeline().addLast(new EchoHandler()));
+ * host.setStreamHandler("/echo/1.0.0", stream -> stream.pipeline().addLast(EchoHandler.INSTANCE));
  * }</pre>
  */
 @FunctionalInterface

@@ -19,7 +19,7 @@ import java.util.ArrayDeque;
 
 /**
  * The stream child channel every muxer shares, modelled on Netty's HTTP/2 child channels: the
- * muxer decodes frames and calls {@link #onData}, {@link #onRemoteClose}, {@link #onRemoteReset}
+ * muxer decodes frames and calls {@link #onData}, {@link #onRemoteClose}, {@link #onReset}
  * and {@link #onConnectionClosed}; the subclass turns writes into frames.
  *
  * <p>Reading: received buffers wait in a queue until the pipeline asks for them ({@code autoRead}

@@ -15,20 +15,12 @@ import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalChannel;
-import io.netty.channel.local.LocalIoHandler;
-import io.netty.channel.local.LocalServerChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Random;
@@ -36,10 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -50,33 +40,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 public abstract class AbstractSecureChannelTest {
 
   private static final long TIMEOUT_SECONDS = 30;
-  private static EventLoopGroup group;
+
+  @RegisterExtension static final LocalConnections connections = new LocalConnections();
 
   private Channel server;
   private Channel client;
 
   /** The secure channel under test. */
   protected abstract SecureChannel secureChannel();
-
-  @BeforeAll
-  static void startEventLoops() {
-    group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
-  }
-
-  @AfterAll
-  static void stopEventLoops() {
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
-
-  @AfterEach
-  void closeChannels() {
-    if (client != null) {
-      client.close().syncUninterruptibly();
-    }
-    if (server != null) {
-      server.close().syncUninterruptibly();
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(KeyType.class)
@@ -109,8 +80,9 @@ public abstract class AbstractSecureChannelTest {
   @Test
   void megabytesFlowBothWays() throws Exception {
     int size = 4 << 20;
-    Collector collector = new Collector(size);
-    Sides sides = connect(PrivateKey.generate(), PrivateKey.generate(), Optional.empty(), Echo::new, () -> collector);
+    StreamCollector collector = StreamCollector.firstBytes(size);
+    Sides sides =
+        connect(PrivateKey.generate(), PrivateKey.generate(), Optional.empty(), EchoHandler::new, () -> collector);
     await(sides.client);
     byte[] data = new byte[size];
     new Random(5).nextBytes(data);
@@ -118,13 +90,13 @@ public abstract class AbstractSecureChannelTest {
       client.write(Unpooled.wrappedBuffer(data, offset, Math.min(100_000, size - offset)));
     }
     client.flush();
-    assertArrayEquals(data, await(collector.complete));
+    assertArrayEquals(data, await(collector.done));
   }
 
   @Test
   void bytesWrittenTheMomentTheHandshakeEndsArrive() throws Exception {
     byte[] greeting = "first words".getBytes(StandardCharsets.UTF_8);
-    Collector collector = new Collector(greeting.length);
+    StreamCollector collector = StreamCollector.firstBytes(greeting.length);
     Sides sides =
         connect(
             PrivateKey.generate(),
@@ -138,7 +110,7 @@ public abstract class AbstractSecureChannelTest {
             },
             () -> collector);
     await(sides.server);
-    assertArrayEquals(greeting, await(collector.complete));
+    assertArrayEquals(greeting, await(collector.done));
   }
 
   @Test
@@ -177,14 +149,7 @@ public abstract class AbstractSecureChannelTest {
     CompletableFuture<SecureSession> atServer = startServer(serverKey, serverApp);
     SecureChannel.Handshake handshake =
         secureChannel().handshake(new HandshakeParameters(clientKey, Direction.OUTBOUND, expected));
-    client =
-        new Bootstrap()
-            .group(group)
-            .channel(LocalChannel.class)
-            .handler(secured(handshake, clientApp))
-            .connect(server.localAddress())
-            .sync()
-            .channel();
+    client = connections.connect(server, secured(handshake, clientApp));
     return new Sides(atServer, handshake.session());
   }
 
@@ -192,28 +157,22 @@ public abstract class AbstractSecureChannelTest {
       throws InterruptedException {
     CompletableFuture<SecureSession> session = new CompletableFuture<>();
     server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(LocalServerChannel.class)
-            .childHandler(
-                new ChannelInitializer<LocalChannel>() {
-                  @Override
-                  protected void initChannel(LocalChannel ch) {
-                    SecureChannel.Handshake handshake =
-                        secureChannel().handshake(new HandshakeParameters(key, Direction.INBOUND, Optional.empty()));
-                    handshake.session().whenComplete((s, e) -> {
-                      if (e != null) {
-                        session.completeExceptionally(e);
-                      } else {
-                        session.complete(s);
-                      }
-                    });
-                    ch.pipeline().addLast(secured(handshake, app));
+        connections.listen(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                SecureChannel.Handshake handshake =
+                    secureChannel().handshake(new HandshakeParameters(key, Direction.INBOUND, Optional.empty()));
+                handshake.session().whenComplete((s, e) -> {
+                  if (e != null) {
+                    session.completeExceptionally(e);
+                  } else {
+                    session.complete(s);
                   }
-                })
-            .bind(new LocalAddress(getClass().getSimpleName() + System.nanoTime()))
-            .sync()
-            .channel();
+                });
+                ch.pipeline().addLast(secured(handshake, app));
+              }
+            });
     return session;
   }
 
@@ -235,18 +194,12 @@ public abstract class AbstractSecureChannelTest {
   }
 
   private Channel rawClient() throws InterruptedException {
-    return new Bootstrap()
-        .group(group)
-        .channel(LocalChannel.class)
-        .handler(new ChannelInboundHandlerAdapter() {
-          @Override
-          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-          }
-        })
-        .connect(server.localAddress())
-        .sync()
-        .channel();
+    return connections.connect(server, new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+      }
+    });
   }
 
   private static PeerId peerId(PrivateKey key) {
@@ -255,34 +208,5 @@ public abstract class AbstractSecureChannelTest {
 
   private static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static final class Echo extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.writeAndFlush(msg);
-    }
-  }
-
-  private static final class Collector extends ChannelInboundHandlerAdapter {
-    final CompletableFuture<byte[]> complete = new CompletableFuture<>();
-    private final byte[] received;
-    private int length;
-
-    Collector(int expected) {
-      received = new byte[expected];
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
-      int take = Math.min(buf.readableBytes(), received.length - length);
-      buf.readBytes(received, length, take);
-      length += take;
-      buf.release();
-      if (length == received.length) {
-        complete.complete(received);
-      }
-    }
   }
 }

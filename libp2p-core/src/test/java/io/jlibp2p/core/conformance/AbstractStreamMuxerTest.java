@@ -13,23 +13,14 @@ import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.muxer.StreamResetException;
+import io.jlibp2p.core.muxer.StreamResponder;
 import io.jlibp2p.testing.Eventually;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalChannel;
-import io.netty.channel.local.LocalIoHandler;
-import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The conformance suite every {@link StreamMuxer} passes, over in-VM Netty channels: subclass it in
@@ -52,11 +41,9 @@ import org.junit.jupiter.api.Test;
 public abstract class AbstractStreamMuxerTest {
 
   private static final long TIMEOUT_SECONDS = 60;
-  private static EventLoopGroup group;
 
-  private Channel server;
-  private Channel serverConnection;
-  private Channel clientConnection;
+  @RegisterExtension static final LocalConnections connections = new LocalConnections();
+
   private StreamMuxer.Session client;
   /** What the listening side does with each stream the dialing side opens; echo by default. */
   private volatile InboundStreamHandler serverStreams = stream -> stream.pipeline().addLast(new Echo());
@@ -70,54 +57,20 @@ public abstract class AbstractStreamMuxerTest {
    */
   protected abstract boolean hasFlowControl();
 
-  @BeforeAll
-  static void startEventLoops() {
-    group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
-  }
-
-  @AfterAll
-  static void stopEventLoops() {
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
-
-  @AfterEach
-  void closeConnections() {
-    if (clientConnection != null) {
-      clientConnection.close().syncUninterruptibly();
-    }
-    if (server != null) {
-      server.close().syncUninterruptibly();
-    }
-  }
-
   private void connect() throws Exception {
     CompletableFuture<Channel> accepted = new CompletableFuture<>();
-    server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(LocalServerChannel.class)
-            .childHandler(new ChannelInitializer<LocalChannel>() {
-              @Override
-              protected void initChannel(LocalChannel ch) {
-                StreamMuxer.Session session =
-                    muxer().newSession(new MuxerParameters(Direction.INBOUND, stream -> serverStreams.streamOpened(stream)));
-                ch.pipeline().addLast(session.handler());
-                accepted.complete(ch);
-              }
-            })
-            .bind(new LocalAddress(getClass().getSimpleName() + System.nanoTime()))
-            .sync()
-            .channel();
+    Channel server = connections.listen(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        StreamMuxer.Session session =
+            muxer().newSession(new MuxerParameters(Direction.INBOUND, stream -> serverStreams.streamOpened(stream)));
+        ch.pipeline().addLast(session.handler());
+        accepted.complete(ch);
+      }
+    });
     client = muxer().newSession(new MuxerParameters(Direction.OUTBOUND, stream -> stream.close()));
-    clientConnection =
-        new Bootstrap()
-            .group(group)
-            .channel(LocalChannel.class)
-            .handler(client.handler())
-            .connect(server.localAddress())
-            .sync()
-            .channel();
-    serverConnection = await(accepted);
+    connections.connect(server, client.handler());
+    await(accepted); // the listening side has its session too
   }
 
   @Test
@@ -434,23 +387,10 @@ public abstract class AbstractStreamMuxerTest {
   }
 
   /** Writes back what it reads, and ends its writing when the remote ends its own. */
-  private static final class Echo extends ChannelInboundHandlerAdapter {
+  private static final class Echo extends StreamResponder {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ctx.write(msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof ChannelInputShutdownEvent) {
-        ((Stream) ctx.channel()).closeWrite();
-      }
-      ctx.fireUserEventTriggered(evt);
     }
   }
 }

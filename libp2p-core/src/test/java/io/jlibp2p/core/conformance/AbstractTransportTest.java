@@ -14,11 +14,7 @@ import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.testing.Threads;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,14 +72,14 @@ public abstract class AbstractTransportTest {
 
   @Test
   void bytesFlowBothWays() throws Exception {
-    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new Echo()));
-    Collector collector = new Collector(1 << 20);
+    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new EchoHandler()));
+    StreamCollector collector = StreamCollector.firstBytes(1 << 20);
     RawConnection dialed =
         await(transport.dial(listener.addresses().get(0), c -> c.channel().pipeline().addLast(collector)));
     byte[] data = new byte[1 << 20];
     new Random(1).nextBytes(data);
     dialed.channel().writeAndFlush(Unpooled.wrappedBuffer(data));
-    assertArrayEquals(data, await(collector.complete));
+    assertArrayEquals(data, await(collector.done));
     dialed.channel().close().sync();
   }
 
@@ -125,15 +121,15 @@ public abstract class AbstractTransportTest {
 
   @Test
   void manyConcurrentConnections() throws Exception {
-    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new Echo()));
+    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new EchoHandler()));
     List<CompletableFuture<byte[]>> replies = new ArrayList<>();
     List<RawConnection> connections = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      Collector collector = new Collector(4);
+      StreamCollector collector = StreamCollector.firstBytes(4);
       connections.add(
           await(transport.dial(listener.addresses().get(0), c -> c.channel().pipeline().addLast(collector))));
       connections.get(i).channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, (byte) i}));
-      replies.add(collector.complete);
+      replies.add(collector.done);
     }
     for (int i = 0; i < 100; i++) {
       assertArrayEquals(new byte[] {1, 2, 3, (byte) i}, await(replies.get(i)));
@@ -177,41 +173,5 @@ public abstract class AbstractTransportTest {
 
   protected static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  /** Writes back whatever it reads. */
-  protected static final class Echo extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.writeAndFlush(msg);
-    }
-  }
-
-  /** Collects bytes until it has {@code expected} of them. */
-  protected static final class Collector extends ChannelInboundHandlerAdapter {
-    final CompletableFuture<byte[]> complete = new CompletableFuture<>();
-    private final int expected;
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-
-    public Collector(int expected) {
-      this.expected = expected;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ByteBuf buf = (ByteBuf) msg;
-      byte[] bytes = new byte[buf.readableBytes()];
-      buf.readBytes(bytes);
-      buf.release();
-      received.writeBytes(bytes);
-      if (received.size() >= expected) {
-        complete.complete(received.toByteArray());
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      complete.completeExceptionally(new IllegalStateException("closed after " + received.size() + " bytes"));
-    }
   }
 }

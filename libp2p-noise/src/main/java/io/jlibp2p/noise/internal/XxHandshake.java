@@ -9,9 +9,9 @@ import javax.crypto.AEADBadTagException;
  * Protocol Framework spec (revision 34), sections 5.3 and 7.5:
  *
  * <pre>
- *   -> e
- *   <- e, ee, s, es
- *   -> s, se
+ *   -&gt; e
+ *   &lt;- e, ee, s, es
+ *   -&gt; s, se
  * </pre>
  *
  * Each side alternately writes and reads one message; after the third, {@link #split} gives the

@@ -9,19 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.conformance.EmbeddedChannels;
+import io.jlibp2p.core.conformance.InboundRecorder;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.noise.internal.pb.NoiseProtos;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -31,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /** The handshake and transport frames between two in-memory channels, with tampering in between. */
 class NoiseWireTest {
 
-  private final List<byte[]> receivedByResponder = new ArrayList<>();
-  private final List<Throwable> responderErrors = new ArrayList<>();
+  /** Ends the responder's pipeline: what passes its handshake handler inbound. */
+  private final InboundRecorder atResponder = new InboundRecorder();
   private EmbeddedChannel initiator;
   private EmbeddedChannel responder;
 
@@ -62,22 +60,10 @@ class NoiseWireTest {
     responderHandler = b;
     initiator = new EmbeddedChannel(a);
     responder = new EmbeddedChannel(b);
-    responder.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf buf = (ByteBuf) msg;
-        receivedByResponder.add(ByteBufUtil.getBytes(buf));
-        buf.release();
-      }
-
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        responderErrors.add(cause);
-      }
-    });
+    responder.pipeline().addLast(atResponder);
     for (int i = 0; i < 5; i++) {
-      shuttle(initiator, responder);
-      shuttle(responder, initiator);
+      EmbeddedChannels.shuttle(initiator, responder);
+      EmbeddedChannels.shuttle(responder, initiator);
     }
   }
 
@@ -103,22 +89,10 @@ class NoiseWireTest {
     assertTrue(e.getCause().getMessage().contains("no stream muxer in common"), e.getCause().getMessage());
   }
 
-  private static void shuttle(EmbeddedChannel from, EmbeddedChannel to) {
-    ByteBuf buf;
-    while ((buf = from.readOutbound()) != null) {
-      to.writeInbound(buf);
-    }
-  }
-
   /** One transport frame from the initiator, as bytes on the wire. */
   private byte[] frameFromInitiator(String text) {
     initiator.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
-    ByteBuf frame = initiator.readOutbound();
-    try {
-      return ByteBufUtil.getBytes(frame);
-    } finally {
-      frame.release();
-    }
+    return EmbeddedChannels.readOutboundBytes(initiator);
   }
 
   @Test
@@ -128,7 +102,7 @@ class NoiseWireTest {
     assertEquals(2 + 5 + 16, frame.length);
     assertEquals(5 + 16, ((frame[0] & 0xff) << 8) | (frame[1] & 0xff));
     responder.writeInbound(Unpooled.wrappedBuffer(frame));
-    assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), receivedByResponder.get(0));
+    assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), atResponder.messages.get(0));
   }
 
   @Test
@@ -140,7 +114,7 @@ class NoiseWireTest {
     assertEquals(3 * 18 + data.length, wire.readableBytes());
     assertEquals(65535, wire.getUnsignedShort(0));
     responder.writeInbound(wire);
-    assertEquals(data.length, receivedByResponder.stream().mapToInt(b -> b.length).sum());
+    assertEquals(data.length, atResponder.messages.stream().mapToInt(b -> b.length).sum());
   }
 
   @Test
@@ -149,9 +123,9 @@ class NoiseWireTest {
     byte[] frame = frameFromInitiator("secret");
     frame[4] ^= 1;
     responder.writeInbound(Unpooled.wrappedBuffer(frame));
-    assertEquals(List.of(), receivedByResponder);
+    assertEquals(List.of(), atResponder.messages);
     assertFalse(responder.isOpen());
-    assertInstanceOf(SecureChannelException.class, responderErrors.get(0));
+    assertInstanceOf(SecureChannelException.class, atResponder.errors.get(0));
   }
 
   @Test
@@ -160,7 +134,7 @@ class NoiseWireTest {
     byte[] frame = frameFromInitiator("once");
     responder.writeInbound(Unpooled.wrappedBuffer(frame.clone()));
     responder.writeInbound(Unpooled.wrappedBuffer(frame));
-    assertEquals(1, receivedByResponder.size());
+    assertEquals(1, atResponder.messages.size());
     assertFalse(responder.isOpen());
   }
 
@@ -169,9 +143,9 @@ class NoiseWireTest {
     handshake();
     byte[] frame = frameFromInitiator("cut short");
     responder.writeInbound(Unpooled.wrappedBuffer(frame, 0, frame.length - 1));
-    assertEquals(List.of(), receivedByResponder);
+    assertEquals(List.of(), atResponder.messages);
     responder.close();
-    assertEquals(List.of(), receivedByResponder);
+    assertEquals(List.of(), atResponder.messages);
   }
 
   /** A responder that signs some other static key than the one it uses must be refused. */

@@ -1,11 +1,8 @@
 package io.jlibp2p.ping.internal;
 
-import io.jlibp2p.core.muxer.Stream;
-import io.jlibp2p.core.muxer.StreamResetException;
+import io.jlibp2p.core.muxer.StreamResponder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * The listening side of ping: collects each {@value #PAYLOAD_SIZE}-byte payload and writes it
@@ -16,7 +13,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * <p>Reference counting: each inbound buffer is released here; each payload is collected in a
  * buffer of its own, which the write releases, and the one being filled is released on removal.
  */
-public final class PingResponder extends ChannelInboundHandlerAdapter {
+public final class PingResponder extends StreamResponder {
 
   /** The size of a ping payload, per the spec. */
   public static final int PAYLOAD_SIZE = 32;
@@ -47,30 +44,6 @@ public final class PingResponder extends ChannelInboundHandlerAdapter {
       }
     } finally {
       in.release();
-    }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    ctx.flush();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof ChannelInputShutdownEvent) {
-      ctx.flush();
-      ((Stream) ctx.channel()).closeWrite();
-    }
-    ctx.fireUserEventTriggered(evt);
-  }
-
-  /** A reset or a lost connection ends the exchange; that is the dialer's choice, not an error. */
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof StreamResetException) {
-      ctx.close();
-    } else {
-      ctx.fireExceptionCaught(cause);
     }
   }
 }

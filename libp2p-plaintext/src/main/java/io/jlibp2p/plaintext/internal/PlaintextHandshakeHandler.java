@@ -1,6 +1,8 @@
 package io.jlibp2p.plaintext.internal;
 
 import com.google.protobuf.ByteString;
+import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.codec.LengthPrefixedFrameDecoder;
 import io.jlibp2p.core.security.AbstractHandshakeHandler;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureSession;
@@ -8,7 +10,6 @@ import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.multiformats.DecodingException;
-import io.jlibp2p.multiformats.UnsignedVarint;
 import io.jlibp2p.plaintext.internal.pb.PlaintextProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -47,10 +48,7 @@ public final class PlaintextHandshakeHandler extends AbstractHandshakeHandler {
             .setPubkey(ByteString.copyFrom(parameters.localKey().publicKey().marshal()))
             .build()
             .toByteArray();
-    ByteBuf out = ctx.alloc().buffer(exchange.length + UnsignedVarint.MAX_LENGTH);
-    UnsignedVarint.write(exchange.length, out);
-    out.writeBytes(exchange);
-    ctx.writeAndFlush(out);
+    ctx.writeAndFlush(LengthPrefixedFrameDecoder.frame(ctx, exchange));
   }
 
   @Override
@@ -59,28 +57,19 @@ public final class PlaintextHandshakeHandler extends AbstractHandshakeHandler {
       in.skipBytes(in.readableBytes());
       return;
     }
-    int start = in.readerIndex();
-    long length;
+    ByteBuf exchange;
     try {
-      length = UnsignedVarint.readIfComplete(in);
-    } catch (DecodingException e) {
-      fail(ctx, "bad Exchange length prefix: " + e.getMessage(), e);
+      exchange = LengthPrefixedFrameDecoder.readMessage(in, MAX_EXCHANGE_LENGTH);
+    } catch (DecodingException | LimitExceededException e) {
+      fail(ctx, "Exchange: " + e.getMessage(), e);
       return;
     }
-    if (length == UnsignedVarint.INCOMPLETE) {
-      return;
-    }
-    if (length > MAX_EXCHANGE_LENGTH) {
-      fail(ctx, "Exchange of " + length + " bytes exceeds the " + MAX_EXCHANGE_LENGTH + "-byte limit", null);
-      return;
-    }
-    if (in.readableBytes() < length) {
-      in.readerIndex(start);
+    if (exchange == null) {
       return;
     }
     SecureSession established;
     try {
-      established = verify(parse(in.readSlice((int) length)));
+      established = verify(parse(exchange));
     } catch (SecurityHandshakeException e) {
       fail(ctx, e);
       return;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.conformance.EmbeddedChannels;
+import io.jlibp2p.core.conformance.InboundRecorder;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecureSession;
@@ -17,8 +19,6 @@ import io.jlibp2p.secio.internal.pb.SecioProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -40,8 +40,8 @@ class SecioWireTest {
 
   private static final int LIMIT = SecioFrameDecoder.SPEC_MAX_PACKET;
 
-  private final List<byte[]> received = new ArrayList<>();
-  private final List<Throwable> errors = new ArrayList<>();
+  /** Ends the pipeline of each channel made to collect: what passes its handshake handler inbound. */
+  private final InboundRecorder inbound = new InboundRecorder();
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -100,19 +100,7 @@ class SecioWireTest {
     EmbeddedChannel channel = new EmbeddedChannel(handler);
     channels.add(channel);
     if (collect) {
-      channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-          ByteBuf buf = (ByteBuf) msg;
-          received.add(ByteBufUtil.getBytes(buf));
-          buf.release();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-          errors.add(cause);
-        }
-      });
+      channel.pipeline().addLast(inbound);
     }
     return channel;
   }
@@ -124,19 +112,12 @@ class SecioWireTest {
   /** Moves bytes both ways, and lets scheduled tasks (the ambiguity timer) run, until quiet. */
   private static void converse(EmbeddedChannel a, EmbeddedChannel b) {
     for (int i = 0; i < 10; i++) {
-      shuttle(a, b);
-      shuttle(b, a);
+      EmbeddedChannels.shuttle(a, b);
+      EmbeddedChannels.shuttle(b, a);
       a.advanceTimeBy(2, TimeUnit.SECONDS);
       b.advanceTimeBy(2, TimeUnit.SECONDS);
       a.runScheduledPendingTasks();
       b.runScheduledPendingTasks();
-    }
-  }
-
-  private static void shuttle(EmbeddedChannel from, EmbeddedChannel to) {
-    ByteBuf buf;
-    while ((buf = from.readOutbound()) != null) {
-      to.writeInbound(buf);
     }
   }
 
@@ -152,12 +133,7 @@ class SecioWireTest {
 
   private static byte[] packetFrom(EmbeddedChannel channel, String text) {
     channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
-    ByteBuf frame = channel.readOutbound();
-    try {
-      return ByteBufUtil.getBytes(frame);
-    } finally {
-      frame.release();
-    }
+    return EmbeddedChannels.readOutboundBytes(channel);
   }
 
   @Test
@@ -167,7 +143,7 @@ class SecioWireTest {
     assertEquals(4 + 5 + 32, packet.length);
     assertEquals(5 + 32, packet[3]);
     pair[1].writeInbound(Unpooled.wrappedBuffer(packet));
-    assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), received.get(0));
+    assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), inbound.messages.get(0));
   }
 
   @Test
@@ -176,10 +152,10 @@ class SecioWireTest {
     byte[] packet = packetFrom(pair[0], "secret");
     packet[5] ^= 1;
     pair[1].writeInbound(Unpooled.wrappedBuffer(packet));
-    assertEquals(List.of(), received);
+    assertEquals(List.of(), inbound.messages);
     assertFalse(pair[1].isOpen());
-    assertInstanceOf(SecureChannelException.class, errors.get(0));
-    assertTrue(errors.get(0).getMessage().contains("MAC"), errors.get(0).getMessage());
+    assertInstanceOf(SecureChannelException.class, inbound.errors.get(0));
+    assertTrue(inbound.errors.get(0).getMessage().contains("MAC"), inbound.errors.get(0).getMessage());
   }
 
   @Test
@@ -187,7 +163,7 @@ class SecioWireTest {
     EmbeddedChannel[] pair = handshake();
     pair[1].writeInbound(Unpooled.buffer().writeInt(LIMIT + 1).writeZero(100));
     assertFalse(pair[1].isOpen());
-    assertTrue(errors.get(0).getMessage().contains("exceeds the limit"), errors.get(0).getMessage());
+    assertTrue(inbound.errors.get(0).getMessage().contains("exceeds the limit"), inbound.errors.get(0).getMessage());
   }
 
   /**
@@ -202,8 +178,8 @@ class SecioWireTest {
     byte[] second = packetFrom(pair[0], "same");
     assertFalse(Arrays.equals(Arrays.copyOfRange(first, 4, 8), Arrays.copyOfRange(second, 4, 8)));
     pair[1].writeInbound(Unpooled.wrappedBuffer(second));
-    assertEquals(1, received.size());
-    assertFalse(Arrays.equals("same".getBytes(StandardCharsets.UTF_8), received.get(0)));
+    assertEquals(1, inbound.messages.size());
+    assertFalse(Arrays.equals("same".getBytes(StandardCharsets.UTF_8), inbound.messages.get(0)));
   }
 
   @Test
@@ -252,7 +228,7 @@ class SecioWireTest {
     converse(initiator, responder);
     assertEquals(b.session().join().remotePeer(), a.session().join().localPeer());
     responder.writeInbound(Unpooled.wrappedBuffer(packetFrom(initiator, "through")));
-    assertArrayEquals("through".getBytes(StandardCharsets.UTF_8), received.get(0));
+    assertArrayEquals("through".getBytes(StandardCharsets.UTF_8), inbound.messages.get(0));
   }
 
   /** The other side of a handshake, played by hand to control its ephemeral key and key derivation. */

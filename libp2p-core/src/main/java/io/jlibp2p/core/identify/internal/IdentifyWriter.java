@@ -1,5 +1,6 @@
 package io.jlibp2p.core.identify.internal;
 
+import io.jlibp2p.core.codec.LengthPrefixedFrameDecoder;
 import io.jlibp2p.core.identify.Identify;
 import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.core.muxer.Stream;

@@ -1,4 +1,4 @@
-package io.jlibp2p.core.identify.internal;
+package io.jlibp2p.core.codec;
 
 import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.multiformats.DecodingException;
@@ -10,11 +10,15 @@ import java.util.List;
 
 /**
  * Splits a stream into the {@code uvarint(length) || bytes} messages most libp2p protocols use
- * (identify, and protobuf-based protocols in general), each passed on as one {@link ByteBuf}.
+ * (plaintext, identify, and protobuf-based protocols in general), each passed on as one {@link
+ * ByteBuf}.
  *
  * <p>A length prefix that is not a minimal uvarint fails with a {@link DecodingException}; one
  * above {@code maxLength} fails with a {@link LimitExceededException} before any of the body is
  * buffered. Either way the decoder stops reading further input.
+ *
+ * <p>Reference counting: each message passed on is a retained slice of the cumulation, released
+ * by whoever reads it.
  */
 public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
 
@@ -36,31 +40,52 @@ public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
     return out.writeBytes(message);
   }
 
+  /**
+   * Reads one message from {@code in} if all of it is there, for a handler that frames a message
+   * or two itself (a handshake) rather than adding this decoder.
+   *
+   * @return the message, a slice of {@code in} (not retained) past which the reader index now
+   *     stands; or {@code null} when more bytes are needed, the reader index unchanged
+   * @throws DecodingException if the prefix is not a minimal uvarint
+   * @throws LimitExceededException if the message is longer than {@code maxLength}
+   */
+  public static ByteBuf readMessage(ByteBuf in, int maxLength) {
+    int start = in.readerIndex();
+    long length;
+    try {
+      length = UnsignedVarint.readIfComplete(in);
+    } catch (DecodingException e) {
+      throw new DecodingException("bad message length prefix: " + e.getMessage(), e);
+    }
+    if (length == UnsignedVarint.INCOMPLETE) {
+      return null;
+    }
+    if (length > maxLength) {
+      in.readerIndex(start);
+      throw new LimitExceededException("message of " + length + " bytes exceeds the limit of " + maxLength);
+    }
+    if (in.readableBytes() < length) {
+      in.readerIndex(start);
+      return null;
+    }
+    return in.readSlice((int) length);
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (failed) {
       in.skipBytes(in.readableBytes());
       return;
     }
-    int start = in.readerIndex();
-    long length;
+    ByteBuf message;
     try {
-      length = UnsignedVarint.readIfComplete(in);
-    } catch (DecodingException e) {
+      message = readMessage(in, maxLength);
+    } catch (DecodingException | LimitExceededException e) {
       failed = true;
-      throw new DecodingException("bad message length prefix: " + e.getMessage(), e);
+      throw e;
     }
-    if (length == UnsignedVarint.INCOMPLETE) {
-      return;
+    if (message != null) {
+      out.add(message.retain());
     }
-    if (length > maxLength) {
-      failed = true;
-      throw new LimitExceededException("message of " + length + " bytes exceeds the limit of " + maxLength);
-    }
-    if (in.readableBytes() < length) {
-      in.readerIndex(start);
-      return;
-    }
-    out.add(in.readRetainedSlice((int) length));
   }
 }
