@@ -183,4 +183,33 @@ class HostServicesTest {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
+
+  @Test
+  void closeOnANettyThreadFailsFastInsteadOfWaitingForItself() throws Exception {
+    Probe probe = new Probe();
+    try (Host host = builder().service(probe).build()) {
+      CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+      probe.exposedContext().scheduler().execute(() -> {
+        try {
+          host.close();
+          thrown.complete(null);
+        } catch (IllegalStateException e) {
+          thrown.complete(e);
+        }
+      });
+      Throwable failure = await(thrown);
+      assertTrue(failure != null && failure.getMessage().contains("closeAsync()"), String.valueOf(failure));
+    }
+  }
+
+  @Test
+  void aServiceThatFailsToStartOnASecondHostIsNotStoppedOnItsFirst() {
+    Probe probe = new Probe();
+    try (Host first = builder().service(probe).build()) {
+      assertThrows(IllegalStateException.class, () -> builder().service(probe).build());
+      assertFalse(probe.stopped, "the failed build stopped only what it had started");
+      assertSame(first, probe.exposedContext().host());
+    }
+    assertTrue(probe.stopped);
+  }
 }

@@ -16,11 +16,14 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -53,19 +56,35 @@ import java.util.concurrent.atomic.AtomicLong;
  *       libp2p.limits.exceeded} (counters).
  * </ul>
  *
- * <p>Tag values are bounded: directions, phases and outcomes are fixed sets; security, muxer and
- * stream protocols are those this host negotiated, so always ones it offers or serves. No peer ID
- * or address becomes a tag. Thread-safe, and it never blocks.
+ * <p>Tag values are bounded: directions, phases and outcomes are fixed sets; security and muxer
+ * protocols are those the host offers; stream protocols are those it negotiated, which a handler
+ * for a family ({@code /chat/1.*}) lets the remote choose, so past {@value #MAX_PROTOCOL_TAGS}
+ * distinct ones the rest count as {@code other}. No peer ID or address becomes a tag.
+ *
+ * <p>Several hosts may record into one registry: their meters add up (the gauges too). Thread-safe,
+ * and it never blocks.
  */
 public final class MicrometerEventListener implements EventListener {
 
+  /** The most distinct stream protocols that become tag values; the rest are {@code other}. */
+  public static final int MAX_PROTOCOL_TAGS = 64;
+
+  /**
+   * Gauge values per registry, shared by every listener on it: a registry keeps one gauge per
+   * name and tags, so a second host's values must add to the first's rather than go unread.
+   */
+  private static final Map<MeterRegistry, Map<GaugeKey, AtomicLong>> GAUGES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private record GaugeKey(String name, Tags tags) {}
+
   private final MeterRegistry registry;
-  /** Gauge values by their full tag set; the registry keeps only weak references to them. */
-  private final Map<Tags, AtomicLong> openConnections = new ConcurrentHashMap<>();
-  private final Map<Tags, AtomicLong> openStreams = new ConcurrentHashMap<>();
+  private final Map<GaugeKey, AtomicLong> gauges;
+  private final Set<String> protocolTags = ConcurrentHashMap.newKeySet();
 
   private MicrometerEventListener(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.gauges = GAUGES.computeIfAbsent(registry, r -> new ConcurrentHashMap<>());
   }
 
   /** A listener that records into {@code registry}; give it to {@code Host.Builder.eventListener}. */
@@ -82,14 +101,25 @@ public final class MicrometerEventListener implements EventListener {
         "muxer", connection.muxerProtocol());
   }
 
-  private static Tags streamTags(Stream stream) {
-    return Tags.of("direction", tag(stream.direction()), "protocol", stream.protocol());
+  private Tags streamTags(Stream stream) {
+    return Tags.of("direction", tag(stream.direction()), "protocol", protocolTag(stream.protocol()));
   }
 
-  private AtomicLong gauge(Map<Tags, AtomicLong> values, String name, String description, Tags tags) {
-    return values.computeIfAbsent(tags, t -> {
+  /** {@code protocol}, or {@code other} once {@value #MAX_PROTOCOL_TAGS} others are in use. */
+  private String protocolTag(String protocol) {
+    // The set only grows, so a stream's protocol maps to the same value at its open and its close.
+    if (protocolTags.contains(protocol) || (protocolTags.size() < MAX_PROTOCOL_TAGS && protocolTags.add(protocol))) {
+      return protocol;
+    }
+    return protocolTags.contains(protocol) ? protocol : "other";
+  }
+
+  private AtomicLong gauge(String name, String description, Tags tags) {
+    return gauges.computeIfAbsent(new GaugeKey(name, tags), key -> {
       AtomicLong value = new AtomicLong();
-      Gauge.builder(name, value, AtomicLong::get).description(description).tags(t).register(registry);
+      // Strong: the registry would otherwise hold the value weakly, and report NaN once it is gone.
+      Gauge.builder(name, value, AtomicLong::get).description(description).tags(tags).strongReference(true)
+          .register(registry);
       return value;
     });
   }
@@ -133,14 +163,14 @@ public final class MicrometerEventListener implements EventListener {
     Tags tags = connectionTags(connection);
     timer("libp2p.upgrade.duration", tags).record(upgradeTime);
     counter("libp2p.connections.opened", tags).increment();
-    gauge(openConnections, "libp2p.connections.open", "connections open now", tags).incrementAndGet();
+    gauge("libp2p.connections.open", "connections open now", tags).incrementAndGet();
   }
 
   @Override
   public void connectionClosed(Connection connection, Connection.CloseReason reason, Duration lifetime) {
     Tags tags = connectionTags(connection);
     counter("libp2p.connections.closed", tags.and("reason", reason.name().toLowerCase(Locale.ROOT))).increment();
-    gauge(openConnections, "libp2p.connections.open", "connections open now", tags).decrementAndGet();
+    gauge("libp2p.connections.open", "connections open now", tags).decrementAndGet();
   }
 
   @Override
@@ -157,7 +187,7 @@ public final class MicrometerEventListener implements EventListener {
   public void streamOpened(Stream stream) {
     Tags tags = streamTags(stream);
     counter("libp2p.streams.opened", tags).increment();
-    gauge(openStreams, "libp2p.streams.open", "streams open now", tags).incrementAndGet();
+    gauge("libp2p.streams.open", "streams open now", tags).incrementAndGet();
   }
 
   @Override
@@ -168,8 +198,8 @@ public final class MicrometerEventListener implements EventListener {
   @Override
   public void streamClosed(Stream stream, Duration lifetime) {
     Tags tags = streamTags(stream);
-    gauge(openStreams, "libp2p.streams.open", "streams open now", tags).decrementAndGet();
-    Tags byProtocol = Tags.of("protocol", stream.protocol());
+    gauge("libp2p.streams.open", "streams open now", tags).decrementAndGet();
+    Tags byProtocol = Tags.of("protocol", protocolTag(stream.protocol()));
     bytes("libp2p.stream.bytes.read", byProtocol).increment(stream.bytesRead());
     bytes("libp2p.stream.bytes.written", byProtocol).increment(stream.bytesWritten());
   }

@@ -121,4 +121,36 @@ class MicrometerEventListenerTest {
     assertEquals(1, count(clientMetrics, "libp2p.upgrade.failures", "direction", "outbound", "phase", "security_handshake"));
     assertTrue(clientMetrics.find("libp2p.connections.opened").counters().isEmpty());
   }
+
+  @Test
+  void protocolsAFamilyLetsTheRemoteChooseAreCappedAsOther() throws Exception {
+    server.setStreamHandler("/family/*", protocol -> protocol.startsWith("/family/"), Stream::close);
+    client.dial(server.listenAddresses().get(0)).get(30, TimeUnit.SECONDS);
+    int protocols = MicrometerEventListener.MAX_PROTOCOL_TAGS + 6;
+    for (int i = 0; i < protocols; i++) {
+      // Two proposals, so that the future waits for the server's answer.
+      client.newStream(server.peerId(), "/family/" + i, "/family/x").get(30, TimeUnit.SECONDS);
+    }
+    Eventually.await("the server counts every family stream", 10, () -> serverMetrics.find("libp2p.streams.opened").counters()
+        .stream().filter(c -> c.getId().getTag("protocol").matches("/family/.*|other")).mapToDouble(c -> c.count()).sum()
+        == protocols);
+    // The server's own protocols (identify) take tag values too; the cap holds over all of them.
+    long distinct = serverMetrics.find("libp2p.streams.opened").counters().stream()
+        .map(c -> c.getId().getTag("protocol")).distinct().count();
+    assertEquals(MicrometerEventListener.MAX_PROTOCOL_TAGS + 1, distinct, "the cap, plus other");
+    assertTrue(count(serverMetrics, "libp2p.streams.opened", "direction", "inbound", "protocol", "other") >= 6);
+  }
+
+  @Test
+  void hostsThatShareARegistryAddUp() throws Exception {
+    try (Host second = host(serverMetrics)) {
+      second.start().join();
+      client.dial(server.listenAddresses().get(0)).get(30, TimeUnit.SECONDS);
+      client.dial(second.listenAddresses().get(0)).get(30, TimeUnit.SECONDS);
+      Eventually.await("both servers count their connection", 10,
+          () -> serverMetrics.get("libp2p.connections.open").tag("direction", "inbound").gauge().value() == 2);
+    }
+    Eventually.await("the second server's close counts", 10,
+        () -> serverMetrics.get("libp2p.connections.open").tag("direction", "inbound").gauge().value() == 1);
+  }
 }

@@ -16,7 +16,13 @@ public abstract class AbstractHostService implements HostService {
           getClass().getSimpleName() + " already belongs to " + this.context.host() + "; give each host its own instance");
     }
     this.context = context;
-    onStart(context);
+    try {
+      onStart(context);
+    } catch (RuntimeException | Error e) {
+      // Not attached after all: the instance may still go to another host.
+      this.context = null;
+      throw e;
+    }
   }
 
   /** Attaches to the host; called once, by {@link #start}. Must not block. */

@@ -31,9 +31,13 @@ import java.util.Optional;
  * #muxerNegotiated}, {@link #connectionOpened} (or {@link #upgradeFailed}), {@link #dialSucceeded}
  * (or {@link #dialFailed}), then {@link #identifyDone} (or {@link #identifyFailed}) and, in the
  * end, {@link #connectionClosed}. A stream gets {@link #streamOpened} once its protocol is agreed
- * (or {@link #streamNegotiationFailed}), then {@link #streamClosed}.
+ * (for a stream this side opened: once the remote confirmed it), then {@link #streamClosed}; or,
+ * for a stream this side opened, {@link #streamNegotiationFailed} instead. A dialer that proposes
+ * one protocol (and one muxer) does so lazily, without waiting for the answer: a muxer the remote
+ * refuses after that ends the connection, reported as its {@link #connectionClosed}.
  *
- * <p>Hooks run on Netty event loops and the host's threads, often several at once: an
+ * <p>Hooks run on Netty event loops, the host's threads, and for a dial that fails at once
+ * ({@link #dialStarted}, {@link #dialFailed}) the caller's thread, often several at once: an
  * implementation must be thread-safe, fast, and must not block. An exception thrown by a hook is
  * logged and otherwise ignored; it never changes what the host does.
  */

@@ -46,8 +46,8 @@ import java.util.function.Predicate;
  * <p>One live connection per peer is kept and reused for new streams; a dial to a peer that is
  * already being dialed joins that dial. Protocols beyond identify attach as {@linkplain
  * HostService services}; what the host does is reported to its {@link EventListener}. {@link
- * #close()} stops the services, closes every connection, listener and transport, and returns when
- * their threads have stopped.
+ * #close()} closes the listeners, stops the services, closes every connection and transport, and
+ * returns when their threads have stopped.
  *
  * <p>Thread-safe.
  */
@@ -158,16 +158,21 @@ public interface Host extends AutoCloseable {
   List<Connection> connections();
 
   /**
-   * Stops the services, closes every connection, listener and transport, and stops the host's
-   * threads. Calling it again returns the same future.
+   * Closes the listeners, stops the services (each gets 10 s), closes every connection, then the
+   * transports, and stops the host's threads. A step that fails does not stop the next ones.
+   * Calling it again returns the same future. Safe to call from any thread.
    *
-   * @return completes when all of it is done
+   * @return completes when all of it is done; exceptionally, with each failure suppressed in an
+   *     {@link IllegalStateException}, if a step failed
    */
   CompletableFuture<Void> closeAsync();
 
   /**
-   * {@link #closeAsync()}, and waits for it. Must not be called from one of the host's threads
-   * (an event loop, a stream handler).
+   * {@link #closeAsync()}, and waits for it.
+   *
+   * @throws IllegalStateException on a Netty thread (an event loop, so a stream handler, an event
+   *     listener hook or a service timer), which would wait for itself to stop; use {@link
+   *     #closeAsync()} there
    */
   @Override
   void close();

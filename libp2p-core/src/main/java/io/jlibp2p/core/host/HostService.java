@@ -28,10 +28,12 @@ public interface HostService {
   void start(ServiceContext context);
 
   /**
-   * Detaches from the host as it closes. The host then cancels the timers the service scheduled
-   * through {@link ServiceContext#scheduler()}. The default does nothing.
+   * Detaches from the host as it closes, after its listeners closed and while its connections are
+   * still open. The host then cancels the timers the service scheduled through {@link
+   * ServiceContext#scheduler()}. Called only if {@link #start} returned. The default does nothing.
    *
-   * @return completes when the service has stopped; the host waits for it
+   * @return completes when the service has stopped; the host waits for it up to 10 s, then
+   *     closes anyway
    */
   default CompletableFuture<Void> stop() {
     return CompletableFuture.completedFuture(null);

@@ -20,8 +20,12 @@ public interface ServiceContext {
   void addEventListener(EventListener listener);
 
   /**
-   * Runs the service's timers and background work. Tasks scheduled here are cancelled when the
-   * host closes; shutting the scheduler down is not the service's to do (it throws).
+   * Runs the service's timers and background work on the host's threads: by default one thread
+   * shared with identify pushes and every other service's timers, so a task must be short and must
+   * not block; with a group given to {@link Host.Builder#eventLoopGroup}, tasks may run in
+   * parallel. Tasks still pending when the host closes are cancelled, and scheduling after that
+   * throws {@link java.util.concurrent.RejectedExecutionException}. Shutting the scheduler down is
+   * not the service's to do (it throws).
    */
   ScheduledExecutorService scheduler();
 

@@ -27,7 +27,10 @@ public final class PingResponder extends StreamResponder {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    pending.release();
+    if (pending != null) {
+      pending.release();
+      pending = null;
+    }
   }
 
   @Override
@@ -38,7 +41,9 @@ public final class PingResponder extends StreamResponder {
         in.readBytes(pending, Math.min(in.readableBytes(), pending.writableBytes()));
         if (!pending.isWritable()) {
           // The full payload goes out as it is; the next one gets a buffer of its own.
-          ctx.write(pending);
+          ByteBuf full = pending;
+          pending = null;
+          ctx.write(full);
           pending = ctx.alloc().buffer(PAYLOAD_SIZE, PAYLOAD_SIZE);
         }
       }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +34,13 @@ final class ConnectionTable {
       if (!ours) {
         continue;
       }
-      dial.get().whenComplete((connection, error) -> {
+      CompletableFuture<HostConnection> dialed;
+      try {
+        dialed = dial.get();
+      } catch (RuntimeException e) {
+        dialed = CompletableFuture.failedFuture(e);
+      }
+      dialed.whenComplete((connection, error) -> {
         if (error != null) {
           byPeer.remove(peer, attempt);
           attempt.completeExceptionally(error);
@@ -52,18 +59,17 @@ final class ConnectionTable {
   /**
    * Tracks a new connection, and makes it the one reused for its peer if there is none.
    *
-   * @param lastOneClosed runs when it closes and no other connection to its peer is left
+   * @param closed runs when it has closed and is out of the table, told whether it was the last
+   *     connection to its peer
    */
-  void add(HostConnection connection, Runnable lastOneClosed) {
+  void add(HostConnection connection, Consumer<Boolean> closed) {
     PeerId remote = connection.remotePeer();
     open.add(connection);
     byPeer.putIfAbsent(remote, CompletableFuture.completedFuture(connection));
     connection.closeFuture().thenRun(() -> {
       open.remove(connection);
       byPeer.computeIfPresent(remote, (p, f) -> f.isDone() && !f.isCompletedExceptionally() && f.join() == connection ? null : f);
-      if (open.stream().noneMatch(c -> c.remotePeer().equals(remote))) {
-        lastOneClosed.run();
-      }
+      closed.accept(open.stream().noneMatch(c -> c.remotePeer().equals(remote)));
     });
   }
 

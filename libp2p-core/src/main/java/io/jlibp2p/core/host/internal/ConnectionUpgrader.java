@@ -105,7 +105,9 @@ public final class ConnectionUpgrader {
         // Lazy with a single proposal (the builder's default), as rust's V1Lazy: the handshake's
         // first message shares a flush with the proposal and the round trip of the echo is saved.
         // With one proposal there is nothing to fall back to, so a refusal fails the upgrade
-        // either way, only a round trip later, and is still reported as this negotiation's.
+        // either way, only a round trip later, and is still reported as this negotiation's while
+        // the upgrade runs. A muxer refused after the upgrade completed ends the connection
+        // instead (the event listener hears of its close).
         MultistreamDialerHandler dialer =
             MultistreamDialerHandler.builder(ids).timeout(phaseTimeout).onSelected(onSelected).build();
         selected = dialer.selectedProtocol();

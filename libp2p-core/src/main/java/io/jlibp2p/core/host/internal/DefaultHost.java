@@ -6,6 +6,7 @@ import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.HostService;
 import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.identify.IdentifyException;
 import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.core.identify.ObservedAddresses;
 import io.jlibp2p.core.identify.internal.IdentifyService;
@@ -22,6 +23,7 @@ import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,9 @@ import org.slf4j.LoggerFactory;
 public final class DefaultHost implements Host {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultHost.class);
+
+  /** How long a service may take to stop before the host closes without it. */
+  private static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final HostConfig config;
   private final PeerId peerId;
@@ -58,6 +64,8 @@ public final class DefaultHost implements Host {
   private final boolean ownsGroup;
   private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ServiceScheduler> serviceSchedulers = new ArrayList<>();
+  /** The services whose start returned, in start order: only these are stopped. */
+  private final List<HostService> started = new ArrayList<>();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
@@ -85,8 +93,10 @@ public final class DefaultHost implements Host {
         ServiceScheduler scheduler = new ServiceScheduler(group);
         serviceSchedulers.add(scheduler);
         service.start(new DefaultServiceContext(this, events, scheduler, config.clock()));
+        started.add(service);
       }
     } catch (RuntimeException e) {
+      // Stops the services that started, not the one that failed (it may belong to another host).
       closeAsync();
       throw e;
     }
@@ -147,6 +157,9 @@ public final class DefaultHost implements Host {
 
   @Override
   public CompletableFuture<Void> start() {
+    if (closing.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the host is closed"));
+    }
     List<CompletableFuture<TransportListener>> started = new ArrayList<>();
     for (Multiaddr address : config.listenOn()) {
       Transport transport = config.transports().stream().filter(t -> t.canListen(address)).findFirst().orElse(null);
@@ -160,6 +173,10 @@ public final class DefaultHost implements Host {
     return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
         .thenRun(() -> {
           started.forEach(f -> listeners.add(f.join()));
+          // A close that ran meanwhile did not see these listeners.
+          if (closing.get()) {
+            started.forEach(f -> f.join().closeAsync());
+          }
           identify.localChanged();
         });
   }
@@ -226,14 +243,18 @@ public final class DefaultHost implements Host {
    */
   private HostConnection adopt(HostConnection connection) {
     PeerId remote = connection.remotePeer();
-    table.add(connection, () -> peerstore.updateTtl(remote, Peerstore.CONNECTED_TTL, Peerstore.RECENTLY_CONNECTED_TTL));
+    // Runs once the table has dropped the connection, so the listener sees the host without it.
+    table.add(connection, lastToPeer -> {
+      if (lastToPeer) {
+        peerstore.updateTtl(remote, Peerstore.CONNECTED_TTL, Peerstore.RECENTLY_CONNECTED_TTL);
+      }
+      events.connectionClosed(connection, connection.closeReason(), connection.lifetime());
+    });
     peerstore.addPublicKey(remote, connection.remotePublicKey());
     if (connection.direction() == Direction.OUTBOUND) {
       peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_TTL);
     }
     events.connectionOpened(connection, connection.upgradeTime());
-    connection.closeFuture().thenRun(
-        () -> events.connectionClosed(connection, connection.closeReason(), connection.lifetime()));
     connection.identify().whenComplete((info, error) -> {
       if (error == null) {
         events.identifyDone(connection, info);
@@ -251,6 +272,9 @@ public final class DefaultHost implements Host {
       identify.identify(connection);
     }
     if (closing.get()) {
+      // Whoever waits for this connection's identify must not wait forever.
+      connection.identify().completeExceptionally(new IdentifyException("identify with " + remote
+          + " did not run: the host is closing"));
       connection.closeAsync();
     }
     return connection;
@@ -293,44 +317,67 @@ public final class DefaultHost implements Host {
     if (!closing.compareAndSet(false, true)) {
       return closed;
     }
-    List<CompletableFuture<Void>> stopped = new ArrayList<>();
-    for (HostService service : config.services()) {
-      stopped.add(stop(service));
-    }
-    CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    // No new connections first; then the services, while their connections are still open; then
+    // the connections. Each step runs whatever the one before did, so a failure stops nothing.
+    allSettled(listeners.stream().map(listener -> attempt(listener::closeAsync, failures)).toList())
+        .thenCompose(ignored -> allSettled(started.stream().map(service -> stop(service, failures)).toList()))
         .thenCompose(ignored -> {
           serviceSchedulers.forEach(ServiceScheduler::stop);
-          listeners.forEach(TransportListener::close);
-          return CompletableFuture.allOf(table.open().stream().map(HostConnection::closeAsync).toArray(CompletableFuture[]::new));
+          return allSettled(table.open().stream().map(HostConnection::closeAsync).toList());
         })
-        // Transports wait for their threads to stop, which must not happen on one of them.
-        .thenRunAsync(this::closeTransportsAndThreads, runnable -> new Thread(runnable, "jlibp2p-host-close").start())
+        // Transports wait for their event loops to stop, which must not happen on one of them.
+        .thenRunAsync(() -> closeTransportsAndThreads(failures), runnable -> new Thread(runnable, "jlibp2p-host-close").start())
         .whenComplete((ignored, error) -> {
           events.clear();
           if (error != null) {
-            closed.completeExceptionally(unwrap(error));
-          } else {
+            failures.add(unwrap(error));
+          }
+          if (failures.isEmpty()) {
             closed.complete(null);
+          } else {
+            IllegalStateException failure = new IllegalStateException("closing " + this + " failed; it closed what it could");
+            failures.forEach(failure::addSuppressed);
+            closed.completeExceptionally(failure);
           }
         });
     return closed;
   }
 
-  private CompletableFuture<Void> stop(HostService service) {
+  /** Completes when every one of {@code futures} has, whichever way. */
+  private static CompletableFuture<Void> allSettled(List<? extends CompletableFuture<?>> futures) {
+    return CompletableFuture.allOf(futures.stream().map(f -> f.handle((v, e) -> null)).toArray(CompletableFuture[]::new));
+  }
+
+  private static CompletableFuture<Void> attempt(Supplier<CompletableFuture<Void>> step, List<Throwable> failures) {
     try {
-      return service.stop().exceptionally(error -> {
-        log.warn("service {} failed to stop", service, error);
-        return null;
+      return step.get().whenComplete((v, e) -> {
+        if (e != null) {
+          failures.add(unwrap(e));
+        }
       });
     } catch (RuntimeException e) {
-      log.warn("service {} failed to stop", service, e);
+      failures.add(e);
       return CompletableFuture.completedFuture(null);
     }
   }
 
-  private void closeTransportsAndThreads() {
+  private CompletableFuture<Void> stop(HostService service, List<Throwable> failures) {
+    return attempt(service::stop, failures)
+        .orTimeout(SERVICE_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionally(error -> {
+          log.warn("service {} did not stop cleanly; closing the host anyway", service, error);
+          return null;
+        });
+  }
+
+  private void closeTransportsAndThreads(List<Throwable> failures) {
     for (Transport transport : config.transports()) {
-      transport.close();
+      try {
+        transport.close();
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
     }
     if (ownsGroup) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -339,6 +386,12 @@ public final class DefaultHost implements Host {
 
   @Override
   public void close() {
+    if (Thread.currentThread() instanceof FastThreadLocalThread) {
+      // An event loop (a transport's or the host's) would wait here for itself to stop.
+      throw new IllegalStateException(
+          "Host.close() waits for the host's threads to stop, so it must not run on a Netty thread"
+              + " (a stream handler, an event listener, a service timer); call closeAsync() there");
+    }
     closeAsync().join();
   }
 

@@ -45,7 +45,10 @@ public final class EventDispatcher implements EventListener {
     for (EventListener listener : listeners) {
       try {
         call.accept(listener);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable e) {
+        // Even an AssertionError: thrown here, it would end the host's work in progress.
         log.warn("event listener {} threw on {}; ignored", listener, event, e);
       }
     }

@@ -16,6 +16,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A connection the upgrader finished: the raw channel, its secure session and its muxer session. */
 public final class HostConnection implements Connection {
@@ -28,8 +30,11 @@ public final class HostConnection implements Connection {
   private final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
   private final Duration upgradeTime;
   private final long openedAt = System.nanoTime();
-  /** Set when this side closes first; otherwise the remote or the transport ended it. */
-  private volatile boolean closedLocally;
+  /**
+   * Decided once, on the connection's event loop: LOCAL if this side's close found the channel
+   * still open, REMOTE if the channel closed otherwise.
+   */
+  private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
 
   HostConnection(RawConnection raw, SecureSession session, String muxerProtocol, StreamMuxer.Session muxing,
       Duration upgradeTime) {
@@ -38,7 +43,10 @@ public final class HostConnection implements Connection {
     this.muxerProtocol = muxerProtocol;
     this.muxing = muxing;
     this.upgradeTime = upgradeTime;
-    raw.channel().closeFuture().addListener(f -> closed.complete(null));
+    raw.channel().closeFuture().addListener(f -> {
+      closeReason.compareAndSet(null, CloseReason.REMOTE);
+      closed.complete(null);
+    });
   }
 
   /** How long the upgrade took, from the raw connection to the muxer. */
@@ -53,7 +61,7 @@ public final class HostConnection implements Connection {
 
   /** Why it closed; meaningful once {@link #closeFuture()} is done. */
   public CloseReason closeReason() {
-    return closedLocally ? CloseReason.LOCAL : CloseReason.REMOTE;
+    return closeReason.get();
   }
 
   /** Opens a stream whose pipeline starts with {@code handler}. */
@@ -76,7 +84,10 @@ public final class HostConnection implements Connection {
 
   /** The connection a stream belongs to, set on every stream of a host's connections. */
   public static HostConnection of(Stream stream) {
-    return (HostConnection) stream.connection();
+    if (!(stream.connection() instanceof HostConnection connection)) {
+      throw new IllegalStateException("stream " + stream + " is not a stream of a host's connection");
+    }
+    return connection;
   }
 
   /** Completes when identify with the remote finishes; the host's identify service runs it. */
@@ -142,10 +153,22 @@ public final class HostConnection implements Connection {
 
   @Override
   public CompletableFuture<Void> closeAsync() {
-    if (!closed.isDone()) {
-      closedLocally = true;
+    Channel channel = raw.channel();
+    if (!channel.isOpen()) {
+      return closed;
     }
-    raw.channel().close();
+    try {
+      // On the loop, where the channel's own close happens too, so that the two cannot cross.
+      channel.eventLoop().execute(() -> {
+        if (channel.isOpen()) {
+          closeReason.compareAndSet(null, CloseReason.LOCAL);
+        }
+        channel.close();
+      });
+    } catch (RejectedExecutionException e) {
+      // The transport's threads are gone, and with them the channel.
+      channel.close();
+    }
     return closed;
   }
 

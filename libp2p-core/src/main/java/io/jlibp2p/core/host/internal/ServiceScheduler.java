@@ -54,7 +54,14 @@ final class ServiceScheduler extends AbstractExecutorService implements Schedule
   @Override
   public void execute(Runnable command) {
     requireRunning();
-    track(group.submit(command));
+    // Not a tracked future: submit() and CompletableFuture.runAsync() wrap the task in a future of
+    // their own, which a cancelled inner one would leave hanging. A task the close overtakes is
+    // skipped; a task that throws is logged by the executor.
+    group.execute(() -> {
+      if (!stopped) {
+        command.run();
+      }
+    });
   }
 
   @Override

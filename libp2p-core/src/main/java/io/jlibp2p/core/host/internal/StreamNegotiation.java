@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -97,6 +98,7 @@ public final class StreamNegotiation {
    * {@code autoRead} off and its first bytes held until it reads.
    */
   public CompletableFuture<Stream> open(HostConnection connection, StreamHandler handler, List<String> protocols) {
+    AtomicReference<Stream> selected = new AtomicReference<>();
     MultistreamDialerHandler dialer =
         MultistreamDialerHandler.builder(protocols)
             .timeout(timeout)
@@ -109,13 +111,16 @@ public final class StreamNegotiation {
                 stream.config().setAutoRead(false);
                 ctx.pipeline().addAfter(ctx.name(), "read-gate", new ReadGate());
               }
-              reportOpened(stream);
+              selected.set(stream);
             })
             .build();
-    // The confirmation, not the selection: a lazy proposal is selected at once and refused later.
+    // The listener hears of the confirmation, not the selection: a lazy proposal is selected at
+    // once and may be refused a round trip later. So a stream is either opened or failed, never both.
     dialer.confirmedProtocol().whenComplete((protocol, error) -> {
       if (error != null) {
         events.streamNegotiationFailed(connection, protocols, unwrap(error));
+      } else if (selected.get() != null) {
+        reportOpened(selected.get());
       }
     });
     return connection.openStream(dialer)
