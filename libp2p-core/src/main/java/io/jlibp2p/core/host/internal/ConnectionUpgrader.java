@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -195,7 +194,7 @@ public final class ConnectionUpgrader {
       if (result.isDone()) {
         return;
       }
-      Throwable unwrapped = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+      Throwable unwrapped = Futures.unwrap(cause);
       Phase reported = unconfirmed != null ? unconfirmed : phase;
       UpgradeException failure = new UpgradeException(reported, raw.remoteAddress(), peer, protocols, unwrapped);
       events.upgradeFailed(raw.direction(), raw.remoteAddress(), failure, Duration.ofNanos(System.nanoTime() - startedAt));

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -230,7 +229,7 @@ public final class DefaultHost implements Host {
         .whenComplete((connection, error) -> {
           Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
           if (error != null) {
-            events.dialFailed(address, peer, unwrap(error), elapsed);
+            events.dialFailed(address, peer, Futures.unwrap(error), elapsed);
           } else {
             events.dialSucceeded(address, connection, elapsed);
           }
@@ -331,7 +330,7 @@ public final class DefaultHost implements Host {
         .whenComplete((ignored, error) -> {
           events.clear();
           if (error != null) {
-            failures.add(unwrap(error));
+            failures.add(Futures.unwrap(error));
           }
           if (failures.isEmpty()) {
             closed.complete(null);
@@ -353,7 +352,7 @@ public final class DefaultHost implements Host {
     try {
       return step.get().whenComplete((v, e) -> {
         if (e != null) {
-          failures.add(unwrap(e));
+          failures.add(Futures.unwrap(e));
         }
       });
     } catch (RuntimeException e) {
@@ -393,10 +392,6 @@ public final class DefaultHost implements Host {
               + " (a stream handler, an event listener, a service timer); call closeAsync() there");
     }
     closeAsync().join();
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   @Override

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,21 +117,21 @@ public final class StreamNegotiation {
     // once and may be refused a round trip later. So a stream is either opened or failed, never both.
     dialer.confirmedProtocol().whenComplete((protocol, error) -> {
       if (error != null) {
-        events.streamNegotiationFailed(connection, protocols, unwrap(error));
+        events.streamNegotiationFailed(connection, protocols, Futures.unwrap(error));
       } else if (selected.get() != null) {
         reportOpened(selected.get());
       }
     });
     return connection.openStream(dialer)
         .whenComplete((stream, error) -> {
-          if (unwrap(error) instanceof LimitExceededException limit) {
+          if (Futures.unwrap(error) instanceof LimitExceededException limit) {
             events.limitExceeded(Optional.of(connection.remotePeer()), limit);
           }
         })
         .thenCompose(stream -> dialer.selectedProtocol()
             .handle((protocol, error) -> {
               if (error != null) {
-                throw new ProtocolNegotiationException(connection.remotePeer(), protocols, unwrap(error));
+                throw new ProtocolNegotiationException(connection.remotePeer(), protocols, Futures.unwrap(error));
               }
               return stream;
             }));
@@ -143,9 +142,5 @@ public final class StreamNegotiation {
     long openedAt = System.nanoTime();
     events.streamOpened(stream);
     stream.closeFuture().addListener(f -> events.streamClosed(stream, Duration.ofNanos(System.nanoTime() - openedAt)));
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }
