@@ -7,7 +7,8 @@
 //   node peer.mjs dial <multiaddr> perf --upload-bytes N --download-bytes M [--iterations K] [options]
 //   --identify (listen and dial) adds the identify + identify-push services;
 //   listen reads newline-delimited commands on stdin (peer/identify/handle/unhandle/push).
-//   --perf (listen) serves /perf/1.0.0 (perf.mjs); --listen <multiaddr> replaces /ip4/127.0.0.1/tcp/0.
+//   --perf (listen) serves /perf/1.0.0 (perf.mjs); --chat (listen) serves /chat/1.0.0, one
+//   {"type":"chat"} line per line received and {"type":"chat-end"} at its end; --listen <multiaddr> replaces /ip4/127.0.0.1/tcp/0.
 //
 // stdout: JSON lines only. stderr: diagnostics. See NOTES.md.
 
@@ -85,7 +86,7 @@ const USAGE = `usage:
   node peer.mjs listen [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms] [--ignore-stdin]
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
                        [--echo-impl events|iterator|utils] [--connection-monitor on|off] [--identify]
-                       [--perf] [--listen <multiaddr>]
+                       [--perf] [--chat] [--listen <multiaddr>]
        stdin commands (one per line, one JSON answer line each):
          peer <peerId> | identify <peerId> | handle <protocol> | unhandle <protocol> | push
   node peer.mjs dial <multiaddr> ping [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms]
@@ -136,6 +137,7 @@ function parseArgs (argv) {
     identify: false,
     linger: 0,
     perf: false,
+    chat: false,
     listen: '/ip4/127.0.0.1/tcp/0',
     uploadBytes: undefined,
     downloadBytes: undefined,
@@ -168,6 +170,7 @@ function parseArgs (argv) {
       case '--identify': opts.identify = true; break
       case '--linger': opts.linger = parseIntArg(flag, needValue()); break
       case '--perf': opts.perf = true; break
+      case '--chat': opts.chat = true; break
       case '--listen': opts.listen = needValue(); break
       case '--upload-bytes': opts.uploadBytes = parseIntArg(flag, needValue()); break
       case '--download-bytes': opts.downloadBytes = parseIntArg(flag, needValue()); break
@@ -443,6 +446,31 @@ async function handleEchoUtils (stream, connection) {
   await utilsEcho(stream)
 }
 
+// /chat/1.0.0 as the jlibp2p CLI speaks it: UTF-8 lines. Each line received is an event line
+// on stdout; so is the end of the stream, after which this side ends its own.
+const CHAT_PROTOCOL = '/chat/1.0.0'
+
+async function handleChat (stream, connection) {
+  const peerId = connection.remotePeer.toString()
+  const decoder = new TextDecoder()
+  let pending = ''
+  try {
+    for await (const buf of stream) {
+      pending += decoder.decode(buf.subarray ? buf.subarray() : buf, { stream: true })
+      let newline
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        out({ type: 'chat', peerId, line: pending.slice(0, newline) })
+        pending = pending.slice(newline + 1)
+      }
+    }
+    out({ type: 'chat-end', peerId })
+    await stream.close()
+  } catch (err) {
+    out({ type: 'chat-end', peerId, error: `${err?.name ?? 'Error'}: ${err?.message ?? err}` })
+    stream.abort(err)
+  }
+}
+
 const ECHO_IMPLS = {
   events: handleEcho,
   iterator: handleEchoIterator,
@@ -502,6 +530,10 @@ async function cmdListen (opts) {
         (uploaded) => diag(`perf ${stream.id} from ${connection.remotePeer}: received ${uploaded} bytes, sent the download`),
         (err) => diag(`perf ${stream.id} from ${connection.remotePeer}: ${err.message}`))
     })
+  }
+
+  if (opts.chat) {
+    await node.handle(CHAT_PROTOCOL, handleChat)
   }
 
   const addrs = node.getMultiaddrs().map(ma => ma.toString())

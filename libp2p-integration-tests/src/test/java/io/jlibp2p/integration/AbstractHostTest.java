@@ -261,6 +261,84 @@ abstract class AbstractHostTest extends AbstractHostPairTest {
     }
   }
 
+  /**
+   * Serves a protocol that collects what each stream carries until EOF, then closes the stream,
+   * and returns where the collections arrive, one per stream.
+   */
+  private java.util.concurrent.BlockingQueue<CompletableFuture<byte[]>> serveSink() {
+    java.util.concurrent.BlockingQueue<CompletableFuture<byte[]>> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    server.setStreamHandler(SINK, s -> {
+      StreamCollector collector = new StreamCollector();
+      s.pipeline().addLast(collector);
+      collector.done.whenComplete((bytes, error) -> s.close());
+      received.add(collector.done);
+    });
+    return received;
+  }
+
+  private static final String SINK = "/sink/1.0.0";
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] data = new byte[size];
+    new Random(seed).nextBytes(data);
+    return data;
+  }
+
+  @Test
+  void streamCloseDeliversWhatWasWrittenBeforeIt() throws Exception {
+    var received = serveSink();
+    // Well past yamux's 256 KiB window and Netty's water marks: most of it is still pending as
+    // close() is called.
+    byte[] data = randomBytes(4 << 20, 17);
+    Stream stream = await(client.newStream(serverAddress(), SINK));
+    stream.write(Unpooled.wrappedBuffer(data, 0, 1 << 20));
+    stream.writeAndFlush(Unpooled.wrappedBuffer(data, 1 << 20, data.length - (1 << 20)));
+    stream.close();
+    assertArrayEquals(data, await(received.poll(30, TimeUnit.SECONDS)));
+    stream.closeFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void connectionCloseDeliversWhatWasWrittenBeforeIt() throws Exception {
+    var received = serveSink();
+    byte[] data = randomBytes(1 << 20, 18);
+    Connection connection = await(client.dial(serverAddress()));
+    Stream stream = await(client.newStream(connection, SINK));
+    stream.writeAndFlush(Unpooled.wrappedBuffer(data));
+    CompletableFuture<Void> closed = connection.closeAsync();
+    assertArrayEquals(data, await(received.poll(30, TimeUnit.SECONDS)));
+    await(closed);
+    assertFalse(connection.isOpen());
+    stream.closeFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void hostCloseDeliversWhatWasWrittenBeforeItEveryTime() throws Exception {
+    var received = serveSink();
+    for (int run = 0; run < 5; run++) {
+      byte[] data = randomBytes(64 << 10, run);
+      try (Host sender = stack().host()) {
+        Stream stream = await(sender.newStream(serverAddress(), SINK));
+        stream.write(Unpooled.wrappedBuffer(data, 0, 1000));
+        stream.writeAndFlush(Unpooled.wrappedBuffer(data, 1000, data.length - 1000));
+        // No wait for the write: the close must deliver it.
+      }
+      assertArrayEquals(data, await(received.poll(30, TimeUnit.SECONDS)), "run " + run);
+    }
+  }
+
+  @Test
+  void closeNowResetsTheStreams() throws Exception {
+    serveSink();
+    Connection connection = await(client.dial(serverAddress()));
+    StreamCollector collector = new StreamCollector();
+    Stream stream = await(client.newStream(connection, s -> s.pipeline().addLast(collector), SINK));
+    await(connection.closeNow());
+    stream.closeFuture().get(30, TimeUnit.SECONDS);
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> collector.done.get(30, TimeUnit.SECONDS));
+    assertInstanceOf(io.jlibp2p.core.muxer.StreamResetException.class, failure.getCause());
+  }
+
   @Test
   void closeLeavesNoThreadsOrConnections() throws Exception {
     Connection connection = await(client.dial(serverAddress()));

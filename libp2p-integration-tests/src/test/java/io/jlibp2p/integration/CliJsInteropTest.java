@@ -5,6 +5,7 @@ import static io.jlibp2p.integration.JsonLine.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The {@code jlibp2p} tool against a js-libp2p listener. */
@@ -21,6 +22,29 @@ class CliJsInteropTest {
       String echo = CliProcess.run("echo", target, "--size", "1048576", "--streams", "4", "--json").line();
       assertEquals("true", field(echo, "ok"), echo);
       assertEquals("4194304", field(echo, "bytes"));
+    }
+  }
+
+  @Test
+  void pipedChatLinesAllReachJsEveryTime() throws Exception {
+    try (JsPeer js = JsPeer.listen("--security", "noise", "--muxer", "yamux", "--chat")) {
+      for (int run = 0; run < CliTest.PIPED_CHAT_RUNS; run++) {
+        try (CliProcess chat = CliProcess.start("chat", "--dial", js.address().toString(), "--json")) {
+          List<String> lines = List.of("first " + run, "second " + run, "third " + run);
+          for (String line : lines) {
+            chat.type(line);
+          }
+          chat.closeStdin();
+          String me = field(chat.awaitLine(l -> l.contains("\"listening\"")), "peerId");
+          assertEquals(0, chat.waitFor(30), chat.stderr());
+          for (String line : lines) {
+            String event = js.nextOfType("chat");
+            assertEquals(me, field(event, "peerId"), "run " + run);
+            assertEquals(line, field(event, "line"), "run " + run);
+          }
+          assertEquals(me, field(js.nextOfType("chat-end"), "peerId"));
+        }
+      }
     }
   }
 

@@ -88,6 +88,28 @@ class CliTest {
     }
   }
 
+  /** Piped input, as {@code printf 'a\nb\nc\n' | jlibp2p chat --dial ADDR}: the exit must not lose a line. */
+  @Test
+  void pipedChatLinesAllArriveEveryTime() throws Exception {
+    for (int run = 0; run < PIPED_CHAT_RUNS; run++) {
+      try (CliProcess chat = CliProcess.start("chat", "--dial", address, "--json")) {
+        List<String> lines = List.of("first " + run, "second " + run, "third " + run);
+        for (String line : lines) {
+          chat.type(line);
+        }
+        chat.closeStdin();
+        String me = field(chat.awaitLine(l -> l.contains("\"listening\"")), "peerId");
+        assertEquals(0, chat.waitFor(30), chat.stderr());
+        for (String line : lines) {
+          assertEquals("CHAT " + me + " " + line, listener.awaitLine(l -> l.startsWith("CHAT ")), "run " + run);
+        }
+      }
+    }
+  }
+
+  /** How often the piped chat runs: loss used to show about one run in four. */
+  static final int PIPED_CHAT_RUNS = 20;
+
   @Test
   void twoChatPeersExchangeLines() throws Exception {
     try (CliProcess first = CliProcess.start("chat", "--json");

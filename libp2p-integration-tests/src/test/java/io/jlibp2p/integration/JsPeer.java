@@ -72,6 +72,16 @@ final class JsPeer implements AutoCloseable {
     return new JsPeer(process, Multiaddr.fromString(m.group(1)), out);
   }
 
+  /** The listener's next stdout line of type {@code type}, skipping others. Not thread-safe. */
+  String nextOfType(String type) throws IOException {
+    for (String line = stdout.readLine(); line != null; line = stdout.readLine()) {
+      if (line.contains("\"type\":\"" + type + "\"")) {
+        return line;
+      }
+    }
+    throw new IOException("the js peer exited before printing a " + type + " line");
+  }
+
   /**
    * Sends a command to a listener's stdin ({@code peer <id>}, {@code handle <protocol>}, ...) and
    * returns its answer: the next line of type {@code answerType}, skipping event lines. Not

@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.conformance.EmbeddedChannels;
 import io.jlibp2p.core.conformance.InboundRecorder;
+import io.jlibp2p.core.conformance.PeerNotReadingChannel;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.muxer.StreamResetException;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +38,28 @@ class MplexWireTest {
   }
 
   private void start(MplexStreamMuxer muxer) {
+    start(muxer, new EmbeddedChannel());
+  }
+
+  private void start(MplexStreamMuxer muxer, EmbeddedChannel channel) {
     session =
         muxer.newSession(new MuxerParameters(Direction.OUTBOUND, stream -> {
           opened.add(stream);
           stream.pipeline().addLast(streams);
         }));
-    channel = new EmbeddedChannel(session.handler());
+    this.channel = channel;
+    channel.pipeline().addLast(session.handler());
+  }
+
+  /** Counts the frames the session writes: mplex writes each header, and each body, on its own. */
+  private static ChannelOutboundHandlerAdapter counting(int[] writes) {
+    return new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        writes[0]++;
+        ctx.write(msg, promise);
+      }
+    };
   }
 
   private void feed(String hex) {
@@ -179,6 +199,52 @@ class MplexWireTest {
     assertEquals("0500", written(), "ResetReceiver on id 0");
     StreamResetException e = assertInstanceOf(StreamResetException.class, streams.errors.get(0));
     assertTrue(e.getMessage().contains("not read"), e.getMessage());
+  }
+
+  @Test
+  void refusedStreamFloodFromAPeerThatDoesNotReadClosesTheConnection() {
+    PeerNotReadingChannel connection = new PeerNotReadingChannel();
+    int[] resets = {0};
+    connection.pipeline().addLast(counting(resets));
+    start(MplexStreamMuxer.builder().maxStreams(1).build(), connection);
+    feed("0000" + "0800".repeat(25_000)); // stream 0, then stream 1 proposed again and again
+    assertFalse(channel.isOpen());
+    // Each reset is 2 bytes plus Netty's 96 of bookkeeping: 2 MiB beyond 64 KiB is some 22,000.
+    assertTrue(resets[0] > 21_500 && resets[0] < 22_500, resets[0] + " resets queued");
+  }
+
+  @Test
+  void resetsForLimitsStopWhenThePeerDoesNotRead() {
+    PeerNotReadingChannel connection = new PeerNotReadingChannel();
+    int[] resets = {0};
+    connection.pipeline().addLast(counting(resets));
+    session =
+        MplexStreamMuxer.builder().maxUnreadPerStream(1).maxUnreadPerConnection(1).build()
+            .newSession(new MuxerParameters(Direction.OUTBOUND, stream -> stream.config().setAutoRead(false)));
+    channel = connection;
+    channel.pipeline().addLast(session.handler());
+    // 2 MiB already wait, just within the bound: a few hundred resets more pass it.
+    channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[2 << 20]));
+    resets[0] = 0;
+    // Stream 0 opened and sent 2 bytes, one past its unread bound, over and over: each is reset.
+    feed(("0000" + "0202aabb").repeat(2_000));
+    assertFalse(channel.isOpen());
+    // 64 KiB of room left, and each reset takes 2 bytes plus Netty's 96: some 670.
+    assertTrue(resets[0] > 600 && resets[0] < 700, resets[0] + " resets queued");
+  }
+
+  @Test
+  void refusedStreamsAreResetWhileDataFillsTheConnection() {
+    PeerNotReadingChannel connection = new PeerNotReadingChannel();
+    start(MplexStreamMuxer.builder().maxStreams(1).build(), connection);
+    feed("0000");
+    opened.get(0).writeAndFlush(Unpooled.wrappedBuffer(new byte[1 << 20]));
+    channel.runPendingTasks();
+    assertFalse(channel.isWritable(), "a 1 MiB frame fills the connection");
+    long pending = connection.pendingBytes();
+    feed("0800".repeat(1_000));
+    assertTrue(channel.isOpen(), "one data frame and a thousand resets are within the bound");
+    assertTrue(connection.pendingBytes() >= pending + 1_000 * 2, "every refused stream reset");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.jlibp2p.multistream;
 
 import io.jlibp2p.multistream.internal.MessageCodec;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -12,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the dialer and the listener share: message framing, the timeout, the result future, and
- * leaving the pipeline.
+ * What the dialer and the listener share: message framing, the timeout, the bounds on what the
+ * peer may make this side do, the result future, and leaving the pipeline.
  *
  * <p>Built on {@link ByteToMessageDecoder} because of what it does on removal: bytes it has
  * accumulated but not consumed are passed to the next handler. Bytes that follow the negotiation in
@@ -24,7 +25,17 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
 
+  /**
+   * How far past the channel's high water mark answers may pile up before the peer counts as not
+   * reading them. Once the channel is unwritable a listener that reads on keeps answering, and
+   * each answer holds about 100 bytes of heap until the peer reads it; 64 KiB is some 600 of
+   * them, far more than a negotiation sends, and small enough that many such peers at once cost
+   * little.
+   */
+  static final int MAX_UNREAD_BEYOND_HIGH_WATER_MARK = 64 * 1024;
+
   private final Duration timeout;
+  private final int maxMessages;
   private final CompletableFuture<String> selected = new CompletableFuture<>();
   /** Completes when the peer has agreed; later than {@link #selected} for an optimistic dialer. */
   final CompletableFuture<String> confirmed = new CompletableFuture<>();
@@ -32,12 +43,14 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
   private boolean started;
   private boolean headerReceived;
   private boolean finished;
+  private int messagesReceived;
 
-  AbstractNegotiationHandler(Duration timeout) {
+  AbstractNegotiationHandler(Duration timeout, int maxMessages) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
+    this.maxMessages = maxMessages;
   }
 
   /**
@@ -96,6 +109,10 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
       }
       if (message == null) {
         return;
+      }
+      if (++messagesReceived > maxMessages) {
+        fail(ctx, new TooManyMessagesException(maxMessages, tried()));
+        break;
       }
       if (headerReceived) {
         onMessage(ctx, message);
@@ -156,6 +173,30 @@ abstract class AbstractNegotiationHandler extends ByteToMessageDecoder {
       return;
     }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /**
+   * Fails the negotiation if the peer has stopped reading what this side sends: the channel is
+   * unwritable and more than {@link #MAX_UNREAD_BEYOND_HIGH_WATER_MARK} bytes past its high water
+   * mark wait to go out. Called before each answer, so answers to a peer that sends but never
+   * reads stop piling up on the heap.
+   *
+   * @return whether the negotiation failed
+   */
+  final boolean failIfPeerNotReading(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    if (!channel.isActive() || channel.isWritable()) {
+      return false;
+    }
+    // bytesBeforeWritable() counts the pending bytes above the low water mark, plus one.
+    int lowWaterMark = channel.config().getWriteBufferLowWaterMark();
+    int highWaterMark = channel.config().getWriteBufferHighWaterMark();
+    long pending = channel.bytesBeforeWritable() + lowWaterMark - 1;
+    if (pending <= (long) highWaterMark + MAX_UNREAD_BEYOND_HIGH_WATER_MARK) {
+      return false;
+    }
+    fail(ctx, new PeerNotReadingException(pending, highWaterMark, tried()));
+    return true;
   }
 
   /** Whether the negotiation is over, successfully or not. */

@@ -34,5 +34,15 @@ public final class Multistream {
   /** The default time a negotiation may take before the channel is closed. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * The default bound on the messages a peer may send in one negotiation, its header included:
+   * 32. A listener answers every rejected proposal with {@code na}, so the bound is what a dialer
+   * may try. Honest go, js and rust dialers try a handful: two or three security protocols or
+   * muxers, and for a stream at most four or five versions of one protocol (bitswap's and
+   * gossipsub's version lists are the longest), plus perhaps one {@code ls}. 32 leaves five times
+   * that, and ends a flood of proposals after 31 answers instead of at the timeout.
+   */
+  public static final int DEFAULT_MAX_MESSAGES = 32;
+
   private Multistream() {}
 }

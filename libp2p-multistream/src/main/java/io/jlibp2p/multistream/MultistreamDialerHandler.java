@@ -60,7 +60,8 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler
   private PendingWriteQueue heldUntilConfirmed;
 
   private MultistreamDialerHandler(Builder builder) {
-    super(builder.timeout);
+    // The listener answers each proposal once, after its header: a dialer always lets it.
+    super(builder.timeout, Math.max(builder.maxMessages, builder.protocols.size() + 1));
     this.protocols = List.copyOf(builder.protocols);
     this.lazy = builder.lazy != null ? builder.lazy : protocols.size() == 1;
     if (lazy && protocols.size() != 1) {

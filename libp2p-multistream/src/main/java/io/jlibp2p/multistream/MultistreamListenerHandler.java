@@ -25,6 +25,12 @@ import java.util.Optional;
  * protocol's handlers, installed by the {@link ProtocolSelectedCallback} before this handler leaves
  * the pipeline.
  *
+ * <p>What a peer can make the listener do is bounded: it answers at most {@link
+ * NegotiationHandlerBuilder#maxMessages} messages (then fails with a {@link
+ * TooManyMessagesException}), and stops answering a peer that does not read its answers (a {@link
+ * PeerNotReadingException} once they pile up beyond the channel's high water mark). Either way
+ * the channel closes.
+ *
  * <p>Not sharable: one instance negotiates one channel.
  */
 public final class MultistreamListenerHandler extends AbstractNegotiationHandler {
@@ -34,7 +40,7 @@ public final class MultistreamListenerHandler extends AbstractNegotiationHandler
   private final List<String> offered = new ArrayList<>();
 
   private MultistreamListenerHandler(Builder builder) {
-    super(builder.timeout);
+    super(builder.timeout, builder.maxMessages);
     this.registry = builder.registry;
     this.callback = builder.callback;
   }
@@ -51,6 +57,9 @@ public final class MultistreamListenerHandler extends AbstractNegotiationHandler
 
   @Override
   void onMessage(ChannelHandlerContext ctx, String message) {
+    if (failIfPeerNotReading(ctx)) {
+      return;
+    }
     if (message.equals(Multistream.LS)) {
       ctx.writeAndFlush(MessageCodec.encodeProtocolList(ctx.alloc(), registry.listed()));
       return;

@@ -11,6 +11,7 @@ import java.util.Objects;
 public abstract class NegotiationHandlerBuilder<B extends NegotiationHandlerBuilder<B>> {
 
   Duration timeout = Multistream.DEFAULT_TIMEOUT;
+  int maxMessages = Multistream.DEFAULT_MAX_MESSAGES;
   ProtocolSelectedCallback callback = ProtocolSelectedCallback.NONE;
 
   NegotiationHandlerBuilder() {}
@@ -18,6 +19,22 @@ public abstract class NegotiationHandlerBuilder<B extends NegotiationHandlerBuil
   /** How long the negotiation may take; {@link Multistream#DEFAULT_TIMEOUT} by default. */
   public final B timeout(Duration timeout) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    return self();
+  }
+
+  /**
+   * How many messages the peer may send in one negotiation, its header included, before the
+   * negotiation fails with a {@link TooManyMessagesException} and the channel closes; {@link
+   * Multistream#DEFAULT_MAX_MESSAGES} by default. It bounds what a listener answers (one {@code
+   * na} per rejected proposal, one list per {@code ls}). A dialer allows at least its header and
+   * one answer per protocol it proposes, whatever this says.
+   */
+  public final B maxMessages(int maxMessages) {
+    if (maxMessages < 2) {
+      throw new IllegalArgumentException(
+          "maxMessages must allow the header and one proposal: " + maxMessages);
+    }
+    this.maxMessages = maxMessages;
     return self();
   }
 

@@ -8,6 +8,8 @@ import io.jlibp2p.testing.ByteBufs;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +46,22 @@ abstract class AbstractNegotiationHandlerTest {
     EmbeddedChannel channel = new EmbeddedChannel();
     channel.freezeTime();
     channel.pipeline().addLast(handler);
+    return channel;
+  }
+
+  /**
+   * A channel whose peer reads nothing, as a socket whose send buffer is full: what is flushed
+   * stays in the outbound buffer, so the channel turns unwritable past {@code highWaterMark}
+   * bytes. Closing it releases what is left.
+   */
+  protected static EmbeddedChannel peerNotReading(int highWaterMark) {
+    EmbeddedChannel channel = new EmbeddedChannel() {
+      @Override
+      protected void doWrite(ChannelOutboundBuffer in) {
+        // The socket takes nothing.
+      }
+    };
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(highWaterMark / 2, highWaterMark));
     return channel;
   }
 

@@ -87,6 +87,22 @@ class MultistreamDialerHandlerTest extends AbstractNegotiationHandlerTest {
   }
 
   @Test
+  void dialerProposingMoreProtocolsThanTheMessageBoundTriesThemAll() {
+    List<String> protocols = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      protocols.add("/p/" + i);
+    }
+    MultistreamDialerHandler dialer = started(MultistreamDialerHandler.builder(protocols).build());
+    feed(channel, messages(Multistream.PROTOCOL_ID));
+    for (int i = 1; i < 40; i++) {
+      feed(channel, NA);
+      assertArrayEquals(messages("/p/" + i), drainOutbound(channel));
+    }
+    feed(channel, messages("/p/39"));
+    assertEquals("/p/39", dialer.selectedProtocol().join(), "41 messages from the listener");
+  }
+
+  @Test
   void bytesInTheSameReadAsTheEchoReachTheNextHandler() {
     List<byte[]> received = new ArrayList<>();
     MultistreamDialerHandler dialer =

@@ -14,13 +14,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class MultistreamListenerHandlerTest extends AbstractNegotiationHandlerTest {
@@ -152,6 +158,98 @@ class MultistreamListenerHandlerTest extends AbstractNegotiationHandlerTest {
     NegotiationException e = failure(listener);
     assertInstanceOf(IllegalStateException.class, rootCause(e));
     assertFalse(channel.isOpen());
+  }
+
+  @Test
+  void floodOfUnknownProposalsFailsAtTheMessageBound() {
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
+    feed(channel, concat(messages(Multistream.PROTOCOL_ID), messages(unknownProtocols(10_000))));
+    TooManyMessagesException e = assertInstanceOf(TooManyMessagesException.class, failure(listener));
+    assertEquals(Multistream.DEFAULT_MAX_MESSAGES, e.maxMessages());
+    assertTrue(e.getMessage().contains("more than 32 multistream-select messages"), e.getMessage());
+    assertEquals(31, e.triedProtocols().size());
+    assertFalse(channel.isOpen());
+    assertArrayEquals(repeat(NA, 31), drainOutbound(channel), "the header and 31 proposals, nothing more");
+  }
+
+  @Test
+  void floodOfLsFailsAtTheMessageBound() {
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
+    String[] ls = new String[1_000];
+    java.util.Arrays.fill(ls, Multistream.LS);
+    feed(channel, concat(messages(Multistream.PROTOCOL_ID), messages(ls)));
+    assertInstanceOf(TooManyMessagesException.class, failure(listener));
+    assertFalse(channel.isOpen());
+    byte[] list = hex("05 03 2f78 0a 0a"); // one message: "/x" as a message, then a newline
+    assertArrayEquals(repeat(list, 31), drainOutbound(channel));
+  }
+
+  @Test
+  void honestDialerWithTwentyRejectedProposalsIsServed() {
+    MultistreamListenerHandler listener = started(listener(ProtocolRegistry.of("/x")));
+    feed(channel, concat(messages(Multistream.PROTOCOL_ID), messages(unknownProtocols(20)), messages("/x")));
+    assertEquals("/x", listener.selectedProtocol().join());
+    assertArrayEquals(concat(repeat(NA, 20), messages("/x")), drainOutbound(channel));
+    assertTrue(channel.isOpen());
+  }
+
+  @Test
+  void messageBoundCountsTheHeaderAndEveryProposal() {
+    MultistreamListenerHandler listener =
+        started(MultistreamListenerHandler.builder(ProtocolRegistry.of("/x")).maxMessages(3).build());
+    feed(channel, messages(Multistream.PROTOCOL_ID, "/a", "/b"));
+    assertArrayEquals(concat(NA, NA), drainOutbound(channel));
+    assertTrue(channel.isOpen(), "three messages are allowed");
+    feed(channel, messages("/x"));
+    assertInstanceOf(TooManyMessagesException.class, failure(listener), "a fourth is not, even a supported one");
+    assertArrayEquals(new byte[0], drainOutbound(channel));
+    assertFalse(channel.isOpen());
+  }
+
+  @Test
+  void maxMessagesMustAllowAProposal() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> MultistreamListenerHandler.builder(ProtocolRegistry.of("/x")).maxMessages(1));
+  }
+
+  @Test
+  void stopsAnsweringAPeerThatDoesNotRead() {
+    channel = peerNotReading(1024);
+    AtomicInteger answers = new AtomicInteger();
+    channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        answers.incrementAndGet();
+        ctx.write(msg, promise);
+      }
+    });
+    // The message bound out of the way: only the unread answers may stop the listener.
+    MultistreamListenerHandler listener =
+        MultistreamListenerHandler.builder(ProtocolRegistry.of("/x")).maxMessages(100_000).build();
+    channel.pipeline().addLast(listener);
+
+    feed(channel, concat(messages(Multistream.PROTOCOL_ID), messages(unknownProtocols(20))));
+    assertFalse(channel.isWritable(), "21 unread answers of about 100 bytes each pass the 1 KiB mark");
+    assertTrue(channel.isOpen(), "unwritable alone is no failure");
+    assertEquals(21, answers.get());
+
+    feed(channel, messages(unknownProtocols(10_000)));
+    PeerNotReadingException e = assertInstanceOf(PeerNotReadingException.class, failure(listener));
+    assertTrue(e.getMessage().contains("beyond the channel's high water mark of 1024 bytes"), e.getMessage());
+    assertFalse(channel.isOpen());
+    // Each na is 4 bytes plus Netty's 96 bytes of bookkeeping: 64 KiB beyond 1 KiB is some 670.
+    assertTrue(answers.get() > 600 && answers.get() < 700, answers.get() + " answers queued");
+  }
+
+  private static String[] unknownProtocols(int count) {
+    return IntStream.range(0, count).mapToObj(i -> "/unknown/" + i).toArray(String[]::new);
+  }
+
+  private static byte[] repeat(byte[] bytes, int times) {
+    byte[][] copies = new byte[times][];
+    java.util.Arrays.fill(copies, bytes);
+    return concat(copies);
   }
 
   private static Throwable rootCause(Throwable t) {

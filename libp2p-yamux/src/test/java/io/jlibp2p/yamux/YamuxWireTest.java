@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.conformance.EmbeddedChannels;
+import io.jlibp2p.core.conformance.PeerNotReadingChannel;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +39,11 @@ class YamuxWireTest {
 
   /** A listening-side session (the remote opens odd streams), without keepalive pings. */
   private void start() {
+    start(new EmbeddedChannel());
+  }
+
+  /** The same session on {@code channel}. */
+  private void start(EmbeddedChannel channel) {
     session = YamuxStreamMuxer.builder().keepAlive(Duration.ZERO).build()
         .newSession(new MuxerParameters(Direction.INBOUND, stream -> {
           opened.add(stream);
@@ -46,7 +55,8 @@ class YamuxWireTest {
             }
           });
         }));
-    channel = new EmbeddedChannel(session.handler());
+    this.channel = channel;
+    channel.pipeline().addLast(session.handler());
   }
 
   private static String frame(int type, int flags, long id, long length) {
@@ -158,6 +168,44 @@ class YamuxWireTest {
     feed(frame(1, 1, 2, 0)); // even: ours to open, not the dialer's
     assertTrue(written().startsWith(frame(3, 0, 0, 1)));
     assertFalse(channel.isOpen());
+  }
+
+  @Test
+  void pingFloodFromAPeerThatDoesNotReadClosesTheConnection() {
+    PeerNotReadingChannel connection = new PeerNotReadingChannel();
+    int[] pongs = {0};
+    connection.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        pongs[0]++;
+        ctx.write(msg, promise);
+      }
+    });
+    start(connection);
+    StringBuilder flood = new StringBuilder();
+    for (int i = 0; i < 12_000; i++) {
+      flood.append(frame(2, 1, 0, i));
+    }
+    feed(flood.toString());
+    assertFalse(channel.isOpen());
+    // Each pong is 12 bytes plus Netty's 96 of bookkeeping: 1 MiB beyond 64 KiB is some 10,300.
+    assertTrue(pongs[0] > 10_000 && pongs[0] < 10_500, pongs[0] + " pongs queued");
+  }
+
+  @Test
+  void pingsAreAnsweredWhileDataFillsTheConnection() {
+    PeerNotReadingChannel connection = new PeerNotReadingChannel();
+    start(connection);
+    feed(frame(1, 1, 1, 0));
+    opened.get(0).writeAndFlush(Unpooled.wrappedBuffer(new byte[1 << 20]));
+    channel.runPendingTasks();
+    assertFalse(channel.isWritable(), "a 256 KiB frame fills the connection");
+    long pending = connection.pendingBytes();
+    for (int i = 0; i < 1_000; i++) {
+      feed(frame(2, 1, 0, i));
+    }
+    assertTrue(channel.isOpen(), "one data frame and a thousand pongs are within the bound");
+    assertTrue(connection.pendingBytes() >= pending + 1_000 * 12, "every ping answered");
   }
 
   @Test

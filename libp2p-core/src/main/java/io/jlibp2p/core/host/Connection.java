@@ -59,9 +59,23 @@ public interface Connection extends AutoCloseable {
   /** Completes when the connection has closed, for whatever reason. */
   CompletableFuture<Void> closeFuture();
 
-  /** Closes the connection and every stream on it. */
+  /**
+   * Closes the connection gracefully: no new streams either way, each open stream is closed once
+   * what was written to it is sent, and once the remote has ended them too (or the host's {@linkplain
+   * Host.Builder#closeGracePeriod grace period} has passed) the socket closes. Nothing written
+   * before is lost unless the grace period runs out. Calling it again returns the same future.
+   *
+   * @return completes when the connection has closed
+   */
   CompletableFuture<Void> closeAsync();
 
+  /**
+   * Closes the connection at once: the streams on it see a reset, and writes still pending fail.
+   * Also cuts short a graceful close under way.
+   */
+  CompletableFuture<Void> closeNow();
+
+  /** {@link #closeAsync()}, and waits for it. */
   @Override
   default void close() {
     closeAsync().join();

@@ -53,6 +53,12 @@ import java.util.function.Predicate;
  */
 public interface Host extends AutoCloseable {
 
+  /** The default {@linkplain Builder#closeGracePeriod grace period} of a graceful close, in seconds. */
+  int DEFAULT_CLOSE_GRACE_SECONDS = 5;
+
+  /** The default {@linkplain Builder#closeGracePeriod grace period} of a graceful close. */
+  Duration DEFAULT_CLOSE_GRACE_PERIOD = Duration.ofSeconds(DEFAULT_CLOSE_GRACE_SECONDS);
+
   /** A builder with nothing configured: add at least a transport, a secure channel and a muxer. */
   static Builder builder() {
     return new Builder();
@@ -158,14 +164,24 @@ public interface Host extends AutoCloseable {
   List<Connection> connections();
 
   /**
-   * Closes the listeners, stops the services (each gets 10 s), closes every connection, then the
-   * transports, and stops the host's threads. A step that fails does not stop the next ones.
-   * Calling it again returns the same future. Safe to call from any thread.
+   * Closes the listeners, stops the services (each gets 10 s), closes every connection gracefully
+   * (as {@link Connection#closeAsync()}: what was written is delivered, within the {@linkplain
+   * Builder#closeGracePeriod grace period}), then the transports, and stops the host's threads. A
+   * step that fails does not stop the next ones. Calling it again returns the same future. Safe to
+   * call from any thread.
    *
    * @return completes when all of it is done; exceptionally, with each failure suppressed in an
    *     {@link IllegalStateException}, if a step failed
    */
   CompletableFuture<Void> closeAsync();
+
+  /**
+   * {@link #closeAsync()} without the grace: every connection closes at once (its streams see a
+   * reset, pending writes fail). Also cuts short a graceful close under way.
+   *
+   * @return the same future as {@link #closeAsync()}
+   */
+  CompletableFuture<Void> closeNow();
 
   /**
    * {@link #closeAsync()}, and waits for it.
@@ -187,6 +203,7 @@ public interface Host extends AutoCloseable {
     private final List<HostService> services = new ArrayList<>();
     private Duration upgradeTimeout = Duration.ofSeconds(10);
     private Duration negotiationTimeout = Duration.ofSeconds(10);
+    private Duration closeGracePeriod = DEFAULT_CLOSE_GRACE_PERIOD;
     private String agentVersion = Identify.DEFAULT_AGENT_VERSION;
     private Peerstore peerstore;
     private EventListener eventListener = EventListener.NONE;
@@ -281,6 +298,20 @@ public interface Host extends AutoCloseable {
     }
 
     /**
+     * How long a graceful close ({@link Connection#closeAsync()}, {@link Host#closeAsync()}) waits
+     * for the streams of a connection to end before it cuts them off; {@value
+     * #DEFAULT_CLOSE_GRACE_SECONDS} s by default. {@link Duration#ZERO} makes every close abrupt.
+     */
+    public Builder closeGracePeriod(Duration gracePeriod) {
+      Objects.requireNonNull(gracePeriod, "gracePeriod");
+      if (gracePeriod.isNegative()) {
+        throw new IllegalArgumentException("closeGracePeriod must not be negative: " + gracePeriod);
+      }
+      this.closeGracePeriod = gracePeriod;
+      return this;
+    }
+
+    /**
      * Builds the host and starts its services.
      *
      * @throws IllegalStateException without a transport, a secure channel and a muxer
@@ -293,7 +324,7 @@ public interface Host extends AutoCloseable {
       }
       return new DefaultHost(new HostConfig(
           identity != null ? identity : PrivateKey.generate(), transports, secureChannels, muxers, listenOn,
-          services, upgradeTimeout, negotiationTimeout, agentVersion, Optional.ofNullable(peerstore), eventListener,
+          services, upgradeTimeout, negotiationTimeout, closeGracePeriod, agentVersion, Optional.ofNullable(peerstore), eventListener,
           Optional.ofNullable(eventLoopGroup), clock));
     }
   }

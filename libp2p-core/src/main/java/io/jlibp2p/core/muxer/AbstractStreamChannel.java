@@ -14,8 +14,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The stream child channel every muxer shares, modelled on Netty's HTTP/2 child channels: the
@@ -27,6 +29,11 @@ import java.util.ArrayDeque;
  * flow-control credit may go back to the remote. Writing: {@link #doWrite} takes from the
  * outbound buffer only while {@link #canWriteData()} allows, so the stream turns unwritable, by
  * Netty's water marks, when the muxer or the connection cannot take more.
+ *
+ * <p>Closing: {@code close()} delivers what was written before it. With writes still pending (the
+ * window is spent, the connection is unwritable) the channel stays open, reading nothing more,
+ * until they and the close frame are handed to the muxer; only a stream that makes no progress for
+ * {@value #LINGER_STALL_SECONDS} s is reset instead, and its pending writes fail.
  *
  * <p>All methods run on the parent's event loop. Reference counting: {@link #onData} takes
  * ownership of its buffer; buffers still queued when the stream closes are released here.
@@ -42,6 +49,9 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   };
 
   private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
+
+  /** How long a closing stream may wait for its pending writes without any of them going out. */
+  static final int LINGER_STALL_SECONDS = 30;
 
   private final ChannelConfig config = new DefaultChannelConfig(this) {
     @Override
@@ -65,6 +75,10 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   private boolean closeWriteRequested;
   private boolean localWriteClosed;
   private boolean reset;
+  /** The promise of a close() that waits for pending writes to go out; null when none does. */
+  private ChannelPromise lingeringClose;
+  private ScheduledFuture<?> lingerCheck;
+  private long bytesWrittenAtLastCheck;
 
   protected AbstractStreamChannel(Channel parent, Direction direction) {
     super(parent);
@@ -105,6 +119,12 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   /** Data for this stream arrived; takes ownership of {@code data}. */
   public final void onData(ByteBuf data) {
     if (closed || remoteClosed) {
+      data.release();
+      return;
+    }
+    if (lingeringClose != null) {
+      // Closed by the application, which reads nothing more.
+      onBytesDiscarded(data.readableBytes());
       data.release();
       return;
     }
@@ -218,7 +238,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   // ---- reading ----
 
   private void deliver() {
-    if (delivering) {
+    if (delivering || lingeringClose != null) {
       return;
     }
     delivering = true;
@@ -306,7 +326,10 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
         localWriteClosed = true;
         wrote = true;
         in.remove();
-        if (inputShutdownFired) {
+        if (lingeringClose != null) {
+          ChannelPromise lingering = lingeringClose;
+          eventLoop().execute(() -> unsafe().close(lingering));
+        } else if (inputShutdownFired) {
           eventLoop().execute(() -> unsafe().close(unsafe().voidPromise()));
         }
         continue;
@@ -340,6 +363,21 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       return;
     }
     closed = true;
+    if (lingerCheck != null) {
+      lingerCheck.cancel(false);
+    }
+    discardInbound();
+    if (!reset && !localWriteClosed && parent().isActive()) {
+      localWriteClosed = true;
+      writeCloseFrame();
+      parent().flush();
+    }
+    // A reset ends both directions: the remote sends nothing more for this stream.
+    onStreamClosed(remoteClosed || reset);
+  }
+
+  /** Drops what was received and not read, telling the muxer how much. */
+  private void discardInbound() {
     while (!inbound.isEmpty()) {
       ReferenceCountUtil.release(inbound.poll());
     }
@@ -348,13 +386,6 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
     if (discarded > 0) {
       onBytesDiscarded(discarded);
     }
-    if (!reset && !localWriteClosed && parent().isActive()) {
-      localWriteClosed = true;
-      writeCloseFrame();
-      parent().flush();
-    }
-    // A reset ends both directions: the remote sends nothing more for this stream.
-    onStreamClosed(remoteClosed || reset);
   }
 
   @Override
@@ -383,6 +414,57 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   }
 
   private final class StreamUnsafe extends AbstractUnsafe {
+
+    /**
+     * Closes once what was written before is handed to the muxer, followed by the close frame;
+     * at once if nothing is pending, or the stream was reset, or the connection is gone.
+     */
+    @Override
+    public void close(ChannelPromise promise) {
+      boolean lingerOver = closed || reset || localWriteClosed || !parent().isActive();
+      if (lingeringClose == null && !lingerOver && hasPendingWrites()) {
+        linger(promise);
+        return;
+      }
+      if (lingeringClose != null && !lingerOver) {
+        // A second close while the first waits: it completes with the first.
+        if (!promise.isVoid()) {
+          closeFuture().addListener(f -> promise.trySuccess());
+        }
+        return;
+      }
+      super.close(promise);
+      if (lingeringClose != null && lingeringClose != promise) {
+        // Already closing: completes with the channel's close.
+        super.close(lingeringClose);
+      }
+    }
+
+    private boolean hasPendingWrites() {
+      ChannelOutboundBuffer out = outboundBuffer();
+      return out != null && (out.totalPendingWriteBytes() > 0 || !out.isEmpty());
+    }
+
+    private void linger(ChannelPromise promise) {
+      lingeringClose = promise;
+      discardInbound();
+      if (!closeWriteRequested) {
+        closeWriteRequested = true;
+        outboundBuffer().addMessage(CLOSE_WRITE, 0, voidPromise());
+      }
+      bytesWrittenAtLastCheck = bytesWritten;
+      lingerCheck = eventLoop().scheduleAtFixedRate(() -> {
+        if (bytesWritten == bytesWrittenAtLastCheck && !closed) {
+          pipeline().fireExceptionCaught(new StreamResetException("stream " + id() + " was closed with writes pending,"
+              + " and none went out for " + LINGER_STALL_SECONDS + " s (the remote does not read); reset"));
+          doReset(newPromise());
+        }
+        bytesWrittenAtLastCheck = bytesWritten;
+      }, LINGER_STALL_SECONDS, LINGER_STALL_SECONDS, TimeUnit.SECONDS);
+      outboundBuffer().addFlush();
+      flush0();
+    }
+
     @Override
     public void connect(SocketAddress remote, SocketAddress local, ChannelPromise promise) {
       promise.setFailure(new UnsupportedOperationException("streams are opened by their muxer"));

@@ -34,5 +34,14 @@ public interface StreamMuxer {
 
     /** The number of streams currently open. */
     int openStreams();
+
+    /**
+     * Begins a graceful close: refuses new streams from either side from now on, closes every
+     * open stream as {@link Stream#close()} does (what was written goes out first, then the close
+     * frame), and completes once no stream is left, each also ended by the remote (or reset), or
+     * the connection closed. The caller closes the connection then; a muxer with a goodbye frame
+     * (yamux's GoAway) sends it as the connection closes. Safe to call from any thread, and again.
+     */
+    CompletableFuture<Void> drain();
   }
 }

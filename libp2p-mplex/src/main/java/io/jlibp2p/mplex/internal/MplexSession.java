@@ -3,6 +3,7 @@ package io.jlibp2p.mplex.internal;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.ReplyBacklog;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.netty.buffer.ByteBuf;
@@ -38,6 +39,15 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
 
   private static final Logger log = LoggerFactory.getLogger(MplexSession.class);
 
+  /**
+   * The resets the peer's frames call for (of refused streams, of streams past a limit) are not
+   * queued once more than 2 MiB waits beyond the connection's high water mark: the connection is
+   * closed instead. Streams write only while the connection is writable, so data passes the mark
+   * by one frame at most (1 MiB); 2 MiB leaves another 1 MiB, some 10,000 unread resets, as
+   * yamux allows for its answers.
+   */
+  private static final ReplyBacklog REPLIES = new ReplyBacklog("mplex", 2 << 20);
+
   private final MuxerParameters parameters;
   private final MplexLimits limits;
   /** Streams this side opened, by ID. */
@@ -49,6 +59,8 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
   private long unreadBytes;
   /** Open streams of both maps, for callers off the event loop. */
   private volatile int streamCount;
+  /** Set by {@link #drain()}: completes when the last stream is gone. */
+  private CompletableFuture<Void> drained;
 
   public MplexSession(MuxerParameters parameters, MplexLimits limits) {
     this.parameters = parameters;
@@ -107,8 +119,8 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
   }
 
   private void open(ChannelHandler streamHandler, CompletableFuture<Stream> opened) {
-    if (!ctx.channel().isActive()) {
-      opened.completeExceptionally(new IllegalStateException("the connection is closed"));
+    if (!ctx.channel().isActive() || drained != null) {
+      opened.completeExceptionally(new IllegalStateException("the connection is " + (drained != null ? "closing" : "closed")));
       return;
     }
     if (outbound.size() >= limits.maxStreams()) {
@@ -207,9 +219,8 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       protocolError("NewStream for stream " + id + ", which is already open");
       return;
     }
-    if (inbound.size() >= limits.maxStreams()) {
-      writeFrame(id, MplexFlag.RESET_RECEIVER, null);
-      ctx.flush();
+    if (inbound.size() >= limits.maxStreams() || drained != null) {
+      refuse(id);
       return;
     }
     MplexStream stream = new MplexStream(ctx.channel(), Direction.INBOUND, id, this);
@@ -221,11 +232,18 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       log.warn("inbound stream handler failed; resetting {}", stream, e);
       inbound.remove(id);
       countStreams();
-      writeFrame(id, MplexFlag.RESET_RECEIVER, null);
-      ctx.flush();
+      refuse(id);
       return;
     }
     register(stream);
+  }
+
+  /** Resets a stream the remote opened, unless the peer leaves its answers unread ({@link #REPLIES}). */
+  private void refuse(long id) {
+    if (REPLIES.admit(ctx)) {
+      writeFrame(id, MplexFlag.RESET_RECEIVER, null);
+      ctx.flush();
+    }
   }
 
   private void onMessage(MplexStream stream, ByteBuf body) {
@@ -245,8 +263,14 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
     }
   }
 
+  /**
+   * Resets a stream that passed a limit, unless the peer leaves its answers unread ({@link
+   * #REPLIES}): then the connection closes, and the stream with it.
+   */
   private void resetForLimit(MplexStream stream, String reason) {
-    stream.resetForLimit("mplex stream reset: " + reason);
+    if (REPLIES.admit(ctx)) {
+      stream.resetForLimit("mplex stream reset: " + reason);
+    }
   }
 
   /** Bytes a stream had buffered were read or dropped. */
@@ -260,6 +284,37 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       Map<Long, MplexStream> streams = stream.direction() == Direction.OUTBOUND ? outbound : inbound;
       streams.remove(stream.streamId(), stream);
       countStreams();
+      completeDrainIfEmpty();
+    }
+  }
+
+  // ---- graceful close ----
+
+  /** mplex has no goodbye frame: each stream's Close frame is the whole of it. */
+  @Override
+  public CompletableFuture<Void> drain() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (ctx == null) {
+      done.complete(null);
+      return done;
+    }
+    ctx.executor().execute(() -> {
+      if (drained != null) {
+        drained.whenComplete((v, e) -> done.complete(null));
+        return;
+      }
+      drained = done;
+      for (MplexStream stream : allStreams()) {
+        stream.close();
+      }
+      completeDrainIfEmpty();
+    });
+    return done;
+  }
+
+  private void completeDrainIfEmpty() {
+    if (drained != null && ((outbound.isEmpty() && inbound.isEmpty()) || !ctx.channel().isActive())) {
+      drained.complete(null);
     }
   }
 
@@ -273,6 +328,7 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
     outbound.clear();
     inbound.clear();
     countStreams();
+    completeDrainIfEmpty();
     super.channelInactive(ctx);
   }
 

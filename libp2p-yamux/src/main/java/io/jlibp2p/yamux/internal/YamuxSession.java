@@ -3,6 +3,7 @@ package io.jlibp2p.yamux.internal;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.ReplyBacklog;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.netty.buffer.ByteBuf;
@@ -42,6 +43,15 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   static final long INITIAL_WINDOW = 256 * 1024;
   static final int MAX_UNACKED = 256;
 
+  /**
+   * Answers the peer asks for (pongs, RSTs of refused streams, ACKs of accepted ones, a GoAway on
+   * a protocol error) are not queued once more than 1 MiB waits beyond the connection's high water
+   * mark: the connection is closed instead. Streams write only while the connection is writable,
+   * so data passes the mark by one frame at most (256 KiB): 1 MiB leaves that four times over, and
+   * holds some 9,000 unread pongs. go-yamux bounds its queue of pongs likewise, dropping the rest.
+   */
+  private static final ReplyBacklog REPLIES = new ReplyBacklog("yamux", 1 << 20);
+
   private record PendingOpen(ChannelHandler handler, CompletableFuture<Stream> opened) {}
 
   private final MuxerParameters parameters;
@@ -60,6 +70,8 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   private long pingSentNanos;
   private volatile long roundTripNanos;
   private ScheduledFuture<?> keepAliveTask;
+  /** Set by {@link #drain()}: completes when the last stream is gone. */
+  private CompletableFuture<Void> drained;
 
   public YamuxSession(MuxerParameters parameters, int maxStreams, long maxWindow, Duration keepAlive) {
     this.parameters = parameters;
@@ -123,7 +135,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   }
 
   private void requestOpen(PendingOpen request) {
-    if (!ctx.channel().isActive() || remoteGoneAway || goAwaySent) {
+    if (!ctx.channel().isActive() || remoteGoneAway || goAwaySent || drained != null) {
       request.opened().completeExceptionally(new IllegalStateException("the yamux session is closing"));
     } else if (unacked >= MAX_UNACKED) {
       pendingOpens.add(request);
@@ -187,6 +199,17 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
     ctx.write(header, ctx.voidPromise());
   }
 
+  /**
+   * Writes and flushes a control frame the peer's frames call for, unless the peer leaves its
+   * answers unread: then {@link #REPLIES} closes the connection instead.
+   */
+  private void reply(int type, int flags, long streamId, long value) {
+    if (REPLIES.admit(ctx)) {
+      writeControl(type, flags, streamId, value);
+      ctx.flush();
+    }
+  }
+
   private void ping() {
     if (!ctx.channel().isActive()) {
       return;
@@ -238,8 +261,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
 
   private void onPing(YamuxFrame frame) {
     if (frame.has(YamuxFrame.FLAG_SYN)) {
-      writeControl(YamuxFrame.TYPE_PING, YamuxFrame.FLAG_ACK, 0, frame.length());
-      ctx.flush();
+      reply(YamuxFrame.TYPE_PING, YamuxFrame.FLAG_ACK, 0, frame.length());
     } else if (frame.has(YamuxFrame.FLAG_ACK) && frame.length() == (pingId & 0xffffffffL) && pingSentNanos != 0) {
       roundTripNanos = System.nanoTime() - pingSentNanos;
       pingSentNanos = 0;
@@ -306,9 +328,8 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   }
 
   private YamuxStream accept(long id) {
-    if (streams.size() - countOutbound() >= maxStreams || goAwaySent) {
-      writeWindowUpdate(id, YamuxFrame.FLAG_RST, 0);
-      ctx.flush();
+    if (streams.size() - countOutbound() >= maxStreams || goAwaySent || drained != null) {
+      reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
       return null;
     }
     YamuxStream stream = new YamuxStream(ctx.channel(), Direction.INBOUND, id, this);
@@ -320,13 +341,12 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
       log.warn("inbound stream handler failed; resetting {}", stream, e);
       streams.remove(id);
       countStreams();
-      writeWindowUpdate(id, YamuxFrame.FLAG_RST, 0);
-      ctx.flush();
+      reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
       return null;
     }
     // Accepted at once: acknowledge it, so the remote's ACK backlog never fills on our account.
-    writeWindowUpdate(id, YamuxFrame.FLAG_ACK, 0);
-    ctx.flush();
+    // Registered even if the connection closes instead: its close then reaches the stream.
+    reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_ACK, id, 0);
     ctx.channel().eventLoop().register(stream).addListener(f -> {
       if (!f.isSuccess()) {
         streams.remove(id, stream);
@@ -350,6 +370,43 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
         unacked--;
       }
       countStreams();
+      completeDrainIfEmpty();
+    }
+  }
+
+  // ---- graceful close ----
+
+  /**
+   * Closes the streams first and says GoAway only as the connection closes: a js-libp2p peer
+   * resets its open streams on GoAway, which would lose what they have not read yet.
+   */
+  @Override
+  public CompletableFuture<Void> drain() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (ctx == null) {
+      done.complete(null);
+      return done;
+    }
+    ctx.executor().execute(() -> {
+      if (drained != null) {
+        drained.whenComplete((v, e) -> done.complete(null));
+        return;
+      }
+      drained = done;
+      while (!pendingOpens.isEmpty()) {
+        pendingOpens.poll().opened().completeExceptionally(new IllegalStateException("the connection is closing"));
+      }
+      for (YamuxStream stream : new ArrayList<>(streams.values())) {
+        stream.close();
+      }
+      completeDrainIfEmpty();
+    });
+    return done;
+  }
+
+  private void completeDrainIfEmpty() {
+    if (drained != null && (streams.isEmpty() || !ctx.channel().isActive())) {
+      drained.complete(null);
     }
   }
 
@@ -373,8 +430,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
     log.warn("yamux protocol error on {}: {}; going away", ctx.channel(), message);
     if (!goAwaySent && ctx.channel().isActive()) {
       goAwaySent = true;
-      writeControl(YamuxFrame.TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
-      ctx.flush();
+      reply(YamuxFrame.TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
     }
     ctx.close();
   }
@@ -389,6 +445,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
     }
     streams.clear();
     countStreams();
+    completeDrainIfEmpty();
     while (!pendingOpens.isEmpty()) {
       pendingOpens.poll().opened().completeExceptionally(new IllegalStateException("the connection closed"));
     }

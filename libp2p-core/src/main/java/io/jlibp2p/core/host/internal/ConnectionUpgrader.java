@@ -40,10 +40,12 @@ public final class ConnectionUpgrader {
   private final List<SecureChannel> secureChannels;
   private final List<StreamMuxer> muxers;
   private final Duration phaseTimeout;
+  private final Duration closeGracePeriod;
   private final EventListener events;
 
   public ConnectionUpgrader(PrivateKey identity, List<SecureChannel> secureChannels, List<StreamMuxer> muxers,
-      Duration phaseTimeout, EventListener events) {
+      Duration phaseTimeout, Duration closeGracePeriod, EventListener events) {
+    this.closeGracePeriod = closeGracePeriod;
     this.identity = identity;
     this.secureChannels = List.copyOf(secureChannels);
     this.muxers = List.copyOf(muxers);
@@ -185,7 +187,8 @@ public final class ConnectionUpgrader {
             connection.get().adopt(stream);
             inboundStreams.streamOpened(stream);
           }));
-      connection.set(new HostConnection(raw, session, protocol, muxing, Duration.ofNanos(System.nanoTime() - startedAt)));
+      connection.set(new HostConnection(raw, session, protocol, muxing, Duration.ofNanos(System.nanoTime() - startedAt),
+          closeGracePeriod));
       ctx.pipeline().addAfter(ctx.name(), "muxer", muxing.handler());
       result.complete(connection.get());
     }

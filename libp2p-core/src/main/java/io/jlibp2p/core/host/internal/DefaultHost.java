@@ -66,6 +66,8 @@ public final class DefaultHost implements Host {
   /** The services whose start returned, in start order: only these are stopped. */
   private final List<HostService> started = new ArrayList<>();
   private final AtomicBoolean closing = new AtomicBoolean();
+  /** Set by {@link #closeNow()}: connections close abruptly, also those a graceful close is draining. */
+  private volatile boolean abrupt;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   public DefaultHost(HostConfig config) {
@@ -77,7 +79,8 @@ public final class DefaultHost implements Host {
         () -> new DefaultEventLoopGroup(1, new DefaultThreadFactory("jlibp2p-host", true)));
     this.streams = new StreamNegotiation(config.negotiationTimeout(), events);
     this.upgrader = new ConnectionUpgrader(
-        config.identity(), config.secureChannels(), config.muxers(), config.upgradeTimeout(), events);
+        config.identity(), config.secureChannels(), config.muxers(), config.upgradeTimeout(),
+        config.closeGracePeriod(), events);
     this.dialer = new Dialer(config.transports(), upgrader, streams::inboundStream);
     this.peerstore = config.peerstore().orElseGet(() -> Peerstore.builder().clock(config.clock()).build());
     this.observedAddresses = new ObservedAddresses(config.clock());
@@ -323,7 +326,7 @@ public final class DefaultHost implements Host {
         .thenCompose(ignored -> allSettled(started.stream().map(service -> stop(service, failures)).toList()))
         .thenCompose(ignored -> {
           serviceSchedulers.forEach(ServiceScheduler::stop);
-          return allSettled(table.open().stream().map(HostConnection::closeAsync).toList());
+          return allSettled(table.open().stream().map(c -> abrupt ? c.closeNow() : c.closeAsync()).toList());
         })
         // Transports wait for their event loops to stop, which must not happen on one of them.
         .thenRunAsync(() -> closeTransportsAndThreads(failures), runnable -> new Thread(runnable, "jlibp2p-host-close").start())
@@ -341,6 +344,14 @@ public final class DefaultHost implements Host {
           }
         });
     return closed;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeNow() {
+    abrupt = true;
+    CompletableFuture<Void> result = closeAsync();
+    table.open().forEach(HostConnection::closeNow);
+    return result;
   }
 
   /** Completes when every one of {@code futures} has, whichever way. */

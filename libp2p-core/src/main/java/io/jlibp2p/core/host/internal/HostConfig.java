@@ -25,6 +25,7 @@ public record HostConfig(
     List<HostService> services,
     Duration upgradeTimeout,
     Duration negotiationTimeout,
+    Duration closeGracePeriod,
     String agentVersion,
     Optional<Peerstore> peerstore,
     EventListener eventListener,
@@ -45,6 +46,7 @@ public record HostConfig(
         .identity(identity)
         .upgradeTimeout(upgradeTimeout)
         .negotiationTimeout(negotiationTimeout)
+        .closeGracePeriod(closeGracePeriod)
         .agentVersion(agentVersion)
         .eventListener(eventListener)
         .clock(clock);

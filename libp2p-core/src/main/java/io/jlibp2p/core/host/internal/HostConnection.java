@@ -11,12 +11,16 @@ import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.multiformats.Multiaddr;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A connection the upgrader finished: the raw channel, its secure session and its muxer session. */
@@ -29,6 +33,8 @@ public final class HostConnection implements Connection {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
   private final Duration upgradeTime;
+  private final Duration closeGracePeriod;
+  private final AtomicBoolean draining = new AtomicBoolean();
   private final long openedAt = System.nanoTime();
   /**
    * Decided once, on the connection's event loop: LOCAL if this side's close found the channel
@@ -37,8 +43,9 @@ public final class HostConnection implements Connection {
   private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
 
   HostConnection(RawConnection raw, SecureSession session, String muxerProtocol, StreamMuxer.Session muxing,
-      Duration upgradeTime) {
+      Duration upgradeTime, Duration closeGracePeriod) {
     this.raw = raw;
+    this.closeGracePeriod = closeGracePeriod;
     this.session = session;
     this.muxerProtocol = muxerProtocol;
     this.muxing = muxing;
@@ -151,25 +158,76 @@ public final class HostConnection implements Connection {
     return closed;
   }
 
+  /** Closes gracefully within the host's grace period; see {@link #closeGracefully(Duration)}. */
   @Override
   public CompletableFuture<Void> closeAsync() {
+    return closeGracefully(closeGracePeriod);
+  }
+
+  /**
+   * Lets the muxer refuse new streams and close the open ones once what they were given is sent,
+   * waits until the remote has ended them too, flushes, and closes the socket; whatever is left
+   * when {@code grace} runs out is cut off. A zero grace is {@link #closeNow()}.
+   */
+  public CompletableFuture<Void> closeGracefully(Duration grace) {
+    Channel channel = raw.channel();
+    if (grace.isZero() || grace.isNegative()) {
+      return closeNow();
+    }
+    if (!channel.isOpen() || !draining.compareAndSet(false, true)) {
+      return closed;
+    }
+    onLoop(() -> {
+      if (!channel.isOpen()) {
+        return;
+      }
+      closeReason.compareAndSet(null, CloseReason.LOCAL);
+      var deadline = channel.eventLoop().schedule(() -> {
+        channel.close();
+      }, grace.toNanos(), TimeUnit.NANOSECONDS);
+      closed.whenComplete((v, e) -> deadline.cancel(false));
+      muxing.drain().whenComplete((v, e) -> onLoop(() -> flushThenClose(channel)));
+    });
+    return closed;
+  }
+
+  /**
+   * Closes once what the muxer already wrote is on the socket: an empty write from the first
+   * handler's context completes after every earlier write, and passes through no codec.
+   */
+  private static void flushThenClose(Channel channel) {
+    ChannelHandlerContext first = channel.pipeline().firstContext();
+    if (first == null || !channel.isActive()) {
+      channel.close();
+      return;
+    }
+    first.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> channel.close());
+  }
+
+  @Override
+  public CompletableFuture<Void> closeNow() {
     Channel channel = raw.channel();
     if (!channel.isOpen()) {
       return closed;
     }
+    onLoop(() -> {
+      if (channel.isOpen()) {
+        closeReason.compareAndSet(null, CloseReason.LOCAL);
+      }
+      channel.close();
+    });
+    return closed;
+  }
+
+  /** Runs on the loop, where the channel's own close happens too, so that the two cannot cross. */
+  private void onLoop(Runnable task) {
+    Channel channel = raw.channel();
     try {
-      // On the loop, where the channel's own close happens too, so that the two cannot cross.
-      channel.eventLoop().execute(() -> {
-        if (channel.isOpen()) {
-          closeReason.compareAndSet(null, CloseReason.LOCAL);
-        }
-        channel.close();
-      });
+      channel.eventLoop().execute(task);
     } catch (RejectedExecutionException e) {
       // The transport's threads are gone, and with them the channel.
       channel.close();
     }
-    return closed;
   }
 
   @Override
