@@ -1,8 +1,11 @@
 package io.jlibp2p.examples;
 
+import io.jlibp2p.core.connmgr.ConnectionManagerConfig;
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.resource.ResourceLimits;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.netty.channel.ChannelHandlerContext;
@@ -83,7 +86,7 @@ final class FootprintCommand implements Callable<Integer> {
    * with {@code <connections> <streams> <heap> <direct> <nettyHeap>}, until stdin ends.
    */
   private int serve() throws Exception {
-    try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"))) {
+    try (Host host = unlimited(options.builder(List.of("/ip4/127.0.0.1/tcp/0"), EventListener.NONE))) {
       host.setStreamHandler(IDLE, IDLE_STREAM);
       Cli.await(host.start(), options.timeout(), "listen");
       options.out.println(host.listenAddresses().get(0));
@@ -106,7 +109,7 @@ final class FootprintCommand implements Callable<Integer> {
 
   private int measure() throws Exception {
     Process listener = startListener();
-    try (Host host = options.buildHost(List.of());
+    try (Host host = unlimited(options.builder(List.of(), EventListener.NONE));
         BufferedReader fromListener = new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8));
         PrintStream toListener = new PrintStream(listener.getOutputStream(), true, StandardCharsets.UTF_8)) {
       Remote remote = new Remote(fromListener, toListener);
@@ -157,6 +160,17 @@ final class FootprintCommand implements Callable<Integer> {
     command.addAll(List.of("footprint", "--serve", "--security", options.security, "--muxer", options.muxer,
         "--timeout", Integer.toString(options.timeoutSeconds)));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /**
+   * A host without resource limits or connection trimming: it measures thousands of connections
+   * between two processes, which a node facing the internet must never hold for one peer.
+   */
+  private static Host unlimited(Host.Builder builder) {
+    return builder
+        .resourceLimits(ResourceLimits.unlimited())
+        .connectionManager(ConnectionManagerConfig.builder().highWater(Integer.MAX_VALUE).lowWater(Integer.MAX_VALUE).build())
+        .build();
   }
 
   /** {@code count} new connections, at most {@link #IN_FLIGHT} dialing at once, each identified. */

@@ -80,6 +80,11 @@ final class HostOptions {
 
   /** Like {@link #buildHost(List, HostService...)}, reporting the host's events to {@code events}. */
   Host buildHost(List<String> defaults, EventListener events, HostService... services) {
+    return builder(defaults, events, services).build();
+  }
+
+  /** The builder {@link #buildHost(List, EventListener, HostService...)} builds, for a command that adds to it. */
+  Host.Builder builder(List<String> defaults, EventListener events, HostService... services) {
     configureLogging();
     KeyType type = switch (keyType.toLowerCase(Locale.ROOT)) {
       case "ed25519" -> KeyType.ED25519;
@@ -94,6 +99,7 @@ final class HostOptions {
         .upgradeTimeout(timeout())
         .negotiationTimeout(timeout())
         .service(new Ping())
+        .service(new FatalExit())
         .eventListener(events);
     for (HostService service : services) {
       builder.service(service);
@@ -103,7 +109,7 @@ final class HostOptions {
     for (String address : listen.isEmpty() ? defaults : listen) {
       builder.listenOn(Cli.multiaddr(address));
     }
-    return builder.build();
+    return builder;
   }
 
   /** Connects to {@code address}; with {@code /p2p/} the remote must prove that identity. */

@@ -153,4 +153,17 @@ class MicrometerEventListenerTest {
     Eventually.await("the second server's close counts", 10,
         () -> serverMetrics.get("libp2p.connections.open").tag("direction", "inbound").gauge().value() == 1);
   }
+
+  @Test
+  void resourceUsageGaugesFollowTheScopes() throws Exception {
+    ResourceUsageMetrics.bind(serverMetrics, server.resourceUsage(), "server");
+    String[] systemInbound = {"host", "server", "scope", "system", "direction", "inbound"};
+    assertEquals(0, serverMetrics.get("libp2p.resource.connections").tags(systemInbound).gauge().value());
+    client.dial(server.listenAddresses().get(0)).get(30, TimeUnit.SECONDS);
+    Eventually.await("the server's system scope holds the connection", 10,
+        () -> serverMetrics.get("libp2p.resource.connections").tags(systemInbound).gauge().value() == 1);
+    assertEquals(1, serverMetrics.get("libp2p.resource.file.descriptors").tags("host", "server", "scope", "system")
+        .gauge().value());
+    assertEquals(1, serverMetrics.get("libp2p.resource.peers").tags("host", "server").gauge().value());
+  }
 }

@@ -64,7 +64,7 @@ public final class Perf extends AbstractHostService {
   @Override
   protected void onStart(ServiceContext context) {
     if (serve) {
-      context.host().setStreamHandler(PROTOCOL_ID, handler());
+      context.setStreamHandler(PROTOCOL_ID, handler());
     }
   }
 

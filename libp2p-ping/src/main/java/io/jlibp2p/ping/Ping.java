@@ -59,7 +59,7 @@ public final class Ping extends AbstractHostService {
 
   @Override
   protected void onStart(ServiceContext context) {
-    context.host().setStreamHandler(PROTOCOL_ID, responder());
+    context.setStreamHandler(PROTOCOL_ID, responder());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.jlibp2p.core.codec;
 
 import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.multiformats.UnsignedVarint;
 import io.netty.buffer.ByteBuf;
@@ -17,6 +18,10 @@ import java.util.List;
  * above {@code maxLength} fails with a {@link LimitExceededException} before any of the body is
  * buffered. Either way the decoder stops reading further input.
  *
+ * <p>On a {@link Stream}, the memory of a message whose body is still arriving is reserved from
+ * the stream's {@linkplain Stream#scope() scope} first; a refusal fails the decoder with a {@link
+ * LimitExceededException}.
+ *
  * <p>Reference counting: each message passed on is a retained slice of the cumulation, released
  * by whoever reads it.
  */
@@ -24,6 +29,8 @@ public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
 
   private final int maxLength;
   private boolean failed;
+  /** Memory reserved from the stream's scope for the message being received. */
+  private long reserved;
 
   /** Accepts messages of at most {@code maxLength} bytes. */
   public LengthPrefixedFrameDecoder(int maxLength) {
@@ -80,12 +87,45 @@ public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
     ByteBuf message;
     try {
       message = readMessage(in, maxLength);
+      if (message == null) {
+        reserveForPendingMessage(ctx, in);
+        return;
+      }
     } catch (DecodingException | LimitExceededException e) {
       failed = true;
       throw e;
     }
-    if (message != null) {
-      out.add(message.retain());
+    releaseReservation(ctx);
+    out.add(message.retain());
+  }
+
+  /**
+   * On a stream, reserves the memory of a message whose length is known but whose body is still
+   * coming, before the cumulation grows to hold it: the stream's scope may refuse, with a {@link
+   * LimitExceededException}, and the stream fails.
+   */
+  private void reserveForPendingMessage(ChannelHandlerContext ctx, ByteBuf in) {
+    if (!(ctx.channel() instanceof Stream stream)) {
+      return;
     }
+    int start = in.readerIndex();
+    long length = UnsignedVarint.readIfComplete(in);
+    in.readerIndex(start);
+    if (length != UnsignedVarint.INCOMPLETE && length > reserved) {
+      stream.scope().reserveMemory(length - reserved);
+      reserved = length;
+    }
+  }
+
+  private void releaseReservation(ChannelHandlerContext ctx) {
+    if (reserved > 0 && ctx.channel() instanceof Stream stream) {
+      stream.scope().releaseMemory(reserved);
+    }
+    reserved = 0;
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    releaseReservation(ctx);
   }
 }

@@ -98,4 +98,11 @@ public interface EventListener {
 
   /** Something was refused because a limit was reached; {@code peer} is the peer involved, when known. */
   default void limitExceeded(Optional<PeerId> peer, LimitExceededException cause) {}
+
+  /**
+   * A fatal error ({@link OutOfMemoryError}, {@link StackOverflowError}) reached the host from an
+   * event loop: the host is closing at once, since it can no longer be trusted to serve. The
+   * application should treat the process as failed (the CLI exits non-zero).
+   */
+  default void hostFailed(Throwable cause) {}
 }

@@ -1,5 +1,8 @@
 package io.jlibp2p.core.host;
 
+import io.jlibp2p.core.connmgr.ConnectionManager;
+import io.jlibp2p.core.connmgr.ConnectionManagerConfig;
+import io.jlibp2p.core.gater.ConnectionGater;
 import io.jlibp2p.core.host.internal.DefaultHost;
 import io.jlibp2p.core.host.internal.HostConfig;
 import io.jlibp2p.core.identify.Identify;
@@ -8,6 +11,8 @@ import io.jlibp2p.core.identify.ObservedAddresses;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.peerstore.Peerstore;
+import io.jlibp2p.core.resource.ResourceLimits;
+import io.jlibp2p.core.resource.ResourceUsage;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.crypto.PeerId;
@@ -164,6 +169,19 @@ public interface Host extends AutoCloseable {
   List<Connection> connections();
 
   /**
+   * What the host's resource scopes hold now, and their limits ({@link
+   * Builder#resourceLimits}): connections, streams and memory, overall, in handshakes, per peer,
+   * per protocol and per service.
+   */
+  ResourceUsage resourceUsage();
+
+  /**
+   * Keeps the number of connections between its watermarks ({@link Builder#connectionManager}):
+   * protect the peers that must stay connected, and tag peers with what they are worth.
+   */
+  ConnectionManager connectionManager();
+
+  /**
    * Closes the listeners, stops the services (each gets 10 s), closes every connection gracefully
    * (as {@link Connection#closeAsync()}: what was written is delivered, within the {@linkplain
    * Builder#closeGracePeriod grace period}), then the transports, and stops the host's threads. A
@@ -209,6 +227,10 @@ public interface Host extends AutoCloseable {
     private EventListener eventListener = EventListener.NONE;
     private EventLoopGroup eventLoopGroup;
     private Clock clock = Clock.systemUTC();
+    private ResourceLimits resourceLimits;
+    private ConnectionGater connectionGater = ConnectionGater.ALLOW_ALL;
+    private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
+    private Duration dialBackoff = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -285,6 +307,55 @@ public interface Host extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The limits on connections, streams and memory the host holds itself, and the peers it
+     * serves, to: {@link ResourceLimits#autoscaled()} by default, which scales with the JVM's
+     * memory and the process's file-descriptor limit. A refusal closes that connection or resets
+     * that stream, and is reported to {@link EventListener#limitExceeded} and the log.
+     */
+    public Builder resourceLimits(ResourceLimits limits) {
+      this.resourceLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Decides, at each step of every connection, whether it may go on: before dialing a peer or an
+     * address, on accepting, after the handshake, after the upgrade. Allows everything by
+     * default; {@link io.jlibp2p.core.gater.AllowDenyGater} filters by peer and subnet. A refusal
+     * fails the dial, or closes the connection, with a {@link
+     * io.jlibp2p.core.gater.ConnectionGatedException}.
+     */
+    public Builder connectionGater(ConnectionGater gater) {
+      this.connectionGater = Objects.requireNonNull(gater, "gater");
+      return this;
+    }
+
+    /**
+     * The connection manager's watermarks, grace period and idle timeout; {@link
+     * ConnectionManagerConfig#defaults()} (160 to 192 connections, as go) by default.
+     */
+    public Builder connectionManager(ConnectionManagerConfig config) {
+      this.connectionManager = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * How long, after a failed dial of a peer's address, the next dial of it waits: {@code base}
+     * after the first failure, then {@code base + base / 5 × (failures - 1)²}, up to 60 × {@code
+     * base} (go's swarm backoff, whose 5 s is the default). A dial within that time fails at once
+     * with {@link io.jlibp2p.core.transport.DialBackoffException}; a connection to the peer, either
+     * way, clears it. {@link Duration#ZERO} for none. Local refusals (limits, the gater) never
+     * count.
+     */
+    public Builder dialBackoff(Duration base) {
+      Objects.requireNonNull(base, "base");
+      if (base.isNegative()) {
+        throw new IllegalArgumentException("dialBackoff must not be negative: " + base);
+      }
+      this.dialBackoff = base;
+      return this;
+    }
+
     /** The time each phase of a connection upgrade may take; 10 s by default. */
     public Builder upgradeTimeout(Duration timeout) {
       this.upgradeTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -325,7 +396,9 @@ public interface Host extends AutoCloseable {
       return new DefaultHost(new HostConfig(
           identity != null ? identity : PrivateKey.generate(), transports, secureChannels, muxers, listenOn,
           services, upgradeTimeout, negotiationTimeout, closeGracePeriod, agentVersion, Optional.ofNullable(peerstore), eventListener,
-          Optional.ofNullable(eventLoopGroup), clock));
+          Optional.ofNullable(eventLoopGroup), clock,
+          resourceLimits != null ? resourceLimits : ResourceLimits.autoscaled(), connectionGater, connectionManager,
+          dialBackoff));
     }
   }
 }

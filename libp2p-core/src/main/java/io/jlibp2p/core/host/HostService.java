@@ -28,6 +28,14 @@ public interface HostService {
   void start(ServiceContext context);
 
   /**
+   * The service's name, for its resource scope ({@code service:<name>} in {@link
+   * io.jlibp2p.core.resource.ResourceLimits}) and diagnostics; its class's simple name by default.
+   */
+  default String name() {
+    return getClass().getSimpleName();
+  }
+
+  /**
    * Detaches from the host as it closes, after its listeners closed and while its connections are
    * still open. The host then cancels the timers the service scheduled through {@link
    * ServiceContext#scheduler()}. Called only if {@link #start} returned. The default does nothing.

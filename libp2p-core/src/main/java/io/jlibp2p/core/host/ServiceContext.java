@@ -14,6 +14,13 @@ public interface ServiceContext {
   Host host();
 
   /**
+   * Serves {@code protocolId} for this service, as {@link Host#setStreamHandler(String,
+   * StreamHandler)} does, with its streams also counted in the service's resource scope ({@link
+   * HostService#name()}).
+   */
+  void setStreamHandler(String protocolId, StreamHandler handler);
+
+  /**
    * Hears the host's events from now on, as the builder's listener does: connections opening and
    * closing, identify results, streams. Removed when the host closes.
    */

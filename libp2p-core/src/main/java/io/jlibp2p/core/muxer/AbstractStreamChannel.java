@@ -1,6 +1,9 @@
 package io.jlibp2p.core.muxer;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.resource.ChunkedReservation;
+import io.jlibp2p.core.resource.StreamScope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
@@ -9,6 +12,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPipeline;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -35,6 +39,12 @@ import java.util.concurrent.TimeUnit;
  * until they and the close frame are handed to the muxer; only a stream that makes no progress for
  * {@value #LINGER_STALL_SECONDS} s is reset instead, and its pending writes fail.
  *
+ * <p>Memory: writes waiting in the outbound buffer are reserved from the stream's {@link
+ * StreamScope} in chunks of {@value #WRITE_RESERVATION_CHUNK} bytes; a write the scope has no room
+ * for fails with a {@link LimitExceededException} and resets the stream, so a handler that ignores
+ * {@code isWritable()} cannot grow the buffer without bound. What the muxer keeps for reading is
+ * the muxer's to reserve. Everything is released as the stream closes.
+ *
  * <p>All methods run on the parent's event loop. Reference counting: {@link #onData} takes
  * ownership of its buffer; buffers still queued when the stream closes are released here.
  */
@@ -50,6 +60,9 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
 
   private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
 
+  /** The granule of the outbound buffer's memory reservations. */
+  static final int WRITE_RESERVATION_CHUNK = 64 * 1024;
+
   /** How long a closing stream may wait for its pending writes without any of them going out. */
   static final int LINGER_STALL_SECONDS = 30;
 
@@ -61,6 +74,10 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
     }
   };
   private final Direction direction;
+  private final StreamScope scope;
+  /** Bytes written to this channel and not yet handed to the muxer, and the memory reserved for them. */
+  private long pendingWriteBytes;
+  private final ChunkedReservation writeReservation;
   private final ArrayDeque<ByteBuf> inbound = new ArrayDeque<>();
   private long queuedBytes;
   // Written on the event loop, read from anywhere (the event listener, metrics).
@@ -81,8 +98,15 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   private long bytesWrittenAtLastCheck;
 
   protected AbstractStreamChannel(Channel parent, Direction direction) {
+    this(parent, direction, StreamScope.UNLIMITED);
+  }
+
+  /** A stream counted in {@code scope}, which it closes as it closes. */
+  protected AbstractStreamChannel(Channel parent, Direction direction, StreamScope scope) {
     super(parent);
     this.direction = direction;
+    this.scope = scope;
+    this.writeReservation = new ChunkedReservation(scope, WRITE_RESERVATION_CHUNK);
   }
 
   // ---- what the muxer implements ----
@@ -196,6 +220,20 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   }
 
   @Override
+  public final StreamScope scope() {
+    return scope;
+  }
+
+  /**
+   * Whether the muxer has per-stream flow control, so that reading less makes the remote send
+   * less. True by default; mplex, which has none, says false: there, a stream that stops reading
+   * only moves its backlog from the write side to the read side, where it is reset sooner.
+   */
+  public boolean isFlowControlled() {
+    return true;
+  }
+
+  @Override
   public ChannelFuture closeWrite() {
     return writeAndFlush(CLOSE_WRITE);
   }
@@ -246,6 +284,9 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       boolean any = false;
       boolean readWanted = readRequested || config.isAutoRead();
       while (!closed && !inbound.isEmpty()) {
+        if (any && !config.isAutoRead() && !readRequested) {
+          break; // reading was turned off meanwhile (the stream's writes backed up): the rest waits
+        }
         ByteBuf data = inbound.poll();
         int bytes = data.readableBytes();
         queuedBytes -= bytes;
@@ -298,10 +339,32 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
         throw new IllegalStateException("stream " + id() + " is closed for writing");
       }
       closeWriteRequested = msg == CLOSE_WRITE;
+      if (msg instanceof ByteBuf data && !reserveForWrite(data.readableBytes())) {
+        throw new LimitExceededException(scope.name(), "no memory left for the " + data.readableBytes()
+            + " bytes written to stream " + id() + ", with " + pendingWriteBytes + " already waiting to be sent;"
+            + " a handler must stop writing while the stream is not writable (see StreamBackpressure)");
+      }
       return msg;
     }
     throw new UnsupportedOperationException(
         "streams carry ByteBufs only, not " + msg.getClass().getName());
+  }
+
+  /** Counts {@code bytes} more waiting to be sent, reserving memory for them first; false if refused. */
+  private boolean reserveForWrite(int bytes) {
+    if (!writeReservation.cover(pendingWriteBytes + bytes)) {
+      // Reset once the failed write has unwound: the pipeline hears of it as the write's failure.
+      eventLoop().execute(() -> doReset(newPromise()));
+      return false;
+    }
+    pendingWriteBytes += bytes;
+    return true;
+  }
+
+  /** {@code bytes} waiting to be sent went to the muxer. */
+  private void writeDone(long bytes) {
+    pendingWriteBytes = Math.max(0, pendingWriteBytes - bytes);
+    writeReservation.shrinkTo(pendingWriteBytes);
   }
 
   @Override
@@ -345,6 +408,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       int chunk = Math.min(data.readableBytes(), maxDataPerWrite());
       writeData(data.readRetainedSlice(chunk));
       bytesWritten += chunk;
+      writeDone(chunk);
       wrote = true;
       if (data.isReadable()) {
         in.progress(chunk);
@@ -367,6 +431,10 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       lingerCheck.cancel(false);
     }
     discardInbound();
+    // Writes still pending fail as the channel closes; what they held goes back now.
+    pendingWriteBytes = 0;
+    writeDone(0);
+    scope.close();
     if (!reset && !localWriteClosed && parent().isActive()) {
       localWriteClosed = true;
       writeCloseFrame();
@@ -408,6 +476,21 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
     return METADATA;
   }
 
+  /** A pipeline that passes a fatal error nobody handled on to the connection, where the host hears it. */
+  @Override
+  protected DefaultChannelPipeline newChannelPipeline() {
+    return new DefaultChannelPipeline(this) {
+      @Override
+      protected void onUnhandledInboundException(Throwable cause) {
+        if (FatalErrors.isFatal(cause) && parent().isActive()) {
+          parent().pipeline().fireExceptionCaught(cause);
+          return;
+        }
+        super.onUnhandledInboundException(cause);
+      }
+    };
+  }
+
   @Override
   protected AbstractUnsafe newUnsafe() {
     return new StreamUnsafe();
@@ -434,7 +517,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
         return;
       }
       super.close(promise);
-      if (lingeringClose != null && lingeringClose != promise) {
+      if (lingeringClose != null && lingeringClose != promise && !lingeringClose.isDone()) {
         // Already closing: completes with the channel's close.
         super.close(lingeringClose);
       }

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
  * closed instead.
  *
  * <pre>{@code
- * private static final ReplyBacklog REPLIES = new ReplyBacklog("yamux", 1 << 20);
- * ...
- * if (REPLIES.admit(ctx)) {
- *   ctx.writeAndFlush(pong);
+ * ReplyBacklog replies = new ReplyBacklog("yamux", 1 << 20); // one per muxer, in a constant
+ * ChannelHandlerContext ctx = channel.pipeline().firstContext();
+ * if (replies.admit(ctx)) {
+ *   ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes));
  * }
  * }</pre>
  *

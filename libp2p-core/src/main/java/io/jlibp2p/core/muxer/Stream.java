@@ -2,6 +2,7 @@ package io.jlibp2p.core.muxer;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.resource.StreamScope;
 import io.jlibp2p.crypto.PeerId;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -43,6 +44,15 @@ public interface Stream extends Channel {
   /** The connection this stream belongs to, or {@code null} for a stream not made by a host. */
   default Connection connection() {
     return attr(CONNECTION).get();
+  }
+
+  /**
+   * The stream's resources in its host's resource manager: a protocol reserves memory from it
+   * before it buffers a message ({@link StreamScope#reserveMemory}), and gives it back after. A
+   * stream made without a host has an unlimited scope.
+   */
+  default StreamScope scope() {
+    return StreamScope.UNLIMITED;
   }
 
   /** {@link Direction#OUTBOUND} if this side opened it. */

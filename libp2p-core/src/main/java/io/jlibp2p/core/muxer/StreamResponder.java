@@ -8,7 +8,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * The shape of a handler that answers what the remote of a {@link Stream} sends (an echo, a ping
  * responder): it flushes once per read batch, ends its own writing once the remote has ended its
  * own, after everything written before, and takes a reset as the remote's choice to stop, not as an
- * error. A subclass implements {@link #channelRead} and owns each message it receives there.
+ * error. It reads only while its answers can go out ({@link StreamBackpressure}), so a remote that
+ * writes without reading stops itself. A subclass implements {@link #channelRead} and owns each
+ * message it receives there.
  */
 public abstract class StreamResponder extends ChannelInboundHandlerAdapter {
 
@@ -18,6 +20,13 @@ public abstract class StreamResponder extends ChannelInboundHandlerAdapter {
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     ctx.flush();
+  }
+
+  /** Reads only while its answers can go out: see {@link StreamBackpressure}. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    StreamBackpressure.follow(ctx.channel());
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override

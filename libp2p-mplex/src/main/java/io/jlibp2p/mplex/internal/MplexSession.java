@@ -2,10 +2,13 @@ package io.jlibp2p.mplex.internal;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.muxer.FatalErrors;
 import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.RefusalStreak;
 import io.jlibp2p.core.muxer.ReplyBacklog;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.resource.StreamScope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -61,6 +64,16 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
   private volatile int streamCount;
   /** Set by {@link #drain()}: completes when the last stream is gone. */
   private CompletableFuture<Void> drained;
+  /** Stream opens refused in a row after which the remote is cut off. */
+  static final int MAX_REFUSED_OPENS_IN_A_ROW = 1000;
+  /**
+   * Frames in a row for streams that do not exist after which the remote is cut off: a stream this
+   * side reset may still have a few MiB in flight, in frames of a few KiB, but not 10,000 of them
+   * with no frame for a live stream between.
+   */
+  static final int MAX_UNKNOWN_STREAM_FRAMES_IN_A_ROW = 10_000;
+  private final RefusalStreak refusedOpens = new RefusalStreak(MAX_REFUSED_OPENS_IN_A_ROW);
+  private final RefusalStreak unknownStreamFrames = new RefusalStreak(MAX_UNKNOWN_STREAM_FRAMES_IN_A_ROW);
 
   public MplexSession(MuxerParameters parameters, MplexLimits limits) {
     this.parameters = parameters;
@@ -128,9 +141,22 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
           new LimitExceededException("mplex: " + limits.maxStreams() + " outbound streams already open"));
       return;
     }
+    StreamScope scope;
+    try {
+      scope = parameters.streamScopes().open(Direction.OUTBOUND);
+    } catch (LimitExceededException e) {
+      opened.completeExceptionally(e);
+      return;
+    }
     long id = nextStreamId++;
-    MplexStream stream = new MplexStream(ctx.channel(), Direction.OUTBOUND, id, this);
-    stream.pipeline().addLast(streamHandler);
+    MplexStream stream = new MplexStream(ctx.channel(), Direction.OUTBOUND, id, this, scope);
+    try {
+      stream.pipeline().addLast(streamHandler);
+    } catch (RuntimeException e) {
+      scope.close(); // a handler that cannot be added (a non-sharable one reused): the stream never was
+      opened.completeExceptionally(e);
+      return;
+    }
     outbound.put(id, stream);
     countStreams();
     // go names streams by their number; names are for debugging only.
@@ -150,6 +176,7 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       if (!f.isSuccess()) {
         (stream.direction() == Direction.OUTBOUND ? outbound : inbound).remove(stream.streamId(), stream);
         countStreams();
+        stream.scope().close();
       }
     });
   }
@@ -181,6 +208,11 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof MplexFrame frame && !ctx.channel().isActive()) {
+      // Closed for a protocol error or a limit: the rest of the read is not looked at.
+      frame.body().release();
+      return;
+    }
     if (msg instanceof MplexFrame frame) {
       onFrame(frame.streamId(), frame.flag(), frame.body());
     } else {
@@ -219,11 +251,28 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       protocolError("NewStream for stream " + id + ", which is already open");
       return;
     }
-    if (inbound.size() >= limits.maxStreams() || drained != null) {
+    if (drained != null) {
+      // Closing: the remote's opens cross our goodbye, and are no misbehaviour.
+      if (REPLIES.admit(ctx)) {
+        writeFrame(id, MplexFlag.RESET_RECEIVER, null);
+        ctx.flush();
+      }
+      return;
+    }
+    if (inbound.size() >= limits.maxStreams()) {
       refuse(id);
       return;
     }
-    MplexStream stream = new MplexStream(ctx.channel(), Direction.INBOUND, id, this);
+    StreamScope scope;
+    try {
+      scope = parameters.streamScopes().open(Direction.INBOUND);
+    } catch (LimitExceededException e) {
+      log.debug("refused mplex stream {} on {}: {}", id, ctx.channel(), e.getMessage());
+      refuse(id);
+      return;
+    }
+    refusedOpens.accepted();
+    MplexStream stream = new MplexStream(ctx.channel(), Direction.INBOUND, id, this, scope);
     inbound.put(id, stream);
     countStreams();
     try {
@@ -232,6 +281,7 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       log.warn("inbound stream handler failed; resetting {}", stream, e);
       inbound.remove(id);
       countStreams();
+      scope.close();
       refuse(id);
       return;
     }
@@ -240,6 +290,10 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
 
   /** Resets a stream the remote opened, unless the peer leaves its answers unread ({@link #REPLIES}). */
   private void refuse(long id) {
+    if (refusedOpens.refused()) {
+      protocolError("more than " + refusedOpens.bound() + " stream opens refused in a row");
+      return;
+    }
     if (REPLIES.admit(ctx)) {
       writeFrame(id, MplexFlag.RESET_RECEIVER, null);
       ctx.flush();
@@ -251,9 +305,20 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       // Unknown or locally closed stream (dropped, as go does), or data after the remote's own
       // Close (a protocol violation): never counted as unread.
       body.release();
+      // Only a stream that does not exist at all counts: one this side closed may still receive
+      // what the remote had in flight, and a half-closed one is the remote's protocol error, dropped.
+      if (stream == null && unknownStreamFrames.refused()) {
+        protocolError("more than " + unknownStreamFrames.bound() + " frames in a row for streams that are not open");
+      }
       return;
     }
+    unknownStreamFrames.accepted();
     int bytes = body.readableBytes();
+    if (!stream.reserveForRead(bytes)) {
+      body.release();
+      resetForLimit(stream, "no memory left in " + stream.scope().name() + " for " + bytes + " more unread bytes");
+      return;
+    }
     unreadBytes += bytes;
     stream.onData(body);
     if (stream.queuedBytes() > limits.maxUnreadPerStream()) {
@@ -341,6 +406,9 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
     if (cause instanceof MplexFrameDecoder.MplexProtocolException) {
       protocolError(cause.getMessage());
       return;
+    }
+    if (FatalErrors.isFatal(cause)) {
+      ctx.fireExceptionCaught(cause); // to the host, which shuts down
     }
     log.debug("mplex connection {} failed; closing it", ctx.channel(), cause);
     ctx.close();

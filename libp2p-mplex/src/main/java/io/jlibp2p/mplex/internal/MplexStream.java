@@ -2,19 +2,33 @@ package io.jlibp2p.mplex.internal;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.muxer.AbstractStreamChannel;
+import io.jlibp2p.core.resource.ChunkedReservation;
+import io.jlibp2p.core.resource.StreamScope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
-/** One mplex stream: frames writes with the right flags for the side that opened it. */
+/**
+ * One mplex stream: frames writes with the right flags for the side that opened it. mplex has no
+ * window, so what it holds unread is reserved from its resource scope as it arrives.
+ */
 final class MplexStream extends AbstractStreamChannel {
+
+  private static final int READ_RESERVATION_CHUNK = 64 * 1024;
 
   private final MplexSession session;
   private final long streamId;
+  private final ChunkedReservation readReservation;
 
-  MplexStream(Channel parent, Direction direction, long streamId, MplexSession session) {
-    super(parent, direction);
+  MplexStream(Channel parent, Direction direction, long streamId, MplexSession session, StreamScope scope) {
+    super(parent, direction, scope);
     this.session = session;
     this.streamId = streamId;
+    this.readReservation = new ChunkedReservation(scope, READ_RESERVATION_CHUNK);
+  }
+
+  /** Reserves memory for {@code bytes} more to hold unread; false if the stream's scope has no room. */
+  boolean reserveForRead(int bytes) {
+    return readReservation.cover(queuedBytes() + bytes);
   }
 
   long streamId() {
@@ -47,6 +61,11 @@ final class MplexStream extends AbstractStreamChannel {
     session.writeFrame(streamId, weOpenedIt() ? MplexFlag.RESET_INITIATOR : MplexFlag.RESET_RECEIVER, null);
   }
 
+  @Override
+  public boolean isFlowControlled() {
+    return false;
+  }
+
   /** mplex has no flow control: the connection's writability is the only brake. */
   @Override
   protected boolean canWriteData() {
@@ -61,11 +80,13 @@ final class MplexStream extends AbstractStreamChannel {
   @Override
   protected void onBytesRead(int bytes) {
     session.released(bytes);
+    readReservation.shrinkTo(queuedBytes());
   }
 
   @Override
   protected void onBytesDiscarded(long bytes) {
     session.released(bytes);
+    readReservation.shrinkTo(queuedBytes());
   }
 
   @Override

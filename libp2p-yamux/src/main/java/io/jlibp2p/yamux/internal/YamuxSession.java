@@ -2,10 +2,13 @@ package io.jlibp2p.yamux.internal;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.muxer.FatalErrors;
 import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.RefusalStreak;
 import io.jlibp2p.core.muxer.ReplyBacklog;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.resource.StreamScope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -52,6 +55,9 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
    */
   private static final ReplyBacklog REPLIES = new ReplyBacklog("yamux", 1 << 20);
 
+  /** Stream opens refused in a row (limits, closing) after which the remote is cut off. */
+  static final int MAX_REFUSED_OPENS_IN_A_ROW = 1000;
+
   private record PendingOpen(ChannelHandler handler, CompletableFuture<Stream> opened) {}
 
   private final MuxerParameters parameters;
@@ -72,6 +78,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   private ScheduledFuture<?> keepAliveTask;
   /** Set by {@link #drain()}: completes when the last stream is gone. */
   private CompletableFuture<Void> drained;
+  private final RefusalStreak refusedOpens = new RefusalStreak(MAX_REFUSED_OPENS_IN_A_ROW);
 
   public YamuxSession(MuxerParameters parameters, int maxStreams, long maxWindow, Duration keepAlive) {
     this.parameters = parameters;
@@ -149,10 +156,23 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
       request.opened().completeExceptionally(new LimitExceededException("yamux: " + maxStreams + " outbound streams already open"));
       return;
     }
+    StreamScope scope;
+    try {
+      scope = streamScope(Direction.OUTBOUND);
+    } catch (LimitExceededException e) {
+      request.opened().completeExceptionally(e);
+      return;
+    }
     long id = nextStreamId;
     nextStreamId += 2;
-    YamuxStream stream = new YamuxStream(ctx.channel(), Direction.OUTBOUND, id, this);
-    stream.pipeline().addLast(request.handler());
+    YamuxStream stream = new YamuxStream(ctx.channel(), Direction.OUTBOUND, id, this, scope);
+    try {
+      stream.pipeline().addLast(request.handler());
+    } catch (RuntimeException e) {
+      scope.close(); // a handler that cannot be added (a non-sharable one reused): the stream never was
+      request.opened().completeExceptionally(e);
+      return;
+    }
     streams.put(id, stream);
     countStreams();
     stream.awaitAck(true);
@@ -165,9 +185,27 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
       } else {
         streams.remove(id, stream);
         countStreams();
+        scope.close();
         request.opened().completeExceptionally(f.cause());
       }
     });
+  }
+
+  /**
+   * Counts a new stream in the host's resource manager with its initial receive window reserved,
+   * since the remote may fill that at once.
+   *
+   * @throws LimitExceededException if there is no room for the stream or its window
+   */
+  private StreamScope streamScope(Direction direction) {
+    StreamScope scope = parameters.streamScopes().open(direction);
+    try {
+      scope.reserveMemory(INITIAL_WINDOW);
+    } catch (LimitExceededException e) {
+      scope.close();
+      throw e;
+    }
+    return scope;
   }
 
   private int countOutbound() {
@@ -252,6 +290,11 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     YamuxFrame frame = (YamuxFrame) msg;
+    if (!ctx.channel().isActive()) {
+      // Closed for a protocol error or a limit: the rest of the read is not looked at.
+      release(frame);
+      return;
+    }
     switch (frame.type()) {
       case YamuxFrame.TYPE_PING -> onPing(frame);
       case YamuxFrame.TYPE_GO_AWAY -> onGoAway(frame);
@@ -328,11 +371,25 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   }
 
   private YamuxStream accept(long id) {
-    if (streams.size() - countOutbound() >= maxStreams || goAwaySent || drained != null) {
+    if (goAwaySent || drained != null) {
+      // Closing: the remote's opens cross our goodbye, and are no misbehaviour.
       reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
       return null;
     }
-    YamuxStream stream = new YamuxStream(ctx.channel(), Direction.INBOUND, id, this);
+    if (streams.size() - countOutbound() >= maxStreams) {
+      refuse(id);
+      return null;
+    }
+    StreamScope scope;
+    try {
+      scope = streamScope(Direction.INBOUND);
+    } catch (LimitExceededException e) {
+      log.debug("refused yamux stream {} on {}: {}", id, ctx.channel(), e.getMessage());
+      refuse(id);
+      return null;
+    }
+    refusedOpens.accepted();
+    YamuxStream stream = new YamuxStream(ctx.channel(), Direction.INBOUND, id, this, scope);
     streams.put(id, stream);
     countStreams();
     try {
@@ -341,6 +398,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
       log.warn("inbound stream handler failed; resetting {}", stream, e);
       streams.remove(id);
       countStreams();
+      scope.close();
       reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
       return null;
     }
@@ -351,9 +409,19 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
       if (!f.isSuccess()) {
         streams.remove(id, stream);
         countStreams();
+        scope.close();
       }
     });
     return stream;
+  }
+
+  /** Resets a stream the remote opened; a remote that opens nothing but refused streams is cut off. */
+  private void refuse(long id) {
+    if (refusedOpens.refused()) {
+      protocolError("more than " + refusedOpens.bound() + " stream opens refused in a row");
+      return;
+    }
+    reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
   }
 
   private static void release(YamuxFrame frame) {
@@ -421,6 +489,9 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
     if (cause instanceof YamuxFrameDecoder.YamuxProtocolException) {
       protocolError(cause.getMessage());
     } else {
+      if (FatalErrors.isFatal(cause)) {
+        ctx.fireExceptionCaught(cause); // to the host, which shuts down
+      }
       log.debug("yamux connection {} failed; closing it", ctx.channel(), cause);
       ctx.close();
     }

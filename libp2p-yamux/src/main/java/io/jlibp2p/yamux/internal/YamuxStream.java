@@ -2,6 +2,7 @@ package io.jlibp2p.yamux.internal;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.muxer.AbstractStreamChannel;
+import io.jlibp2p.core.resource.StreamScope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
@@ -10,7 +11,9 @@ import io.netty.channel.Channel;
  * receive window is what we let it send, replenished only with the bytes the application has read
  * ({@link #onBytesRead}), in one WindowUpdate once half a window is owed. The window grows (up to
  * the session's maximum) when updates go out faster than every two round trips, as go does, so a
- * fast reader on a long path is not throttled by the initial 256 KiB.
+ * fast reader on a long path is not throttled by the initial 256 KiB. The whole window is reserved
+ * from the stream's resource scope: the initial one as the stream opens (the remote may fill it at
+ * once), each growth before it is granted; a growth the scope has no room for is skipped.
  */
 final class YamuxStream extends AbstractStreamChannel {
 
@@ -26,8 +29,9 @@ final class YamuxStream extends AbstractStreamChannel {
   private long lastUpdateNanos;
   private boolean awaitingAck;
 
-  YamuxStream(Channel parent, Direction direction, long streamId, YamuxSession session) {
-    super(parent, direction);
+  /** A stream whose {@code scope} has its initial receive window reserved already. */
+  YamuxStream(Channel parent, Direction direction, long streamId, YamuxSession session, StreamScope scope) {
+    super(parent, direction, scope);
     this.session = session;
     this.streamId = streamId;
   }
@@ -106,8 +110,11 @@ final class YamuxStream extends AbstractStreamChannel {
     long growth = 0;
     if (lastUpdateNanos != 0 && rtt > 0 && now - lastUpdateNanos < 2 * rtt && windowSize < session.maxWindow()) {
       long grown = Math.min(windowSize * 2, session.maxWindow());
-      growth = grown - windowSize;
-      windowSize = grown;
+      // A larger window is buffer the remote may fill: it grows only if the memory is there.
+      if (scope().tryReserveMemory(grown - windowSize)) {
+        growth = grown - windowSize;
+        windowSize = grown;
+      }
     }
     long delta = owed + growth;
     owed = 0;

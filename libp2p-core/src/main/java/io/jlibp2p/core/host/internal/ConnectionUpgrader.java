@@ -1,12 +1,16 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.gater.ConnectionGatedException;
+import io.jlibp2p.core.gater.ConnectionGater;
 import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.UpgradeException.Phase;
 import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.muxer.InboundStreamHandler;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.resource.internal.ConnectionResources;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.security.SecureSession;
@@ -42,9 +46,15 @@ public final class ConnectionUpgrader {
   private final Duration phaseTimeout;
   private final Duration closeGracePeriod;
   private final EventListener events;
+  private final ConnectionGater gater;
+  private final ConnectionErrors errors;
 
+  /** @param fatal hears of a fatal error on a connection's event loop */
   public ConnectionUpgrader(PrivateKey identity, List<SecureChannel> secureChannels, List<StreamMuxer> muxers,
-      Duration phaseTimeout, Duration closeGracePeriod, EventListener events) {
+      Duration phaseTimeout, Duration closeGracePeriod, EventListener events, ConnectionGater gater,
+      java.util.function.Consumer<Throwable> fatal) {
+    this.gater = gater;
+    this.errors = new ConnectionErrors(fatal);
     this.closeGracePeriod = closeGracePeriod;
     this.identity = identity;
     this.secureChannels = List.copyOf(secureChannels);
@@ -59,10 +69,13 @@ public final class ConnectionUpgrader {
    *
    * @param expectedPeer the peer that was dialed, when known; any other fails the handshake
    * @param inboundStreams receives the streams the remote opens
+   * @param resources the connection's resources, moved to its peer's scope once the handshake
+   *     proves the peer, and released as the connection closes
    */
-  public CompletableFuture<HostConnection> upgrade(
-      RawConnection raw, Optional<PeerId> expectedPeer, InboundStreamHandler inboundStreams) {
-    Attempt attempt = new Attempt(raw, expectedPeer, inboundStreams);
+  public CompletableFuture<HostConnection> upgrade(RawConnection raw, Optional<PeerId> expectedPeer,
+      InboundStreamHandler inboundStreams, ConnectionResources resources) {
+    raw.channel().closeFuture().addListener(f -> resources.close());
+    Attempt attempt = new Attempt(raw, expectedPeer, inboundStreams, resources);
     attempt.start();
     return attempt.result;
   }
@@ -72,6 +85,7 @@ public final class ConnectionUpgrader {
     final Channel channel;
     final Optional<PeerId> expectedPeer;
     final InboundStreamHandler inboundStreams;
+    final ConnectionResources resources;
     final CompletableFuture<HostConnection> result = new CompletableFuture<>();
     Phase phase = Phase.SECURITY_NEGOTIATION;
     List<String> protocols = ids(secureChannels, SecureChannel::protocolId);
@@ -86,7 +100,9 @@ public final class ConnectionUpgrader {
     final long startedAt = System.nanoTime();
     long phaseStartedAt = startedAt;
 
-    Attempt(RawConnection raw, Optional<PeerId> expectedPeer, InboundStreamHandler inboundStreams) {
+    Attempt(RawConnection raw, Optional<PeerId> expectedPeer, InboundStreamHandler inboundStreams,
+        ConnectionResources resources) {
+      this.resources = resources;
       this.raw = raw;
       this.channel = raw.channel();
       this.expectedPeer = expectedPeer;
@@ -95,6 +111,8 @@ public final class ConnectionUpgrader {
     }
 
     void start() {
+      // Last, with every phase's handlers added before it.
+      channel.pipeline().addLast(ConnectionErrors.NAME, errors);
       events.upgradeStarted(raw.direction(), raw.remoteAddress());
       channel.closeFuture().addListener(f -> fail(new IllegalStateException("the connection closed")));
       negotiate("security-select", Phase.SECURITY_NEGOTIATION, protocols, this::onSecuritySelected);
@@ -119,7 +137,7 @@ public final class ConnectionUpgrader {
           }
           unconfirmed = null;
         });
-        channel.pipeline().addLast(name, dialer);
+        channel.pipeline().addBefore(ConnectionErrors.NAME, name, dialer);
       } else {
         MultistreamListenerHandler listener =
             MultistreamListenerHandler.builder(ProtocolRegistry.of(ids.toArray(String[]::new)))
@@ -127,7 +145,7 @@ public final class ConnectionUpgrader {
                 .onSelected(onSelected)
                 .build();
         selected = listener.selectedProtocol();
-        channel.pipeline().addLast(name, listener);
+        channel.pipeline().addBefore(ConnectionErrors.NAME, name, listener);
       }
       selected.whenComplete((protocol, error) -> {
         if (error != null) {
@@ -164,6 +182,16 @@ public final class ConnectionUpgrader {
       }
       events.securityHandshakeDone(raw.direction(), raw.remoteAddress(), session.remotePeer(), session.protocolId(),
           sincePhaseStart());
+      if (!Gate.allows(() -> gater.allowSecured(raw.direction(), session.remotePeer(), raw.remoteAddress()))) {
+        fail(ConnectionGatedException.secured(raw.direction(), session.remotePeer(), raw.remoteAddress()));
+        return;
+      }
+      try {
+        resources.setPeer(session.remotePeer());
+      } catch (LimitExceededException e) {
+        fail(e);
+        return;
+      }
       phase = Phase.MUXER_NEGOTIATION;
       protocols = ids(muxers, StreamMuxer::protocolId);
       peer = session.remotePeer().toString();
@@ -186,10 +214,13 @@ public final class ConnectionUpgrader {
           muxer.newSession(new MuxerParameters(raw.direction(), stream -> {
             connection.get().adopt(stream);
             inboundStreams.streamOpened(stream);
-          }));
+          }, resources));
       connection.set(new HostConnection(raw, session, protocol, muxing, Duration.ofNanos(System.nanoTime() - startedAt),
           closeGracePeriod));
       ctx.pipeline().addAfter(ctx.name(), "muxer", muxing.handler());
+      // The muxer's initializer added its handlers at the end: the error handler goes back behind them.
+      ctx.pipeline().remove(ConnectionErrors.NAME);
+      ctx.pipeline().addLast(ConnectionErrors.NAME, errors);
       result.complete(connection.get());
     }
 
@@ -203,6 +234,9 @@ public final class ConnectionUpgrader {
       events.upgradeFailed(raw.direction(), raw.remoteAddress(), failure, Duration.ofNanos(System.nanoTime() - startedAt));
       result.completeExceptionally(failure);
       channel.close();
+      if (unwrapped != null && io.jlibp2p.core.muxer.FatalErrors.isFatal(unwrapped)) {
+        errors.fatal(unwrapped);
+      }
     }
 
     /** The time since the current phase began, which starts the next one. */

@@ -1,6 +1,13 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.connmgr.ConnectionManager;
+import io.jlibp2p.core.connmgr.internal.ConnectionManagerListener;
+import io.jlibp2p.core.connmgr.internal.DefaultConnectionManager;
+import io.jlibp2p.core.gater.ConnectionGatedException;
+import io.jlibp2p.core.gater.ConnectionGater;
+import io.jlibp2p.core.host.UpgradeException;
+import io.jlibp2p.core.transport.DialBackoffException;
 import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
@@ -12,6 +19,10 @@ import io.jlibp2p.core.identify.ObservedAddresses;
 import io.jlibp2p.core.identify.internal.IdentifyService;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.peerstore.Peerstore;
+import io.jlibp2p.core.resource.ResourceUsage;
+import io.jlibp2p.core.resource.internal.ConnectionResources;
+import io.jlibp2p.core.resource.internal.ResourceManager;
+import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
@@ -46,12 +57,23 @@ public final class DefaultHost implements Host {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultHost.class);
 
+  /** How often the connection manager looks at the connections: decay, idle timeouts, watermarks. */
+  private static final Duration CONNECTION_MANAGER_TICK = Duration.ofSeconds(5);
+
   /** How long a service may take to stop before the host closes without it. */
   private static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final HostConfig config;
   private final PeerId peerId;
   private final EventDispatcher events;
+  private final ResourceManager resources;
+  private final RefusalLog refusalLog = new RefusalLog();
+  private final HandshakingConnections handshaking = new HandshakingConnections();
+  private final ConnectionGater gater;
+  private final DialBackoff backoff;
+  private final DefaultConnectionManager connectionManager;
+  private final java.util.Map<HostConnection, ManagedHostConnection> managed = new java.util.concurrent.ConcurrentHashMap<>();
+  private final io.netty.util.concurrent.ScheduledFuture<?> connectionManagerTicks;
   private final StreamNegotiation streams;
   private final ConnectionUpgrader upgrader;
   private final Dialer dialer;
@@ -74,18 +96,29 @@ public final class DefaultHost implements Host {
     this.config = config;
     this.peerId = PeerId.fromPublicKey(config.identity().publicKey());
     this.events = new EventDispatcher(config.eventListener());
+    this.resources = new ResourceManager(config.resourceLimits(), (peer, refusal) -> {
+      refusalLog.refused(peer, refusal);
+      events.limitExceeded(peer, refusal);
+    });
     this.ownsGroup = config.eventLoopGroup().isEmpty();
     this.group = config.eventLoopGroup().orElseGet(
         () -> new DefaultEventLoopGroup(1, new DefaultThreadFactory("jlibp2p-host", true)));
     this.streams = new StreamNegotiation(config.negotiationTimeout(), events);
     this.upgrader = new ConnectionUpgrader(
         config.identity(), config.secureChannels(), config.muxers(), config.upgradeTimeout(),
-        config.closeGracePeriod(), events);
-    this.dialer = new Dialer(config.transports(), upgrader, streams::inboundStream);
+        config.closeGracePeriod(), events, config.connectionGater(), this::fatal);
+    this.gater = config.connectionGater();
+    this.backoff = DialBackoff.scaled(config.clock(), config.dialBackoff());
+    this.connectionManager = new DefaultConnectionManager(config.connectionManager(), config.clock(),
+        managed::values, this::connectionManagerClosing);
+    this.dialer = new Dialer(config.transports(), upgrader, streams::inboundStream, resources);
     this.peerstore = config.peerstore().orElseGet(() -> Peerstore.builder().clock(config.clock()).build());
     this.observedAddresses = new ObservedAddresses(config.clock());
     this.identify = new IdentifyService(config.identity(), config.agentVersion(), peerstore, observedAddresses,
         streams, this::listenAddressesWithoutPeerId, table::open, config.clock(), group);
+    this.connectionManagerTicks = group.scheduleAtFixedRate(
+        this::tickConnectionManager, CONNECTION_MANAGER_TICK.toMillis(), CONNECTION_MANAGER_TICK.toMillis(),
+        TimeUnit.MILLISECONDS);
     startServices();
   }
 
@@ -94,7 +127,7 @@ public final class DefaultHost implements Host {
       for (HostService service : config.services()) {
         ServiceScheduler scheduler = new ServiceScheduler(group);
         serviceSchedulers.add(scheduler);
-        service.start(new DefaultServiceContext(this, events, scheduler, config.clock()));
+        service.start(new DefaultServiceContext(this, service.name(), events, scheduler, config.clock()));
         started.add(service);
       }
     } catch (RuntimeException e) {
@@ -145,6 +178,53 @@ public final class DefaultHost implements Host {
     identify.localChanged();
   }
 
+  /** Serves {@code protocolId} for {@code service}, whose resource scope its streams count in too. */
+  void setServiceStreamHandler(String service, String protocolId, StreamHandler handler) {
+    streams.setServiceHandler(service, protocolId, handler);
+    identify.localChanged();
+  }
+
+  @Override
+  public ResourceUsage resourceUsage() {
+    return resources;
+  }
+
+  private final AtomicBoolean failed = new AtomicBoolean();
+
+  /**
+   * A fatal error reached the host from an event loop: it shuts down at once, loudly, rather than
+   * live on as a process that serves nobody.
+   */
+  private void fatal(Throwable cause) {
+    if (!failed.compareAndSet(false, true)) {
+      return;
+    }
+    log.error("{} hit a fatal error on an event loop and is closing at once; the process should be restarted",
+        this, cause);
+    events.hostFailed(cause);
+    closeNow();
+  }
+
+  @Override
+  public ConnectionManager connectionManager() {
+    return connectionManager;
+  }
+
+  private void tickConnectionManager() {
+    try {
+      connectionManager.tick();
+    } catch (RuntimeException e) {
+      log.warn("the connection manager's tick failed", e);
+    }
+  }
+
+  private void connectionManagerClosing(io.jlibp2p.core.connmgr.internal.ManagedConnection connection,
+      ConnectionManagerListener.Reason reason) {
+    log.info("closing {}: {}", connection, reason == ConnectionManagerListener.Reason.IDLE
+        ? "no stream for " + config.connectionManager().idleTimeout()
+        : "more than " + config.connectionManager().highWater() + " connections, and this peer is worth least");
+  }
+
   @Override
   public void setStreamHandler(String description, Predicate<String> matcher, StreamHandler handler) {
     streams.setHandler(description, matcher, handler);
@@ -168,9 +248,7 @@ public final class DefaultHost implements Host {
       if (transport == null) {
         return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address));
       }
-      started.add(transport.listen(address, raw -> upgrader
-          .upgrade(raw, Optional.empty(), streams::inboundStream)
-          .thenAccept(this::adopt)));
+      started.add(transport.listen(address, this::accept));
     }
     return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
         .thenRun(() -> {
@@ -181,6 +259,43 @@ public final class DefaultHost implements Host {
           }
           identify.localChanged();
         });
+  }
+
+  /**
+   * Takes an accepted connection into the transient scope and upgrades it, or closes it at once
+   * (before reading a byte) if the limits have no room: the refusal is reported by the manager. A
+   * full transient scope first drops its oldest handshake, if that is old enough.
+   */
+  private void accept(RawConnection raw) {
+    if (!Gate.allows(() -> gater.allowAccept(raw.localAddress(), raw.remoteAddress()))) {
+      log.debug("{}", ConnectionGatedException.accept(raw.localAddress(), raw.remoteAddress()).getMessage());
+      raw.channel().close();
+      return;
+    }
+    ConnectionResources reserved;
+    try {
+      reserved = reserveInbound(raw);
+    } catch (LimitExceededException e) {
+      raw.channel().close();
+      return;
+    }
+    handshaking.add(raw.channel(), reserved);
+    raw.channel().closeFuture().addListener(f -> handshaking.remove(raw.channel()));
+    upgrader.upgrade(raw, Optional.empty(), streams::inboundStream, reserved)
+        .whenComplete((c, e) -> handshaking.remove(raw.channel()))
+        .thenAccept(this::adopt);
+  }
+
+  private ConnectionResources reserveInbound(RawConnection raw) {
+    try {
+      // Quietly first: a refusal that an eviction turns into room is no refusal.
+      return resources.openConnection(Direction.INBOUND, raw.remoteAddress(), false);
+    } catch (LimitExceededException e) {
+      if (!e.scope().orElse("").equals("transient") || !handshaking.evictOldest()) {
+        return resources.openConnection(Direction.INBOUND, raw.remoteAddress()); // refused again, reported
+      }
+      return resources.openConnection(Direction.INBOUND, raw.remoteAddress());
+    }
   }
 
   @Override
@@ -217,7 +332,9 @@ public final class DefaultHost implements Host {
 
   /** An open connection to {@code peer}, a pending one, or a new one on {@code addresses}. */
   private CompletableFuture<HostConnection> connectionTo(PeerId peer, List<Multiaddr> addresses) {
-    return table.connectionTo(peer, () -> Dialer.firstThatWorks(peer, addresses, this::connect));
+    return table.connectionTo(peer, () -> Gate.allows(() -> gater.allowDialPeer(peer))
+        ? Dialer.firstThatWorks(peer, addresses, this::connect)
+        : CompletableFuture.failedFuture(ConnectionGatedException.dialPeer(peer)));
   }
 
   /** Dials one address, adopts the connection, and reports the dial to the event listener. */
@@ -227,16 +344,47 @@ public final class DefaultHost implements Host {
     }
     long startedAt = System.nanoTime();
     events.dialStarted(address, peer);
-    return dialer.dial(address, peer)
-        .thenApply(this::adopt)
-        .whenComplete((connection, error) -> {
-          Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
-          if (error != null) {
-            events.dialFailed(address, peer, Futures.unwrap(error), elapsed);
-          } else {
-            events.dialSucceeded(address, connection, elapsed);
-          }
-        });
+    CompletableFuture<HostConnection> dialed;
+    if (!Gate.allows(() -> gater.allowDialAddress(peer, address))) {
+      dialed = CompletableFuture.failedFuture(ConnectionGatedException.dialAddress(peer, address));
+    } else {
+      try {
+        peer.ifPresent(p -> backoff.check(p, address));
+        dialed = dialer.dial(address, peer).thenApply(this::adopt);
+      } catch (DialBackoffException e) {
+        dialed = CompletableFuture.failedFuture(e);
+      }
+    }
+    return dialed.whenComplete((connection, error) -> {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
+      if (error != null) {
+        Throwable cause = Futures.unwrap(error);
+        if (peer.isPresent() && deservesBackoff(cause)) {
+          backoff.failed(peer.get(), address);
+        }
+        events.dialFailed(address, peer, cause, elapsed);
+      } else {
+        peer.ifPresent(backoff::succeeded);
+        events.dialSucceeded(address, connection, elapsed);
+      }
+    });
+  }
+
+  /**
+   * Whether a failed dial says the address is dead or the peer unwilling (worth waiting before the
+   * next try), rather than that this side refused: its own limits, its gater, its backoff.
+   */
+  private static boolean deservesBackoff(Throwable failure) {
+    if (failure instanceof DialBackoffException || !(failure instanceof TransportException || failure instanceof UpgradeException)) {
+      return false;
+    }
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof LimitExceededException limit && limit.scope().isPresent()
+          || cause instanceof ConnectionGatedException) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -245,8 +393,19 @@ public final class DefaultHost implements Host {
    */
   private HostConnection adopt(HostConnection connection) {
     PeerId remote = connection.remotePeer();
+    if (!Gate.allows(() -> gater.allowUpgraded(connection))) {
+      connection.closeNow();
+      throw ConnectionGatedException.upgraded(connection);
+    }
+    // A peer that is connected, whichever side dialed, is not dead: as go does.
+    backoff.succeeded(remote);
+    ManagedHostConnection view = new ManagedHostConnection(connection, config.clock());
+    managed.put(connection, view);
     // Runs once the table has dropped the connection, so the listener sees the host without it.
     table.add(connection, lastToPeer -> {
+      if (managed.remove(connection) != null) {
+        connectionManager.disconnected(view);
+      }
       if (lastToPeer) {
         peerstore.updateTtl(remote, Peerstore.CONNECTED_TTL, Peerstore.RECENTLY_CONNECTED_TTL);
       }
@@ -257,6 +416,9 @@ public final class DefaultHost implements Host {
       peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_TTL);
     }
     events.connectionOpened(connection, connection.upgradeTime());
+    if (managed.containsKey(connection)) {
+      connectionManager.connected(view);
+    }
     connection.identify().whenComplete((info, error) -> {
       if (error == null) {
         events.identifyDone(connection, info);
@@ -264,7 +426,7 @@ public final class DefaultHost implements Host {
       }
       events.identifyFailed(connection, error);
       for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-        if (cause instanceof LimitExceededException limit) {
+        if (cause instanceof LimitExceededException limit && limit.scope().isEmpty()) {
           events.limitExceeded(Optional.of(remote), limit);
           break;
         }
@@ -326,6 +488,7 @@ public final class DefaultHost implements Host {
         .thenCompose(ignored -> allSettled(started.stream().map(service -> stop(service, failures)).toList()))
         .thenCompose(ignored -> {
           serviceSchedulers.forEach(ServiceScheduler::stop);
+          connectionManagerTicks.cancel(false);
           return allSettled(table.open().stream().map(c -> abrupt ? c.closeNow() : c.closeAsync()).toList());
         })
         // Transports wait for their event loops to stop, which must not happen on one of them.

@@ -1,6 +1,10 @@
 package io.jlibp2p.core.host.internal;
 
+import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.InboundStreamHandler;
+import io.jlibp2p.core.resource.internal.ConnectionResources;
+import io.jlibp2p.core.resource.internal.ResourceManager;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.crypto.PeerId;
@@ -19,8 +23,11 @@ final class Dialer {
   private final List<Transport> transports;
   private final ConnectionUpgrader upgrader;
   private final InboundStreamHandler inboundStreams;
+  private final ResourceManager resources;
 
-  Dialer(List<Transport> transports, ConnectionUpgrader upgrader, InboundStreamHandler inboundStreams) {
+  Dialer(List<Transport> transports, ConnectionUpgrader upgrader, InboundStreamHandler inboundStreams,
+      ResourceManager resources) {
+    this.resources = resources;
     this.transports = transports;
     this.upgrader = upgrader;
     this.inboundStreams = inboundStreams;
@@ -32,8 +39,15 @@ final class Dialer {
     if (transport == null) {
       return CompletableFuture.failedFuture(new TransportException("no transport can dial " + address));
     }
+    // Counted before the socket exists: a dial the limits have no room for opens no descriptor.
+    ConnectionResources reserved;
+    try {
+      reserved = resources.openConnection(Direction.OUTBOUND, address);
+    } catch (LimitExceededException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<HostConnection> upgraded = new CompletableFuture<>();
-    transport.dial(address, raw -> upgrader.upgrade(raw, peer, inboundStreams).whenComplete((c, e) -> {
+    transport.dial(address, raw -> upgrader.upgrade(raw, peer, inboundStreams, reserved).whenComplete((c, e) -> {
       if (e != null) {
         upgraded.completeExceptionally(e);
       } else {
@@ -41,6 +55,7 @@ final class Dialer {
       }
     })).whenComplete((raw, e) -> {
       if (e != null) {
+        reserved.close();
         upgraded.completeExceptionally(e);
       }
     });

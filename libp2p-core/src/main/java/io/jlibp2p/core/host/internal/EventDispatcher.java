@@ -135,4 +135,9 @@ public final class EventDispatcher implements EventListener {
   public void limitExceeded(Optional<PeerId> peer, LimitExceededException cause) {
     each("limitExceeded", l -> l.limitExceeded(peer, cause));
   }
+
+  @Override
+  public void hostFailed(Throwable cause) {
+    each("hostFailed", l -> l.hostFailed(cause));
+  }
 }

@@ -1,10 +1,13 @@
 package io.jlibp2p.core.host.internal;
 
+import io.jlibp2p.core.connmgr.ConnectionManagerConfig;
+import io.jlibp2p.core.gater.ConnectionGater;
 import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.HostService;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.peerstore.Peerstore;
+import io.jlibp2p.core.resource.ResourceLimits;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.crypto.PrivateKey;
@@ -30,7 +33,11 @@ public record HostConfig(
     Optional<Peerstore> peerstore,
     EventListener eventListener,
     Optional<EventLoopGroup> eventLoopGroup,
-    Clock clock) {
+    Clock clock,
+    ResourceLimits resourceLimits,
+    ConnectionGater connectionGater,
+    ConnectionManagerConfig connectionManager,
+    Duration dialBackoff) {
 
   public HostConfig {
     transports = List.copyOf(transports);
@@ -49,7 +56,11 @@ public record HostConfig(
         .closeGracePeriod(closeGracePeriod)
         .agentVersion(agentVersion)
         .eventListener(eventListener)
-        .clock(clock);
+        .clock(clock)
+        .resourceLimits(resourceLimits)
+        .connectionGater(connectionGater)
+        .connectionManager(connectionManager)
+        .dialBackoff(dialBackoff);
     secureChannels.forEach(builder::secureChannel);
     muxers.forEach(builder::muxer);
     listenOn.forEach(builder::listenOn);

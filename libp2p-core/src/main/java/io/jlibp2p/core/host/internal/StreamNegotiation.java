@@ -29,6 +29,8 @@ public final class StreamNegotiation {
   private final Duration timeout;
   private final EventListener events;
   private final Map<String, StreamHandler> exact = new ConcurrentHashMap<>();
+  /** The service that serves a protocol, for the protocols services registered. */
+  private final Map<String, String> serviceOf = new ConcurrentHashMap<>();
   private final List<Family> families = new CopyOnWriteArrayList<>();
   private volatile ProtocolRegistry registry = ProtocolRegistry.builder().build();
 
@@ -39,7 +41,14 @@ public final class StreamNegotiation {
 
   public synchronized void setHandler(String protocolId, StreamHandler handler) {
     exact.put(protocolId, handler);
+    serviceOf.remove(protocolId);
     rebuildRegistry();
+  }
+
+  /** Serves {@code protocolId} as {@code service}: its streams also count in the service's resource scope. */
+  public synchronized void setServiceHandler(String service, String protocolId, StreamHandler handler) {
+    setHandler(protocolId, handler);
+    serviceOf.put(protocolId, service);
   }
 
   public synchronized void setHandler(String description, Predicate<String> matcher, StreamHandler handler) {
@@ -50,6 +59,7 @@ public final class StreamNegotiation {
 
   public synchronized void removeHandler(String protocolId) {
     exact.remove(protocolId);
+    serviceOf.remove(protocolId);
     families.removeIf(f -> f.description().equals(protocolId));
     rebuildRegistry();
   }
@@ -85,6 +95,10 @@ public final class StreamNegotiation {
             .timeout(timeout)
             .onSelected((ctx, protocol) -> {
               stream.attr(Stream.PROTOCOL).set(protocol);
+              if (!countInScopes(stream, protocol)) {
+                stream.reset();
+                return;
+              }
               handlerFor(protocol).handle(stream);
               reportOpened(stream);
             })
@@ -98,12 +112,20 @@ public final class StreamNegotiation {
    */
   public CompletableFuture<Stream> open(HostConnection connection, StreamHandler handler, List<String> protocols) {
     AtomicReference<Stream> selected = new AtomicReference<>();
+    AtomicReference<LimitExceededException> refused = new AtomicReference<>();
     MultistreamDialerHandler dialer =
         MultistreamDialerHandler.builder(protocols)
             .timeout(timeout)
             .onSelected((ctx, protocol) -> {
               Stream stream = (Stream) ctx.channel();
               stream.attr(Stream.PROTOCOL).set(protocol);
+              try {
+                moveToProtocolScope(stream, protocol);
+              } catch (LimitExceededException e) {
+                refused.set(e);
+                stream.reset();
+                return;
+              }
               if (handler != null) {
                 handler.handle(stream);
               } else {
@@ -124,17 +146,44 @@ public final class StreamNegotiation {
     });
     return connection.openStream(dialer)
         .whenComplete((stream, error) -> {
-          if (Futures.unwrap(error) instanceof LimitExceededException limit) {
+          // A muxer's own cap; a resource scope's refusal was reported as it happened.
+          if (Futures.unwrap(error) instanceof LimitExceededException limit && limit.scope().isEmpty()) {
             events.limitExceeded(Optional.of(connection.remotePeer()), limit);
           }
         })
         .thenCompose(stream -> dialer.selectedProtocol()
             .handle((protocol, error) -> {
+              if (refused.get() != null) {
+                throw refused.get();
+              }
               if (error != null) {
                 throw new ProtocolNegotiationException(connection.remotePeer(), protocols, Futures.unwrap(error));
               }
               return stream;
             }));
+  }
+
+  /**
+   * Moves a stream whose protocol is agreed out of the transient scope into its protocol's, and
+   * its service's if a service serves it.
+   *
+   * @throws LimitExceededException if one of them has no room (already reported by the manager)
+   */
+  private void moveToProtocolScope(Stream stream, String protocol) {
+    stream.scope().setProtocol(protocol);
+    String service = serviceOf.get(protocol);
+    if (service != null) {
+      stream.scope().setService(service);
+    }
+  }
+
+  private boolean countInScopes(Stream stream, String protocol) {
+    try {
+      moveToProtocolScope(stream, protocol);
+      return true;
+    } catch (LimitExceededException e) {
+      return false;
+    }
   }
 
   /** Tells the listener of a stream whose protocol is agreed, and later of its end. */
