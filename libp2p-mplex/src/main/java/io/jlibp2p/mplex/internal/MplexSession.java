@@ -5,6 +5,7 @@ import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.FatalErrors;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.RefusalStreak;
+import io.jlibp2p.core.muxer.SessionDrain;
 import io.jlibp2p.core.muxer.ReplyBacklog;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
@@ -62,8 +63,7 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
   private long unreadBytes;
   /** Open streams of both maps, for callers off the event loop. */
   private volatile int streamCount;
-  /** Set by {@link #drain()}: completes when the last stream is gone. */
-  private CompletableFuture<Void> drained;
+  private final SessionDrain drain = new SessionDrain();
   /** Stream opens refused in a row after which the remote is cut off. */
   static final int MAX_REFUSED_OPENS_IN_A_ROW = 1000;
   /**
@@ -132,8 +132,8 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
   }
 
   private void open(ChannelHandler streamHandler, CompletableFuture<Stream> opened) {
-    if (!ctx.channel().isActive() || drained != null) {
-      opened.completeExceptionally(new IllegalStateException("the connection is " + (drained != null ? "closing" : "closed")));
+    if (!ctx.channel().isActive() || drain.isDraining()) {
+      opened.completeExceptionally(new IllegalStateException("the connection is " + (drain.isDraining() ? "closing" : "closed")));
       return;
     }
     if (outbound.size() >= limits.maxStreams()) {
@@ -251,7 +251,7 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       protocolError("NewStream for stream " + id + ", which is already open");
       return;
     }
-    if (drained != null) {
+    if (drain.isDraining()) {
       // Closing: the remote's opens cross our goodbye, and are no misbehaviour.
       if (REPLIES.admit(ctx)) {
         writeFrame(id, MplexFlag.RESET_RECEIVER, null);
@@ -358,29 +358,12 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
   /** mplex has no goodbye frame: each stream's Close frame is the whole of it. */
   @Override
   public CompletableFuture<Void> drain() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    if (ctx == null) {
-      done.complete(null);
-      return done;
-    }
-    ctx.executor().execute(() -> {
-      if (drained != null) {
-        drained.whenComplete((v, e) -> done.complete(null));
-        return;
-      }
-      drained = done;
-      for (MplexStream stream : allStreams()) {
-        stream.close();
-      }
-      completeDrainIfEmpty();
-    });
-    return done;
+    return drain.start(ctx, () -> allStreams().forEach(MplexStream::close),
+        () -> outbound.isEmpty() && inbound.isEmpty());
   }
 
   private void completeDrainIfEmpty() {
-    if (drained != null && ((outbound.isEmpty() && inbound.isEmpty()) || !ctx.channel().isActive())) {
-      drained.complete(null);
-    }
+    drain.check(ctx, outbound.isEmpty() && inbound.isEmpty());
   }
 
   // ---- connection lifecycle ----

@@ -5,6 +5,7 @@ import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.FatalErrors;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.RefusalStreak;
+import io.jlibp2p.core.muxer.SessionDrain;
 import io.jlibp2p.core.muxer.ReplyBacklog;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
@@ -76,8 +77,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   private long pingSentNanos;
   private volatile long roundTripNanos;
   private ScheduledFuture<?> keepAliveTask;
-  /** Set by {@link #drain()}: completes when the last stream is gone. */
-  private CompletableFuture<Void> drained;
+  private final SessionDrain drain = new SessionDrain();
   private final RefusalStreak refusedOpens = new RefusalStreak(MAX_REFUSED_OPENS_IN_A_ROW);
 
   public YamuxSession(MuxerParameters parameters, int maxStreams, long maxWindow, Duration keepAlive) {
@@ -142,7 +142,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   }
 
   private void requestOpen(PendingOpen request) {
-    if (!ctx.channel().isActive() || remoteGoneAway || goAwaySent || drained != null) {
+    if (!ctx.channel().isActive() || remoteGoneAway || goAwaySent || drain.isDraining()) {
       request.opened().completeExceptionally(new IllegalStateException("the yamux session is closing"));
     } else if (unacked >= MAX_UNACKED) {
       pendingOpens.add(request);
@@ -371,7 +371,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   }
 
   private YamuxStream accept(long id) {
-    if (goAwaySent || drained != null) {
+    if (goAwaySent || drain.isDraining()) {
       // Closing: the remote's opens cross our goodbye, and are no misbehaviour.
       reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
       return null;
@@ -450,32 +450,18 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
    */
   @Override
   public CompletableFuture<Void> drain() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    if (ctx == null) {
-      done.complete(null);
-      return done;
-    }
-    ctx.executor().execute(() -> {
-      if (drained != null) {
-        drained.whenComplete((v, e) -> done.complete(null));
-        return;
-      }
-      drained = done;
+    return drain.start(ctx, () -> {
       while (!pendingOpens.isEmpty()) {
         pendingOpens.poll().opened().completeExceptionally(new IllegalStateException("the connection is closing"));
       }
       for (YamuxStream stream : new ArrayList<>(streams.values())) {
         stream.close();
       }
-      completeDrainIfEmpty();
-    });
-    return done;
+    }, streams::isEmpty);
   }
 
   private void completeDrainIfEmpty() {
-    if (drained != null && (streams.isEmpty() || !ctx.channel().isActive())) {
-      drained.complete(null);
-    }
+    drain.check(ctx, streams.isEmpty());
   }
 
   private void countStreams() {

@@ -2,7 +2,6 @@ package io.jlibp2p.core.resource.internal;
 
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
-import io.jlibp2p.core.resource.ResourceScope;
 import io.jlibp2p.core.resource.ScopeUsage;
 import io.jlibp2p.core.resource.StreamScope;
 import io.jlibp2p.core.resource.StreamScopes;
@@ -16,19 +15,16 @@ import java.util.Optional;
  * memory reserved for it; and the {@link StreamScope}s of its streams, which open only once the
  * peer is known. Thread-safe; a refusal is reported to the host after the manager's lock is let go.
  */
-public final class ConnectionResources implements ResourceScope, StreamScopes {
+public final class ConnectionResources extends ReservingScope implements StreamScopes {
 
-  private final ResourceManager manager;
   private final Direction direction;
   private final String ip;
   private final Scope self;
   private Scope owner;
   private PeerId peer;
-  private long memory;
-  private boolean closed;
 
   ConnectionResources(ResourceManager manager, Direction direction, String ip, Scope self) {
-    this.manager = manager;
+    super(manager);
     this.direction = direction;
     this.ip = ip;
     this.self = self;
@@ -46,6 +42,12 @@ public final class ConnectionResources implements ResourceScope, StreamScopes {
     }
   }
 
+  @Override
+  List<Scope> memoryChain() {
+    return chain();
+  }
+
+  @Override
   Optional<PeerId> peer() {
     synchronized (manager) {
       return Optional.ofNullable(peer);
@@ -117,50 +119,6 @@ public final class ConnectionResources implements ResourceScope, StreamScopes {
   @Override
   public String name() {
     return self.name;
-  }
-
-  @Override
-  public void reserveMemory(long bytes) {
-    try {
-      reserveQuietly(bytes);
-    } catch (LimitExceededException e) {
-      manager.report(peer(), e);
-      throw e;
-    }
-  }
-
-  @Override
-  public boolean tryReserveMemory(long bytes) {
-    try {
-      reserveQuietly(bytes);
-      return true;
-    } catch (LimitExceededException e) {
-      return false;
-    }
-  }
-
-  private void reserveQuietly(long bytes) {
-    Charge.requireNonNegative(bytes);
-    synchronized (manager) {
-      if (closed) {
-        throw new LimitExceededException(name(), "the connection is closed");
-      }
-      manager.reserve(chain(), Charge.memory(bytes));
-      memory += bytes;
-    }
-  }
-
-  @Override
-  public void releaseMemory(long bytes) {
-    Charge.requireNonNegative(bytes);
-    synchronized (manager) {
-      long released = Math.min(bytes, memory);
-      if (released == 0) {
-        return;
-      }
-      memory -= released;
-      manager.release(chain(), Charge.memory(released));
-    }
   }
 
   @Override

@@ -4,8 +4,10 @@ import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.resource.ScopeUsage;
 import io.jlibp2p.core.resource.StreamScope;
+import io.jlibp2p.crypto.PeerId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One stream's resources: the stream counted in its own scope, its connection's, its peer's, the
@@ -15,19 +17,16 @@ import java.util.List;
  * one peer's idle streams cannot take the transient memory every other peer's negotiations need.
  * Thread-safe; a refusal is reported to the host after the manager's lock is let go.
  */
-final class StreamResources implements StreamScope {
+final class StreamResources extends ReservingScope implements StreamScope {
 
-  private final ResourceManager manager;
   private final ConnectionResources connection;
   private final Direction direction;
   private final Scope self;
   private Scope protocol;
   private Scope service;
-  private long memory;
-  private boolean closed;
 
   StreamResources(ResourceManager manager, ConnectionResources connection, Direction direction, Scope self) {
-    this.manager = manager;
+    super(manager);
     this.connection = connection;
     this.direction = direction;
     this.self = self;
@@ -41,7 +40,8 @@ final class StreamResources implements StreamScope {
   }
 
   /** Where its memory is counted: as {@link #countChain()}, without the transient scope. */
-  private List<Scope> memoryChain() {
+  @Override
+  List<Scope> memoryChain() {
     synchronized (manager) {
       return chain(protocol);
     }
@@ -75,7 +75,7 @@ final class StreamResources implements StreamScope {
         protocol = target;
       }
     } catch (LimitExceededException e) {
-      manager.report(connection.peer(), e);
+      manager.report(peer(), e);
       throw e;
     }
   }
@@ -92,7 +92,7 @@ final class StreamResources implements StreamScope {
         service = target;
       }
     } catch (LimitExceededException e) {
-      manager.report(connection.peer(), e);
+      manager.report(peer(), e);
       throw e;
     }
   }
@@ -103,47 +103,8 @@ final class StreamResources implements StreamScope {
   }
 
   @Override
-  public void reserveMemory(long bytes) {
-    try {
-      reserveQuietly(bytes);
-    } catch (LimitExceededException e) {
-      manager.report(connection.peer(), e);
-      throw e;
-    }
-  }
-
-  @Override
-  public boolean tryReserveMemory(long bytes) {
-    try {
-      reserveQuietly(bytes);
-      return true;
-    } catch (LimitExceededException e) {
-      return false;
-    }
-  }
-
-  private void reserveQuietly(long bytes) {
-    Charge.requireNonNegative(bytes);
-    synchronized (manager) {
-      if (closed) {
-        throw new LimitExceededException(name(), "the stream is closed");
-      }
-      manager.reserve(memoryChain(), Charge.memory(bytes));
-      memory += bytes;
-    }
-  }
-
-  @Override
-  public void releaseMemory(long bytes) {
-    Charge.requireNonNegative(bytes);
-    synchronized (manager) {
-      long released = Math.min(bytes, memory);
-      if (released == 0) {
-        return;
-      }
-      memory -= released;
-      manager.release(memoryChain(), Charge.memory(released));
-    }
+  Optional<PeerId> peer() {
+    return connection.peer();
   }
 
   @Override
