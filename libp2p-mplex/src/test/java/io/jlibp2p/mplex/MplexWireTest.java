@@ -2,10 +2,12 @@ package io.jlibp2p.mplex;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.conformance.EmbeddedChannels;
 import io.jlibp2p.core.conformance.InboundRecorder;
 import io.jlibp2p.core.conformance.PeerNotReadingChannel;
@@ -207,7 +209,10 @@ class MplexWireTest {
     int[] resets = {0};
     connection.pipeline().addLast(counting(resets));
     start(MplexStreamMuxer.builder().maxStreams(1).build(), connection);
-    feed("0000" + "0800".repeat(25_000)); // stream 0, then stream 1 proposed again and again
+    // stream 0, then stream 1 proposed again and again; the session passes the limit down the
+    // pipeline (to a host's last handler), then closes
+    LimitExceededException cutOff = assertThrows(LimitExceededException.class, () -> feed("0000" + "0800".repeat(25_000)));
+    assertTrue(cutOff.getMessage().contains("refused in a row"), cutOff.getMessage());
     assertFalse(channel.isOpen());
     // 1,000 refusals in a row are answered (MplexSession.MAX_REFUSED_OPENS_IN_A_ROW); the next ends it.
     assertEquals(1_000, resets[0]);
@@ -227,7 +232,8 @@ class MplexWireTest {
     channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[2 << 20]));
     resets[0] = 0;
     // Stream 0 opened and sent 2 bytes, one past its unread bound, over and over: each is reset.
-    feed(("0000" + "0202aabb").repeat(2_000));
+    LimitExceededException cutOff = assertThrows(LimitExceededException.class, () -> feed(("0000" + "0202aabb").repeat(2_000)));
+    assertTrue(cutOff.getMessage().contains("does not read its answers"), cutOff.getMessage());
     assertFalse(channel.isOpen());
     // 64 KiB of room left, and each reset takes 2 bytes plus Netty's 96: some 670.
     assertTrue(resets[0] > 600 && resets[0] < 700, resets[0] + " resets queued");

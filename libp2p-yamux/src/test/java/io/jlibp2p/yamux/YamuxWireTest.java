@@ -2,9 +2,11 @@ package io.jlibp2p.yamux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.conformance.EmbeddedChannels;
 import io.jlibp2p.core.conformance.PeerNotReadingChannel;
 import io.jlibp2p.core.muxer.MuxerParameters;
@@ -186,7 +188,9 @@ class YamuxWireTest {
     for (int i = 0; i < 12_000; i++) {
       flood.append(frame(2, 1, 0, i));
     }
-    feed(flood.toString());
+    // The session passes the limit down the pipeline (to a host's last handler), then closes.
+    LimitExceededException cutOff = assertThrows(LimitExceededException.class, () -> feed(flood.toString()));
+    assertTrue(cutOff.getMessage().contains("does not read its answers"), cutOff.getMessage());
     assertFalse(channel.isOpen());
     // Each pong is 12 bytes plus Netty's 96 of bookkeeping: 1 MiB beyond 64 KiB is some 10,300.
     assertTrue(pongs[0] > 10_000 && pongs[0] < 10_500, pongs[0] + " pongs queued");

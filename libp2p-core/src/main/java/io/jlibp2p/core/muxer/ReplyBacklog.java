@@ -1,5 +1,6 @@
 package io.jlibp2p.core.muxer;
 
+import io.jlibp2p.core.LimitExceededException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import org.slf4j.Logger;
@@ -69,6 +70,9 @@ public final class ReplyBacklog {
         "{} peer {} is not reading: {} bytes wait to be sent, more than {} beyond the high water"
             + " mark of {}; closing the connection rather than queue more answers",
         muxer, connection, pending, maxBytesBeyondHighWaterMark, highWaterMark);
+    // Down the pipeline first, where a host's last handler reports it to the event listener.
+    ctx.fireExceptionCaught(new LimitExceededException(muxer + ": the peer does not read its answers: more than "
+        + maxBytesBeyondHighWaterMark + " bytes of them wait to be sent"));
     ctx.close();
     return false;
   }

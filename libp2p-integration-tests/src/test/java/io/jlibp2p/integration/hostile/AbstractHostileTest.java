@@ -97,6 +97,15 @@ abstract class AbstractHostileTest {
    * buffer access, so under a flood it is most of the heap: what these cases would measure is
    * the tracker. Sampled tracking still reports leaks, and still fails the class on one.
    */
+  /** What the victim's event listener heard of limits, during this case. */
+  protected final java.util.List<String> limitsReported = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A check that the victim's event listener heard of a limit whose message contains {@code text}. */
+  protected org.junit.jupiter.api.function.Executable limitReported(String text) {
+    return () -> org.junit.jupiter.api.Assertions.assertTrue(limitsReported.stream().anyMatch(m -> m.contains(text)),
+        "the victim's event listener heard of no limit about \"" + text + "\"; it heard " + limitsReported);
+  }
+
   @BeforeAll
   static void trackLeaksBySampling() {
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
@@ -104,7 +113,12 @@ abstract class AbstractHostileTest {
 
   @BeforeEach
   void startHosts(TestInfo info) {
-    victim = HostileHosts.victim();
+    victim = HostileHosts.victim(new io.jlibp2p.core.host.EventListener() {
+      @Override
+      public void limitExceeded(java.util.Optional<io.jlibp2p.crypto.PeerId> peer, io.jlibp2p.core.LimitExceededException cause) {
+        limitsReported.add(cause.getMessage());
+      }
+    });
     honest = HostileHosts.honest();
     victim.start().join();
     honest.start().join();

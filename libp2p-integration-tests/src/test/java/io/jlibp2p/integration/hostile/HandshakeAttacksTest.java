@@ -93,6 +93,7 @@ class HandshakeAttacksTest extends AbstractHostileTest {
     verdict(
         cutOffWithin("every silent connection", cutoff, TIMEOUT_CUTOFF),
         peakTransientAtMost(sampler, PENDING_PER_ADDRESS_BOUND, "unauthenticated connections from 127.0.0.2"),
+        limitReported("inbound connections from one address"),
         withinLimits(sampler),
         honestPeerPinged(ping),
         backToBaseline(after));

@@ -55,8 +55,9 @@ final class HostileHosts {
    * The victim: TCP on 127.0.0.1 (which also answers the attackers' 127.0.0.2), noise, plaintext
    * and secio, yamux and mplex, with the limits above; serving ping and echo.
    */
-  static Host victim() {
+  static Host victim(io.jlibp2p.core.host.EventListener events) {
     Host host = Host.builder()
+        .eventListener(events)
         .transport(TcpTransport.builder().threads(2).build())
         .secureChannel(new NoiseSecureChannel())
         .secureChannel(new PlaintextSecureChannel())

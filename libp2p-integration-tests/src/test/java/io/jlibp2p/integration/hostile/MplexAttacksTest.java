@@ -149,6 +149,7 @@ class MplexAttacksTest extends AbstractHostileTest {
         cutOffWithin("the attacker opening " + STREAM_OPENS + " streams", cutoff, FLOOD_CUTOFF),
         () -> assertTrue(peakStreams <= HostileHosts.MAX_STREAMS + VICTIMS_OWN_STREAMS,
             "the victim had " + peakStreams + " streams open on one connection; its cap is " + HostileHosts.MAX_STREAMS),
+        limitReported("stream opens refused in a row"),
         withinLimits(sampler),
         honestPeerPinged(ping),
         backToBaseline(after));

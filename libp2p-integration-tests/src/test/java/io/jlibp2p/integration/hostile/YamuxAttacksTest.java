@@ -60,6 +60,7 @@ class YamuxAttacksTest extends AbstractHostileTest {
         cutOffWithin("the attacker opening " + STREAM_OPENS + " streams", cutoff, FLOOD_CUTOFF),
         () -> assertTrue(peakStreams <= HostileHosts.MAX_STREAMS + VICTIMS_OWN_STREAMS,
             "the victim had " + peakStreams + " streams open on one connection; its cap is " + HostileHosts.MAX_STREAMS),
+        limitReported("stream opens refused in a row"),
         withinLimits(sampler),
         honestPeerPinged(ping),
         backToBaseline(after));
@@ -139,6 +140,7 @@ class YamuxAttacksTest extends AbstractHostileTest {
     ResourceProbe.Snapshot after = settle();
     verdict(
         cutOffWithin("the ping flooder", cutoff, FLOOD_CUTOFF),
+        limitReported("does not read its answers"),
         withinLimits(sampler),
         honestPeerPinged(ping),
         backToBaseline(after));

@@ -291,7 +291,7 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
   /** Resets a stream the remote opened, unless the peer leaves its answers unread ({@link #REPLIES}). */
   private void refuse(long id) {
     if (refusedOpens.refused()) {
-      protocolError("more than " + refusedOpens.bound() + " stream opens refused in a row");
+      cutOff("more than " + refusedOpens.bound() + " stream opens refused in a row");
       return;
     }
     if (REPLIES.admit(ctx)) {
@@ -308,7 +308,7 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       // Only a stream that does not exist at all counts: one this side closed may still receive
       // what the remote had in flight, and a half-closed one is the remote's protocol error, dropped.
       if (stream == null && unknownStreamFrames.refused()) {
-        protocolError("more than " + unknownStreamFrames.bound() + " frames in a row for streams that are not open");
+        cutOff("more than " + unknownStreamFrames.bound() + " frames in a row for streams that do not exist");
       }
       return;
     }
@@ -401,6 +401,15 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
     List<MplexStream> all = new ArrayList<>(outbound.values());
     all.addAll(inbound.values());
     return all;
+  }
+
+  /**
+   * Ends the connection of a remote that keeps at what is refused, telling the host's last handler
+   * (and so the event listener) as a limit, then as the protocol error it is.
+   */
+  private void cutOff(String reason) {
+    ctx.fireExceptionCaught(new LimitExceededException("mplex: " + reason));
+    protocolError(reason);
   }
 
   private void protocolError(String message) {

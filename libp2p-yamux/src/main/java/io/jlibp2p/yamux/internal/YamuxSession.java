@@ -418,7 +418,7 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
   /** Resets a stream the remote opened; a remote that opens nothing but refused streams is cut off. */
   private void refuse(long id) {
     if (refusedOpens.refused()) {
-      protocolError("more than " + refusedOpens.bound() + " stream opens refused in a row");
+      cutOff("more than " + refusedOpens.bound() + " stream opens refused in a row");
       return;
     }
     reply(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
@@ -481,6 +481,15 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
       log.debug("yamux connection {} failed; closing it", ctx.channel(), cause);
       ctx.close();
     }
+  }
+
+  /**
+   * Ends the connection of a remote that keeps at what is refused, telling the host's last handler
+   * (and so the event listener) as a limit, then as the protocol error it is.
+   */
+  private void cutOff(String reason) {
+    ctx.fireExceptionCaught(new LimitExceededException("yamux: " + reason));
+    protocolError(reason);
   }
 
   private void protocolError(String message) {

@@ -1,9 +1,14 @@
 package io.jlibp2p.core.host.internal;
 
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.FatalErrors;
+import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.crypto.PeerId;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler of every connection of a host: a failure nothing before it handled closes the
  * connection (logged at DEBUG: peers drop connections all the time), and a fatal one, passed on by
- * the muxer or escalated from a stream, goes to the host, which shuts down.
+ * the muxer or escalated from a stream, goes to the host, which shuts down. A {@link
+ * LimitExceededException} a muxer passes on as it cuts off a misbehaving peer (answers it does not
+ * read, refusals it keeps provoking) is reported to the host's event listener.
  */
 @ChannelHandler.Sharable
 final class ConnectionErrors extends ChannelInboundHandlerAdapter {
@@ -21,9 +28,16 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionErrors.class);
 
   private final Consumer<Throwable> fatal;
+  private final BiConsumer<Optional<PeerId>, LimitExceededException> limits;
 
-  ConnectionErrors(Consumer<Throwable> fatal) {
+  /**
+   * @param fatal hears of a fatal error
+   * @param limits hears of a limit that made a muxer cut the connection off, with the peer when
+   *     the handshake proved it
+   */
+  ConnectionErrors(Consumer<Throwable> fatal, BiConsumer<Optional<PeerId>, LimitExceededException> limits) {
     this.fatal = fatal;
+    this.limits = limits;
   }
 
   @Override
@@ -31,6 +45,8 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
     try {
       if (FatalErrors.isFatal(cause)) {
         fatal(cause);
+      } else if (cause instanceof LimitExceededException limit) {
+        limits.accept(Optional.ofNullable(ctx.channel().attr(Stream.REMOTE_PEER).get()), limit);
       } else {
         log.debug("connection {} failed; closing it", ctx.channel(), cause);
       }

@@ -54,7 +54,7 @@ public final class ConnectionUpgrader {
       Duration phaseTimeout, Duration closeGracePeriod, EventListener events, ConnectionGater gater,
       java.util.function.Consumer<Throwable> fatal) {
     this.gater = gater;
-    this.errors = new ConnectionErrors(fatal);
+    this.errors = new ConnectionErrors(fatal, events::limitExceeded);
     this.closeGracePeriod = closeGracePeriod;
     this.identity = identity;
     this.secureChannels = List.copyOf(secureChannels);
@@ -186,6 +186,8 @@ public final class ConnectionUpgrader {
         fail(ConnectionGatedException.secured(raw.direction(), session.remotePeer(), raw.remoteAddress()));
         return;
       }
+      // For the connection's last handler, which reports limits with the peer.
+      channel.attr(io.jlibp2p.core.muxer.Stream.REMOTE_PEER).set(session.remotePeer());
       try {
         resources.setPeer(session.remotePeer());
       } catch (LimitExceededException e) {
