@@ -1,13 +1,18 @@
 package io.jlibp2p.core.muxer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.conformance.PeerNotReadingChannel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +20,17 @@ class ReplyBacklogTest {
 
   private final PeerNotReadingChannel channel = new PeerNotReadingChannel(1024);
   private final ChannelHandlerContext ctx;
+  /** What reached the handler after the muxer's: where a host's last handler sits. */
+  private final List<Throwable> passedOn = new ArrayList<>();
 
   ReplyBacklogTest() {
     channel.pipeline().addLast("muxer", new ChannelInboundHandlerAdapter());
+    channel.pipeline().addLast("host", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        passedOn.add(cause);
+      }
+    });
     ctx = channel.pipeline().context("muxer");
   }
 
@@ -54,7 +67,10 @@ class ReplyBacklogTest {
     queue(1024 + 4096);
     assertFalse(replies.admit(ctx), channel.pendingBytes() + " bytes pending");
     assertFalse(channel.isOpen());
+    assertEquals(1, passedOn.size(), "the limit is passed down the pipeline, for the host to report");
+    assertInstanceOf(LimitExceededException.class, passedOn.get(0));
     assertFalse(replies.admit(ctx), "nothing is admitted on a closed connection");
+    assertEquals(1, passedOn.size(), "a closed connection is quietly refused");
   }
 
   @Test
