@@ -6,8 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +49,7 @@ class ApplicationAttacksTest extends AbstractHostileTest {
       round.writeBytes(YamuxWire.data(streamId(s), 0, payload));
     }
     byte[] oneFramePerStream = round.toByteArray();
-    blastAndAwaitCutOff(peer, "echo", ECHO_BYTES_PER_STREAM / FRAME_PAYLOAD, oneFramePerStream,
+    blastAndAwaitCutOff(peer, ECHO_BYTES_PER_STREAM / FRAME_PAYLOAD, oneFramePerStream,
         "the attacker writing " + ECHO_STREAMS + " echo streams it never reads");
   }
 
@@ -57,52 +59,30 @@ class ApplicationAttacksTest extends AbstractHostileTest {
     // stream can send, so its answers (32 bytes each) pile up.
     RawPeer peer = attacker().upgrade(YamuxWire.PROTOCOL_ID);
     peer.send(YamuxWire.data(1, YamuxWire.FLAG_SYN, MultistreamWire.propose(Ping.PROTOCOL_ID)));
-    blastAndAwaitCutOff(peer, "ping", PING_STREAM_BYTES / FRAME_PAYLOAD, YamuxWire.data(1, 0, new byte[FRAME_PAYLOAD]),
+    blastAndAwaitCutOff(peer, PING_STREAM_BYTES / FRAME_PAYLOAD, YamuxWire.data(1, 0, new byte[FRAME_PAYLOAD]),
         "the attacker pinging without reading the answers");
   }
 
   /** Writes {@code rounds} times {@code frames} from a thread of its own, never reading, and checks the verdict. */
-  private void blastAndAwaitCutOff(RawPeer peer, String name, int rounds, byte[] frames, String offender)
-      throws Exception {
-    Optional<Duration> cutoff;
-    Optional<Duration> ping;
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
-    try (sampler) {
-      long start = System.nanoTime();
-      CompletableFuture<Optional<Duration>> timer = timeVictimLettingGo(peer, start, FLOOD_CUTOFF);
-      CompletableFuture<Void> writing = inBackground(name + "-flood", () -> {
-        for (int i = 0; i < rounds; i++) {
-          peer.send(frames);
-        }
-      });
-      awaitVictimReadAll(peer, writing, FLOOD_CUTOFF);
-      sampler.markLiveHeap();
-      ping = honestPing();
-      cutoff = timer.join();
-      figures.cutoff(cutoff, FLOOD_CUTOFF).honestPing(ping).peaks(sampler)
-          .put("sentMiB", (long) rounds * frames.length >> 20)
-          .put("writerEnded", writing.isDone() ? (writing.isCompletedExceptionally() ? "cutOff" : "allSent") : "blocked");
-    }
-    ResourceProbe.Snapshot after = settle();
-    verdict(
-        cutOffWithin(offender, cutoff, FLOOD_CUTOFF),
-        withinLimits(sampler),
-        honestPeerPinged(ping),
-        backToBaseline(after));
+  private void blastAndAwaitCutOff(RawPeer peer, int rounds, byte[] frames, String offender) throws Exception {
+    Outcome outcome = flood(peer, ResourceProbe.sample(victimPort), offender, FLOOD_CUTOFF, () -> {
+      for (int i = 0; i < rounds; i++) {
+        peer.send(frames);
+      }
+    }, writing -> figures
+        .put("sentMiB", (long) rounds * frames.length >> 20)
+        .put("writerEnded", writing.isDone() ? (writing.isCompletedExceptionally() ? "cutOff" : "allSent") : "blocked"));
+    verdict(outcome);
   }
 
   @Test
   void identifyMessagesOf20MiBAreRefusedAtOnce() throws Exception {
-    Optional<Duration> pushCutoff;
-    Optional<Duration> answerCutoff;
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
-    try (sampler) {
-      // Pushed: the attacker opens an identify push stream and starts a 20 MiB message on it.
-      RawPeer pusher = attacker().upgrade(YamuxWire.PROTOCOL_ID);
-      pushCutoff = sendHugeIdentify(pusher, 1, Wire.concat(
-          YamuxWire.data(1, YamuxWire.FLAG_SYN, MultistreamWire.propose(Identify.PUSH_PROTOCOL_ID))));
-
-      // Answered: the victim asks the attacker's identify, which answers with a 20 MiB message.
+    Map<String, Callable<Optional<Duration>>> attacks = new LinkedHashMap<>();
+    // Pushed: the attacker opens an identify push stream and starts a 20 MiB message on it.
+    attacks.put("push", () -> sendHugeIdentify(attacker().upgrade(YamuxWire.PROTOCOL_ID), 1,
+        YamuxWire.data(1, YamuxWire.FLAG_SYN, MultistreamWire.propose(Identify.PUSH_PROTOCOL_ID))));
+    // Answered: the victim asks the attacker's identify, which answers with a 20 MiB message.
+    attacks.put("answer", () -> {
       RawPeer answerer = attacker().upgrade(YamuxWire.PROTOCOL_ID);
       Optional<YamuxWire.Frame> request = answerer.awaitYamuxFrame(
           f -> f.type() == YamuxWire.TYPE_DATA
@@ -112,23 +92,13 @@ class ApplicationAttacksTest extends AbstractHostileTest {
         throw new IllegalStateException("the victim did not ask the attacker's identify: " + request);
       }
       long stream = request.get().streamId();
-      answerCutoff = sendHugeIdentify(answerer, stream, YamuxWire.data(stream, YamuxWire.FLAG_ACK,
+      return sendHugeIdentify(answerer, stream, YamuxWire.data(stream, YamuxWire.FLAG_ACK,
           MultistreamWire.messages(MultistreamWire.HEADER, Identify.PROTOCOL_ID)));
-      sampler.markLiveHeap();
-      figures.put("pushMs", pushCutoff.map(d -> Long.toString(d.toMillis())).orElse("none"))
-          .put("answerMs", answerCutoff.map(d -> Long.toString(d.toMillis())).orElse("none"))
-          .cutoff(slowest(List.of(pushCutoff, answerCutoff)), PROMPT_CUTOFF)
-          .peaks(sampler);
-    }
-    Optional<Duration> ping = honestPing();
-    figures.honestPing(ping);
-    ResourceProbe.Snapshot after = settle();
-    verdict(
-        cutOffWithin("a pushed identify of 20 MiB", pushCutoff, PROMPT_CUTOFF),
-        cutOffWithin("an identify answer of 20 MiB", answerCutoff, PROMPT_CUTOFF),
-        withinLimits(sampler),
-        honestPeerPinged(ping),
-        backToBaseline(after));
+    });
+    Map<String, String> offenders = Map.of(
+        "push", "a pushed identify of 20 MiB",
+        "answer", "an identify answer of 20 MiB");
+    verdict(eachCutOffPromptly(attacks, offenders::get, (name, attack) -> attack.call()));
   }
 
   /**

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,30 +73,19 @@ class HandshakeAttacksTest extends AbstractHostileTest {
 
   @Test
   void silentConnectionsAreCappedPerAddressAndTimedOut() throws Exception {
-    Optional<Duration> cutoff;
-    Optional<Duration> ping;
     ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort).watch(TRANSIENT, this::victimTransientConnections);
-    try (sampler) {
+    Outcome outcome = cutOffOnce(sampler, "every silent connection", TIMEOUT_CUTOFF, () -> {
       for (int i = 0; i < SILENT_CONNECTIONS; i++) {
         attacker();
       }
       long connected = System.nanoTime();
       awaitQuietly("the victim accepts the silent connections", connected, Duration.ofSeconds(1),
           atMostEvery(Duration.ofMillis(100), () -> victimSocketsForAttackers() >= SILENT_CONNECTIONS));
-      CompletableFuture<Optional<Duration>> timer = timeVictimLettingGoOfAll(connected, TIMEOUT_CUTOFF);
-      sampler.markLiveHeap();
-      ping = honestPing();
-      cutoff = timer.join();
-      figures.cutoff(cutoff, TIMEOUT_CUTOFF).honestPing(ping).peaks(sampler);
-    }
-    ResourceProbe.Snapshot after = settle();
-    verdict(
-        cutOffWithin("every silent connection", cutoff, TIMEOUT_CUTOFF),
+      return timeVictimLettingGoOfAll(connected, TIMEOUT_CUTOFF);
+    }, () -> { });
+    verdict(outcome,
         peakTransientAtMost(sampler, PENDING_PER_ADDRESS_BOUND, "unauthenticated connections from 127.0.0.2"),
-        limitReported("inbound connections from one address"),
-        withinLimits(sampler),
-        honestPeerPinged(ping),
-        backToBaseline(after));
+        limitReported("inbound connections from one address"));
   }
 
   @Test
@@ -109,27 +98,18 @@ class HandshakeAttacksTest extends AbstractHostileTest {
     }
     long connected = System.nanoTime();
     AtomicInteger dripsFailed = new AtomicInteger();
-    Optional<Duration> cutoff;
-    Optional<Duration> ping;
     ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort).watch(TRANSIENT, this::victimTransientConnections);
-    try (sampler) {
-      CompletableFuture<Void> dripping = inBackground("drip", () -> drip(List.copyOf(slow), script, dripsFailed));
-      CompletableFuture<Optional<Duration>> timer = timeVictimLettingGoOfAll(connected, TIMEOUT_CUTOFF);
-      sampler.markLiveHeap();
-      ping = honestPing();
-      cutoff = timer.join();
-      releaseAttackers();
-      slow.clear();
-      dripping.handle((v, e) -> null).join();
-      figures.cutoff(cutoff, TIMEOUT_CUTOFF).honestPing(ping).peaks(sampler).put("dripsFailed", dripsFailed.get());
-    }
-    ResourceProbe.Snapshot after = settle();
-    verdict(
-        cutOffWithin("every slow handshake", cutoff, TIMEOUT_CUTOFF),
-        peakTransientAtMost(sampler, TRANSIENT_BOUND, "connections still upgrading, from " + SLOW_SOURCE_ADDRESSES + " addresses"),
-        withinLimits(sampler),
-        honestPeerPinged(ping),
-        backToBaseline(after));
+    CompletableFuture<Void> dripping = inBackground("drip", () -> drip(List.copyOf(slow), script, dripsFailed));
+    Outcome outcome = cutOffOnce(sampler, "every slow handshake", TIMEOUT_CUTOFF,
+        () -> timeVictimLettingGoOfAll(connected, TIMEOUT_CUTOFF),
+        () -> {
+          releaseAttackers();
+          slow.clear();
+          dripping.handle((v, e) -> null).join();
+          figures.put("dripsFailed", dripsFailed.get());
+        });
+    verdict(outcome,
+        peakTransientAtMost(sampler, TRANSIENT_BOUND, "connections still upgrading, from " + SLOW_SOURCE_ADDRESSES + " addresses"));
   }
 
   /** One byte of {@code script} to every connection per {@link #DRIP_INTERVAL}, until they are all gone. */
@@ -162,38 +142,17 @@ class HandshakeAttacksTest extends AbstractHostileTest {
 
   @Test
   void garbageAtEveryStepOfTheUpgradeEndsTheConnectionAtOnce() throws Exception {
-    Map<Step, Optional<Duration>> cutoffs = new LinkedHashMap<>();
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
-    try (sampler) {
-      for (Step step : Step.values()) {
-        RawPeer peer = attacker();
-        reach(step, peer);
-        byte[] garbage = new byte[GARBAGE_BYTES];
-        new Random(step.ordinal()).nextBytes(garbage);
-        long sent = System.nanoTime();
-        Optional<Duration> cutoff;
-        try {
-          peer.send(garbage);
-          cutoff = peer.awaitEnd(sent, PROMPT_CUTOFF);
-        } catch (IOException e) {
-          cutoff = Optional.of(Duration.ofNanos(System.nanoTime() - sent)); // reset while we wrote
-        }
-        cutoffs.put(step, cutoff);
-        figures.put(camelCase(step.name()) + "Ms",
-            cutoff.map(d -> Long.toString(d.toMillis())).orElse("none"));
-      }
-      sampler.markLiveHeap();
-      figures.cutoff(slowest(cutoffs.values()), PROMPT_CUTOFF).peaks(sampler);
+    Map<String, Step> steps = new LinkedHashMap<>();
+    for (Step step : Step.values()) {
+      steps.put(camelCase(step.name()), step);
     }
-    Optional<Duration> ping = honestPing();
-    figures.honestPing(ping);
-    ResourceProbe.Snapshot after = settle();
-    List<Executable> checks = new ArrayList<>();
-    cutoffs.forEach((step, cutoff) -> checks.add(cutOffWithin("garbage at " + step, cutoff, PROMPT_CUTOFF)));
-    checks.add(withinLimits(sampler));
-    checks.add(honestPeerPinged(ping));
-    checks.add(backToBaseline(after));
-    verdict(checks.toArray(Executable[]::new));
+    verdict(eachCutOffPromptly(steps, name -> "garbage at " + steps.get(name), (name, step) -> {
+      RawPeer peer = attacker();
+      reach(step, peer);
+      byte[] garbage = new byte[GARBAGE_BYTES];
+      new Random(step.ordinal()).nextBytes(garbage);
+      return sendAndTimeEnd(peer, garbage);
+    }));
   }
 
   /** {@code BEFORE_MULTISTREAM} as {@code beforeMultistream}, for a figure's name. */
@@ -252,15 +211,9 @@ class HandshakeAttacksTest extends AbstractHostileTest {
       sampler.markLiveHeap();
       figures.cutoff(cutoff, FLOOD_CUTOFF).honestPing(ping).peaks(sampler).put("cycles", cycles.get());
     }
-    ResourceProbe.Snapshot after = settle();
-    verdict(
-        cutOffWithin("the last of the cycled connections", cutoff, FLOOD_CUTOFF),
-        withinLimits(sampler),
-        honestPeerPinged(ping),
-        backToBaseline(after));
+    verdict(new Outcome(Map.of("the last of the cycled connections", cutoff), FLOOD_CUTOFF, ping, sampler, settle()));
   }
 
-  /** The most sockets the victim held at once for attackers is at most {@code bound}. */
   /** The gauge of the victim's inbound connections in its transient scope (still upgrading). */
   private static final String TRANSIENT = "victimTransient";
 

@@ -2,17 +2,11 @@ package io.jlibp2p.integration.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * Attacks on multistream-select as the victim listens for a security protocol, before anything is
@@ -55,32 +49,8 @@ class MultistreamAttacksTest extends AbstractHostileTest {
 
   /** Sends each attack on a connection of its own; every one must end its connection promptly. */
   private void runEach(Map<String, byte[]> attacks) throws Exception {
-    Map<String, Optional<Duration>> cutoffs = new LinkedHashMap<>();
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
-    try (sampler) {
-      for (Map.Entry<String, byte[]> attack : attacks.entrySet()) {
-        RawPeer peer = attacker();
-        long sent = System.nanoTime();
-        Optional<Duration> cutoff;
-        try {
-          peer.send(attack.getValue());
-          cutoff = peer.awaitEnd(sent, PROMPT_CUTOFF);
-        } catch (IOException e) {
-          cutoff = Optional.of(Duration.ofNanos(System.nanoTime() - sent));
-        }
-        cutoffs.put(attack.getKey(), cutoff);
-        figures.put(attack.getKey() + "Ms", cutoff.map(d -> Long.toString(d.toMillis())).orElse("none"));
-      }
-      sampler.markLiveHeap();
-      figures.cutoff(slowest(cutoffs.values()), PROMPT_CUTOFF).peaks(sampler);
-    }
-    Optional<Duration> ping = honestPing();
-    figures.honestPing(ping);
-    ResourceProbe.Snapshot after = settle();
-    List<Executable> checks = new ArrayList<>();
-    cutoffs.forEach((name, cutoff) -> checks.add(cutOffWithin("the attacker sending " + name, cutoff, PROMPT_CUTOFF)));
-    checks.addAll(Arrays.asList(withinLimits(sampler), honestPeerPinged(ping), backToBaseline(after)));
-    verdict(checks.toArray(Executable[]::new));
+    verdict(eachCutOffPromptly(attacks, name -> "the attacker sending " + name,
+        (name, bytes) -> sendAndTimeEnd(attacker(), bytes)));
   }
 
   @Test
@@ -103,16 +73,10 @@ class MultistreamAttacksTest extends AbstractHostileTest {
     }
     long refusals = answers.messages().stream().filter(MultistreamWire.NA::equals).count();
     figures.put("naAnswers", refusals);
-    Optional<Duration> ping = honestPing();
-    figures.honestPing(ping);
-    ResourceProbe.Snapshot after = settle();
-    verdict(
+    Outcome outcome = pingThenSettle(Map.of("the endless proposer", answers.endedAfter()), PROMPT_CUTOFF, sampler);
+    verdict(outcome,
         () -> assertTrue(refusals < MESSAGE_CAP, "the victim answered " + refusals + " of " + PROPOSALS
-            + " proposals with na; a negotiation of at most " + MESSAGE_CAP + " messages answers fewer"),
-        cutOffWithin("the endless proposer", answers.endedAfter(), PROMPT_CUTOFF),
-        withinLimits(sampler),
-        honestPeerPinged(ping),
-        backToBaseline(after));
+            + " proposals with na; a negotiation of at most " + MESSAGE_CAP + " messages answers fewer"));
   }
 
   @Test
@@ -120,26 +84,10 @@ class MultistreamAttacksTest extends AbstractHostileTest {
     String[] payloads = new String[LS_FLOOD + 1];
     Arrays.fill(payloads, MultistreamWire.LS);
     payloads[0] = MultistreamWire.HEADER;
-    byte[] flood = MultistreamWire.messages(payloads);
+    byte[] requests = MultistreamWire.messages(payloads);
     RawPeer peer = attacker();
-    Optional<Duration> cutoff;
-    Optional<Duration> ping;
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
-    try (sampler) {
-      long start = System.nanoTime();
-      CompletableFuture<Optional<Duration>> timer = timeVictimLettingGo(peer, start, FLOOD_CUTOFF);
-      CompletableFuture<Void> writing = inBackground("ls-flood", () -> peer.send(flood));
-      awaitVictimReadAll(peer, writing, PROMPT_CUTOFF);
-      sampler.markLiveHeap();
-      ping = honestPing();
-      cutoff = timer.join();
-      figures.cutoff(cutoff, PROMPT_CUTOFF).honestPing(ping).peaks(sampler).put("lsSent", LS_FLOOD);
-    }
-    ResourceProbe.Snapshot after = settle();
-    verdict(
-        cutOffWithin("the ls flooder", cutoff, PROMPT_CUTOFF),
-        withinLimits(sampler),
-        honestPeerPinged(ping),
-        backToBaseline(after));
+    Outcome outcome = flood(peer, ResourceProbe.sample(victimPort), "the ls flooder", PROMPT_CUTOFF,
+        () -> peer.send(requests), writing -> figures.put("lsSent", LS_FLOOD));
+    verdict(outcome);
   }
 }

@@ -2,6 +2,7 @@ package io.jlibp2p.integration.hostile;
 
 import io.jlibp2p.crypto.PrivateKey;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -119,6 +121,21 @@ final class RawPeer implements Closeable {
   RawPeer send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
+    return this;
+  }
+
+  /**
+   * Writes {@code count} frames, {@code perWrite} at a time, the {@code i}th as {@code frame} makes
+   * it; in whole writes, so the last may go past {@code count}. Blocks while the victim does not read.
+   */
+  RawPeer sendInBatches(int count, int perWrite, IntFunction<byte[]> frame) throws IOException {
+    for (int first = 0; first < count; first += perWrite) {
+      ByteArrayOutputStream batch = new ByteArrayOutputStream();
+      for (int i = first; i < first + perWrite; i++) {
+        batch.writeBytes(frame.apply(i));
+      }
+      send(batch.toByteArray());
+    }
     return this;
   }
 

@@ -1,14 +1,10 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.connmgr.ConnectionManager;
-import io.jlibp2p.core.connmgr.internal.ConnectionManagerListener;
-import io.jlibp2p.core.connmgr.internal.DefaultConnectionManager;
 import io.jlibp2p.core.gater.ConnectionGatedException;
 import io.jlibp2p.core.gater.ConnectionGater;
-import io.jlibp2p.core.host.UpgradeException;
-import io.jlibp2p.core.transport.DialBackoffException;
-import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.HostService;
@@ -20,9 +16,7 @@ import io.jlibp2p.core.identify.internal.IdentifyService;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.peerstore.Peerstore;
 import io.jlibp2p.core.resource.ResourceUsage;
-import io.jlibp2p.core.resource.internal.ConnectionResources;
 import io.jlibp2p.core.resource.internal.ResourceManager;
-import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
@@ -57,9 +51,6 @@ public final class DefaultHost implements Host {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultHost.class);
 
-  /** How often the connection manager looks at the connections: decay, idle timeouts, watermarks. */
-  private static final Duration CONNECTION_MANAGER_TICK = Duration.ofSeconds(5);
-
   /** How long a service may take to stop before the host closes without it. */
   private static final Duration SERVICE_STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -68,12 +59,11 @@ public final class DefaultHost implements Host {
   private final EventDispatcher events;
   private final ResourceManager resources;
   private final RefusalLog refusalLog = new RefusalLog();
-  private final HandshakingConnections handshaking = new HandshakingConnections();
   private final ConnectionGater gater;
-  private final DialBackoff backoff;
-  private final DefaultConnectionManager connectionManager;
-  private final java.util.Map<HostConnection, ManagedHostConnection> managed = new java.util.concurrent.ConcurrentHashMap<>();
-  private final io.netty.util.concurrent.ScheduledFuture<?> connectionManagerTicks;
+  private final DialPolicy dialPolicy;
+  private final InboundAdmission admission;
+  private final ConnectionManagement connectionManagement;
+  private final AtomicBoolean failed = new AtomicBoolean();
   private final StreamNegotiation streams;
   private final ConnectionUpgrader upgrader;
   private final Dialer dialer;
@@ -108,17 +98,14 @@ public final class DefaultHost implements Host {
         config.identity(), config.secureChannels(), config.muxers(), config.upgradeTimeout(),
         config.closeGracePeriod(), events, config.connectionGater(), this::fatal);
     this.gater = config.connectionGater();
-    this.backoff = DialBackoff.scaled(config.clock(), config.dialBackoff());
-    this.connectionManager = new DefaultConnectionManager(config.connectionManager(), config.clock(),
-        managed::values, this::connectionManagerClosing);
+    this.dialPolicy = new DialPolicy(gater, DialBackoff.scaled(config.clock(), config.dialBackoff()));
+    this.admission = new InboundAdmission(gater, resources, upgrader, streams::inboundStream, this::adopt);
     this.dialer = new Dialer(config.transports(), upgrader, streams::inboundStream, resources);
     this.peerstore = config.peerstore().orElseGet(() -> Peerstore.builder().clock(config.clock()).build());
     this.observedAddresses = new ObservedAddresses(config.clock());
     this.identify = new IdentifyService(config.identity(), config.agentVersion(), peerstore, observedAddresses,
         streams, this::listenAddressesWithoutPeerId, table::open, config.clock(), group);
-    this.connectionManagerTicks = group.scheduleAtFixedRate(
-        this::tickConnectionManager, CONNECTION_MANAGER_TICK.toMillis(), CONNECTION_MANAGER_TICK.toMillis(),
-        TimeUnit.MILLISECONDS);
+    this.connectionManagement = new ConnectionManagement(config.connectionManager(), config.clock(), group);
     startServices();
   }
 
@@ -189,8 +176,6 @@ public final class DefaultHost implements Host {
     return resources;
   }
 
-  private final AtomicBoolean failed = new AtomicBoolean();
-
   /**
    * A fatal error reached the host from an event loop: it shuts down at once, loudly, rather than
    * live on as a process that serves nobody.
@@ -207,22 +192,7 @@ public final class DefaultHost implements Host {
 
   @Override
   public ConnectionManager connectionManager() {
-    return connectionManager;
-  }
-
-  private void tickConnectionManager() {
-    try {
-      connectionManager.tick();
-    } catch (RuntimeException e) {
-      log.warn("the connection manager's tick failed", e);
-    }
-  }
-
-  private void connectionManagerClosing(io.jlibp2p.core.connmgr.internal.ManagedConnection connection,
-      ConnectionManagerListener.Reason reason) {
-    log.info("closing {}: {}", connection, reason == ConnectionManagerListener.Reason.IDLE
-        ? "no stream for " + config.connectionManager().idleTimeout()
-        : "more than " + config.connectionManager().highWater() + " connections, and this peer is worth least");
+    return connectionManagement.manager();
   }
 
   @Override
@@ -248,7 +218,7 @@ public final class DefaultHost implements Host {
       if (transport == null) {
         return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address));
       }
-      started.add(transport.listen(address, this::accept));
+      started.add(transport.listen(address, admission::accept));
     }
     return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
         .thenRun(() -> {
@@ -259,43 +229,6 @@ public final class DefaultHost implements Host {
           }
           identify.localChanged();
         });
-  }
-
-  /**
-   * Takes an accepted connection into the transient scope and upgrades it, or closes it at once
-   * (before reading a byte) if the limits have no room: the refusal is reported by the manager. A
-   * full transient scope first drops its oldest handshake, if that is old enough.
-   */
-  private void accept(RawConnection raw) {
-    if (!Gate.allows(() -> gater.allowAccept(raw.localAddress(), raw.remoteAddress()))) {
-      log.debug("{}", ConnectionGatedException.accept(raw.localAddress(), raw.remoteAddress()).getMessage());
-      raw.channel().close();
-      return;
-    }
-    ConnectionResources reserved;
-    try {
-      reserved = reserveInbound(raw);
-    } catch (LimitExceededException e) {
-      raw.channel().close();
-      return;
-    }
-    handshaking.add(raw.channel(), reserved);
-    raw.channel().closeFuture().addListener(f -> handshaking.remove(raw.channel()));
-    upgrader.upgrade(raw, Optional.empty(), streams::inboundStream, reserved)
-        .whenComplete((c, e) -> handshaking.remove(raw.channel()))
-        .thenAccept(this::adopt);
-  }
-
-  private ConnectionResources reserveInbound(RawConnection raw) {
-    try {
-      // Quietly first: a refusal that an eviction turns into room is no refusal.
-      return resources.openConnection(Direction.INBOUND, raw.remoteAddress(), false);
-    } catch (LimitExceededException e) {
-      if (!e.scope().orElse("").equals("transient") || !handshaking.evictOldest()) {
-        return resources.openConnection(Direction.INBOUND, raw.remoteAddress()); // refused again, reported
-      }
-      return resources.openConnection(Direction.INBOUND, raw.remoteAddress());
-    }
   }
 
   @Override
@@ -332,9 +265,9 @@ public final class DefaultHost implements Host {
 
   /** An open connection to {@code peer}, a pending one, or a new one on {@code addresses}. */
   private CompletableFuture<HostConnection> connectionTo(PeerId peer, List<Multiaddr> addresses) {
-    return table.connectionTo(peer, () -> Gate.allows(() -> gater.allowDialPeer(peer))
-        ? Dialer.firstThatWorks(peer, addresses, this::connect)
-        : CompletableFuture.failedFuture(ConnectionGatedException.dialPeer(peer)));
+    return table.connectionTo(peer, () -> dialPolicy.refusePeer(peer)
+        .<CompletableFuture<HostConnection>>map(CompletableFuture::failedFuture)
+        .orElseGet(() -> Dialer.firstThatWorks(peer, addresses, this::connect)));
   }
 
   /** Dials one address, adopts the connection, and reports the dial to the event listener. */
@@ -344,47 +277,19 @@ public final class DefaultHost implements Host {
     }
     long startedAt = System.nanoTime();
     events.dialStarted(address, peer);
-    CompletableFuture<HostConnection> dialed;
-    if (!Gate.allows(() -> gater.allowDialAddress(peer, address))) {
-      dialed = CompletableFuture.failedFuture(ConnectionGatedException.dialAddress(peer, address));
-    } else {
-      try {
-        peer.ifPresent(p -> backoff.check(p, address));
-        dialed = dialer.dial(address, peer).thenApply(this::adopt);
-      } catch (DialBackoffException e) {
-        dialed = CompletableFuture.failedFuture(e);
-      }
-    }
+    CompletableFuture<HostConnection> dialed = dialPolicy.refuseAddress(peer, address)
+        .<CompletableFuture<HostConnection>>map(CompletableFuture::failedFuture)
+        .orElseGet(() -> dialer.dial(address, peer).thenApply(this::adopt));
     return dialed.whenComplete((connection, error) -> {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
       if (error != null) {
         Throwable cause = Futures.unwrap(error);
-        if (peer.isPresent() && deservesBackoff(cause)) {
-          backoff.failed(peer.get(), address);
-        }
+        dialPolicy.failed(peer, address, cause);
         events.dialFailed(address, peer, cause, elapsed);
       } else {
-        peer.ifPresent(backoff::succeeded);
         events.dialSucceeded(address, connection, elapsed);
       }
     });
-  }
-
-  /**
-   * Whether a failed dial says the address is dead or the peer unwilling (worth waiting before the
-   * next try), rather than that this side refused: its own limits, its gater, its backoff.
-   */
-  private static boolean deservesBackoff(Throwable failure) {
-    if (failure instanceof DialBackoffException || !(failure instanceof TransportException || failure instanceof UpgradeException)) {
-      return false;
-    }
-    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof LimitExceededException limit && limit.scope().isPresent()
-          || cause instanceof ConnectionGatedException) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -397,15 +302,11 @@ public final class DefaultHost implements Host {
       connection.closeNow();
       throw ConnectionGatedException.upgraded(connection);
     }
-    // A peer that is connected, whichever side dialed, is not dead: as go does.
-    backoff.succeeded(remote);
-    ManagedHostConnection view = new ManagedHostConnection(connection, config.clock());
-    managed.put(connection, view);
+    dialPolicy.connected(remote);
+    connectionManagement.track(connection);
     // Runs once the table has dropped the connection, so the listener sees the host without it.
     table.add(connection, lastToPeer -> {
-      if (managed.remove(connection) != null) {
-        connectionManager.disconnected(view);
-      }
+      connectionManagement.closed(connection);
       if (lastToPeer) {
         peerstore.updateTtl(remote, Peerstore.CONNECTED_TTL, Peerstore.RECENTLY_CONNECTED_TTL);
       }
@@ -416,9 +317,7 @@ public final class DefaultHost implements Host {
       peerstore.addAddresses(remote, List.of(connection.remoteAddress()), Peerstore.CONNECTED_TTL);
     }
     events.connectionOpened(connection, connection.upgradeTime());
-    if (managed.containsKey(connection)) {
-      connectionManager.connected(view);
-    }
+    connectionManagement.opened(connection);
     connection.identify().whenComplete((info, error) -> {
       if (error == null) {
         events.identifyDone(connection, info);
@@ -488,7 +387,7 @@ public final class DefaultHost implements Host {
         .thenCompose(ignored -> allSettled(started.stream().map(service -> stop(service, failures)).toList()))
         .thenCompose(ignored -> {
           serviceSchedulers.forEach(ServiceScheduler::stop);
-          connectionManagerTicks.cancel(false);
+          connectionManagement.stop();
           return allSettled(table.open().stream().map(c -> abrupt ? c.closeNow() : c.closeAsync()).toList());
         })
         // Transports wait for their event loops to stop, which must not happen on one of them.
