@@ -200,10 +200,13 @@ class HostLimitsTest {
     Connection busyConnection = await(busy.dial(server.listenAddresses().get(0)));
     Stream held = await(busy.newStream(busyConnection, Hosts.ECHO));
     await(idle.dial(server.listenAddresses().get(0)));
+    Eventually.await("the server has both connections", 10, () -> server.connections().size() == 2);
+    long since = System.nanoTime();
     // The manager looks every 5 s: one look finds a connection idle, a later one closes it.
     Eventually.await("the server closes the idle connection", 30,
         () -> server.connections().stream().noneMatch(c -> c.remotePeer().equals(idle.peerId())));
     assertTrue(busyConnection.isOpen() && held.isOpen(), "a connection with an open stream is not idle");
+    assertTrue(System.nanoTime() - since >= Duration.ofSeconds(1).toNanos(), "closed before its idle timeout");
   }
 
   @Test

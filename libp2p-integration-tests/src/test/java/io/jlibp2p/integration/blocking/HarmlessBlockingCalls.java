@@ -1,0 +1,36 @@
+package io.jlibp2p.integration.blocking;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * BlockHound's configuration for this module: the calls it would flag on an event loop that do not
+ * really block, each with why; and a callback that records every blocking call it catches, so that
+ * {@link BlockingCallsExtension} fails the test class even when the error thrown into the event
+ * loop was swallowed there (a closed connection is all a test would otherwise see).
+ *
+ * <p>Found by BlockHound's service loader, which the JUnit Platform listener of {@code
+ * blockhound-junit-platform} runs before the first test; Netty's own integration (event loops are
+ * non-blocking threads, its known-harmless internals are allowed) comes with netty-common.
+ */
+public final class HarmlessBlockingCalls implements BlockHoundIntegration {
+
+  /** Every blocking call caught on an event loop so far, with where it was made. */
+  static final List<BlockingOperationError> CAUGHT = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void applyTo(BlockHound.Builder builder) {
+    // SecureRandom on Linux reads /dev/urandom, which never blocks once the kernel's pool is
+    // seeded at boot; noise keys, ping payloads and nonces come from it on event loops, as in
+    // every Netty TLS handler.
+    builder.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes");
+    builder.blockingMethodCallback(method -> {
+      BlockingOperationError error = new BlockingOperationError(method);
+      CAUGHT.add(error);
+      throw error;
+    });
+  }
+}
