@@ -70,8 +70,9 @@ public final class ReplyBacklog {
         "{} peer {} is not reading: {} bytes wait to be sent, more than {} beyond the high water"
             + " mark of {}; closing the connection rather than queue more answers",
         muxer, connection, pending, maxBytesBeyondHighWaterMark, highWaterMark);
-    // Down the pipeline first, where a host's last handler reports it to the event listener.
-    ctx.fireExceptionCaught(new LimitExceededException(muxer + ": the peer does not read its answers: more than "
+    // Down the pipeline first, as an event, where a host's last handler reports it to the event
+    // listener; then closed from here, so that no goodbye frame is queued for a peer that does not read.
+    ctx.fireUserEventTriggered(new LimitExceededException(muxer + ": the peer does not read its answers: more than "
         + maxBytesBeyondHighWaterMark + " bytes of them wait to be sent"));
     ctx.close();
     return false;

@@ -41,12 +41,12 @@ public final class ChunkedReservation {
   }
 
   /**
-   * The buffer shrank to {@code bytes}: gives back what is a chunk or more beyond what they need,
-   * keeping one chunk, so that a buffer that fills and empties with every message does not ask
-   * the scope each time. The scope's close gives back the rest.
+   * The buffer shrank to {@code bytes}: keeps one spare chunk beyond what they need and gives back
+   * the rest, so that a buffer that fills and empties around a chunk's edge with every message does
+   * not ask the scope each time. The scope's close gives back what is left.
    */
   public void shrinkTo(long bytes) {
-    long keep = Math.max(roundUp(Math.max(0, bytes)), Math.min(reserved, chunk));
+    long keep = roundUp(Math.max(0, bytes)) + chunk;
     if (reserved - keep >= chunk) {
       scope.releaseMemory(reserved - keep);
       reserved = keep;

@@ -20,15 +20,15 @@ class ReplyBacklogTest {
 
   private final PeerNotReadingChannel channel = new PeerNotReadingChannel(1024);
   private final ChannelHandlerContext ctx;
-  /** What reached the handler after the muxer's: where a host's last handler sits. */
-  private final List<Throwable> passedOn = new ArrayList<>();
+  /** What reached the handler after the muxer's as events: where a host's last handler sits. */
+  private final List<Object> passedOn = new ArrayList<>();
 
   ReplyBacklogTest() {
     channel.pipeline().addLast("muxer", new ChannelInboundHandlerAdapter());
     channel.pipeline().addLast("host", new ChannelInboundHandlerAdapter() {
       @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        passedOn.add(cause);
+      public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        passedOn.add(event);
       }
     });
     ctx = channel.pipeline().context("muxer");

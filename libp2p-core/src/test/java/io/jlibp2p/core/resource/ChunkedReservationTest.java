@@ -83,6 +83,13 @@ class ChunkedReservationTest {
     reservation.shrinkTo(950);
     assertEquals(1000, scope.reserved, "less than a chunk spare: kept");
     reservation.shrinkTo(420);
-    assertEquals(500, scope.reserved);
+    assertEquals(600, scope.reserved, "what 420 needs, and one spare chunk");
+    int calls = scope.calls;
+    for (int i = 0; i < 10; i++) {
+      // Around a chunk's edge: the spare chunk absorbs it.
+      assertTrue(reservation.cover(501));
+      reservation.shrinkTo(499);
+    }
+    assertEquals(calls, scope.calls);
   }
 }

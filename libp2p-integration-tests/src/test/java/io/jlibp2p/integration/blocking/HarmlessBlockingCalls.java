@@ -27,6 +27,10 @@ public final class HarmlessBlockingCalls implements BlockHoundIntegration {
     // seeded at boot; noise keys, ping payloads and nonces come from it on event loops, as in
     // every Netty TLS handler.
     builder.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes");
+    // Netty 4.2's default allocator frees into a shared magazine under a lock held for a few
+    // instructions, which parks only when two event loops free at once; Netty's own BlockHound
+    // integration allows the pooled allocator's locks for the same reason, but not yet this one.
+    builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
     builder.blockingMethodCallback(method -> {
       BlockingOperationError error = new BlockingOperationError(method);
       CAUGHT.add(error);

@@ -44,7 +44,7 @@ class MplexAttacksTest extends AbstractHostileTest {
           return MplexWire.frame(1_000_000L + i, flag, flag <= MplexWire.MESSAGE_INITIATOR ? body : new byte[0]);
         }),
         writing -> figures.put("framesSent", UNKNOWN_STREAM_FRAMES));
-    verdict(outcome);
+    verdict(outcome, limitReported("streams that do not exist"));
   }
 
   @Test

@@ -5,8 +5,8 @@ import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.muxer.FatalErrors;
 import io.jlibp2p.core.muxer.MuxerParameters;
 import io.jlibp2p.core.muxer.RefusalStreak;
-import io.jlibp2p.core.muxer.SessionDrain;
 import io.jlibp2p.core.muxer.ReplyBacklog;
+import io.jlibp2p.core.muxer.SessionDrain;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.resource.StreamScope;
@@ -485,10 +485,10 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
 
   /**
    * Ends the connection of a remote that keeps at what is refused, telling the host's last handler
-   * (and so the event listener) as a limit, then as the protocol error it is.
+   * (and so the event listener) of the limit, as an event, then closing as for the protocol error it is.
    */
   private void cutOff(String reason) {
-    ctx.fireExceptionCaught(new LimitExceededException("yamux: " + reason));
+    ctx.fireUserEventTriggered(new LimitExceededException("yamux: " + reason));
     protocolError(reason);
   }
 

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The last handler of every connection of a host: a failure nothing before it handled closes the
  * connection (logged at DEBUG: peers drop connections all the time), and a fatal one, passed on by
  * the muxer or escalated from a stream, goes to the host, which shuts down. A {@link
- * LimitExceededException} a muxer passes on as it cuts off a misbehaving peer (answers it does not
- * read, refusals it keeps provoking) is reported to the host's event listener.
+ * LimitExceededException} a muxer passes on, as a user event, as it cuts off a misbehaving peer
+ * (answers it does not read, refusals it keeps provoking) is reported to the host's event listener.
  */
 @ChannelHandler.Sharable
 final class ConnectionErrors extends ChannelInboundHandlerAdapter {
@@ -45,14 +45,22 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
     try {
       if (FatalErrors.isFatal(cause)) {
         fatal(cause);
-      } else if (cause instanceof LimitExceededException limit) {
-        limits.accept(Optional.ofNullable(ctx.channel().attr(Stream.REMOTE_PEER).get()), limit);
       } else {
         log.debug("connection {} failed; closing it", ctx.channel(), cause);
       }
     } finally {
       ctx.close();
     }
+  }
+
+  /** A muxer cutting a misbehaving peer off tells of the limit as an event: reported, not closed here. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof LimitExceededException limit) {
+      limits.accept(Optional.ofNullable(ctx.channel().attr(Stream.REMOTE_PEER).get()), limit);
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   /** Hands a fatal error to the host. */

@@ -9,6 +9,7 @@ import io.jlibp2p.core.host.UpgradeException.Phase;
 import io.jlibp2p.core.host.UpgradeException;
 import io.jlibp2p.core.muxer.InboundStreamHandler;
 import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.resource.internal.ConnectionResources;
 import io.jlibp2p.core.security.HandshakeParameters;
@@ -187,7 +188,7 @@ public final class ConnectionUpgrader {
         return;
       }
       // For the connection's last handler, which reports limits with the peer.
-      channel.attr(io.jlibp2p.core.muxer.Stream.REMOTE_PEER).set(session.remotePeer());
+      channel.attr(Stream.REMOTE_PEER).set(session.remotePeer());
       try {
         resources.setPeer(session.remotePeer());
       } catch (LimitExceededException e) {

@@ -33,20 +33,18 @@ final class HandshakingConnections {
   /**
    * Closes the oldest handshake if it is old enough, releasing its resources at once so that the
    * caller can reserve again.
-   *
-   * @return whether one was evicted
    */
-  boolean evictOldest() {
+  void evictOldest() {
     Channel victim;
     Entry entry;
     synchronized (this) {
       Iterator<Map.Entry<Channel, Entry>> oldest = byAge.entrySet().iterator();
       if (!oldest.hasNext()) {
-        return false;
+        return;
       }
       Map.Entry<Channel, Entry> first = oldest.next();
       if (System.nanoTime() - first.getValue().since() < MIN_AGE_TO_EVICT.toNanos()) {
-        return false;
+        return;
       }
       oldest.remove();
       victim = first.getKey();
@@ -54,6 +52,5 @@ final class HandshakingConnections {
     }
     entry.resources().close();
     victim.close();
-    return true;
   }
 }
