@@ -119,8 +119,9 @@ public final class Multiaddr {
   /**
    * Decodes the binary form: a sequence of {@code <varint code><value>}.
    *
-   * @throws InvalidMultiaddrException if a code is unknown, a value is truncated or malformed; the
-   *     message names the component's position and protocol
+   * @throws InvalidMultiaddrException if a code is unknown, a value is truncated or malformed, or a
+   *     component follows a {@code /unix} path; the message names the component's position and
+   *     protocol
    */
   public static Multiaddr fromBytes(byte[] bytes) {
     List<MultiaddrComponent> components = new ArrayList<>();
@@ -128,6 +129,14 @@ public final class Multiaddr {
         new ByteReader(bytes, message -> new InvalidMultiaddrException("invalid multiaddr bytes: " + message));
     while (reader.remaining() > 0) {
       String position = "component " + (components.size() + 1);
+      // A path takes the rest of the text form, so anything after it would print as part of the
+      // path and parse back as a different address. go-multiaddr rejects this too.
+      if (!components.isEmpty() && components.get(components.size() - 1).protocol().isPath()) {
+        throw new InvalidMultiaddrException(
+            "invalid multiaddr bytes: " + position + " follows /"
+                + components.get(components.size() - 1).protocol()
+                + ", whose path must be the last component");
+      }
       long code = reader.readVarint(position + " protocol code");
       MultiaddrProtocol protocol = MultiaddrProtocol.forCode(code);
       if (protocol == null) {

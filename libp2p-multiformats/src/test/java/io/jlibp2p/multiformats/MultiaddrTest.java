@@ -105,7 +105,8 @@ class MultiaddrTest {
     "3502c328, /dns",
     "9003032f612f, /unix",
     "2a01, component 1 (/ip6zone)",
-    "a503ffffffffffffffffff01, component 1 (/p2p)"
+    "a503ffffffffffffffffff01, component 1 (/p2p)",
+    "9003022f61060050, component 2 follows /unix"
   })
   void binaryErrorNamesTheComponent(String binaryHex, String named) {
     InvalidMultiaddrException e =
