@@ -5,6 +5,7 @@ import io.jlibp2p.core.connmgr.internal.ConnectionManagerListener;
 import io.jlibp2p.core.connmgr.internal.DefaultConnectionManager;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.testing.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -10,10 +10,8 @@ import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.crypto.record.PeerRecord;
 import io.jlibp2p.crypto.record.SignedPeerRecord;
 import io.jlibp2p.multiformats.Multiaddr;
-import java.time.Clock;
+import io.jlibp2p.testing.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,30 +19,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class PeerstoreTest {
-
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-  }
 
   private final ManualClock clock = new ManualClock();
   private final Peerstore store = Peerstore.builder().clock(clock).build();

@@ -10,11 +10,9 @@ import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.multiformats.Multiaddr;
-import java.time.Clock;
+import io.jlibp2p.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,30 +20,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class DialBackoffTest {
-
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-  }
 
   private final ManualClock clock = new ManualClock();
   private final DialBackoff backoff = new DialBackoff(clock);
@@ -127,7 +101,7 @@ class DialBackoffTest {
     backoff.failed(peer, tcp(1));
     backoff.failed(peer, tcp(1));
     DialBackoffException e = assertThrows(DialBackoffException.class, () -> backoff.check(peer, tcp(1)));
-    Instant until = clock.now.plus(seconds(6));
+    Instant until = clock.instant().plus(seconds(6));
     assertEquals(peer, e.peer());
     assertEquals(tcp(1), e.address());
     assertEquals(until, e.until());

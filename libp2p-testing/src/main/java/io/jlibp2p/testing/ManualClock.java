@@ -1,4 +1,4 @@
-package io.jlibp2p.core.connmgr;
+package io.jlibp2p.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,8 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class ManualClock extends Clock {
+/**
+ * A clock the test moves by hand, for TTLs, backoffs and grace periods without waiting: starts at
+ * 2026-01-01T00:00:00Z in UTC. Thread-safe for one writer.
+ */
+public final class ManualClock extends Clock {
+
   private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
   @Override
@@ -25,7 +29,8 @@ final class ManualClock extends Clock {
     return now;
   }
 
-  void advance(Duration by) {
+  /** Moves the clock forward by {@code by}. */
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 }
