@@ -25,6 +25,7 @@ final class ListenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Signals signals = Signals.install();
     try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"), Perf.server())) {
       host.setStreamHandler(ECHO, stream -> stream.pipeline().addLast(EchoHandler.INSTANCE));
       ChatRoom chat = new ChatRoom((from, line) -> options.out.println("CHAT " + from + " " + line));
@@ -33,7 +34,7 @@ final class ListenCommand implements Callable<Integer> {
       for (Multiaddr address : host.listenAddresses()) {
         options.out.println(address);
       }
-      Signals.awaitTermination();
+      signals.awaitTermination();
     }
     return 0;
   }

@@ -83,10 +83,11 @@ final class PerfCommand implements Callable<Integer> {
 
   private int serve(Multiaddr address) throws InterruptedException {
     options.listen = List.of(address.toString());
+    Signals signals = Signals.install();
     try (Host host = options.buildHost(List.of(), Perf.server())) {
       Cli.await(host.start(), options.timeout(), "listen");
       host.listenAddresses().forEach(options.out::println);
-      Signals.awaitTermination();
+      signals.awaitTermination();
     }
     return 0;
   }

@@ -4,17 +4,26 @@ import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
 /**
- * Waits for SIGINT or SIGTERM, so that a command can close its host and exit 0: a shutdown hook
- * alone would leave the JVM's exit status at 130 or 143.
+ * Catches SIGINT and SIGTERM, so that a command can close its host and exit 0: a shutdown hook
+ * alone would leave the JVM's exit status at 130 or 143. A command installs this before it prints
+ * its listen addresses, because a script may signal the moment it has read them.
  */
 final class Signals {
 
+  private final CountDownLatch stop = new CountDownLatch(1);
+
   private Signals() {}
 
-  static void awaitTermination() throws InterruptedException {
-    CountDownLatch stop = new CountDownLatch(1);
-    Signal.handle(new Signal("INT"), signal -> stop.countDown());
-    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+  /** Replaces the JVM's default handling of SIGINT and SIGTERM from now on. */
+  static Signals install() {
+    Signals signals = new Signals();
+    Signal.handle(new Signal("INT"), signal -> signals.stop.countDown());
+    Signal.handle(new Signal("TERM"), signal -> signals.stop.countDown());
+    return signals;
+  }
+
+  /** Returns once SIGINT or SIGTERM has arrived since {@link #install()}. */
+  void awaitTermination() throws InterruptedException {
     stop.await();
   }
 }
