@@ -18,6 +18,7 @@ import io.jlibp2p.multiformats.Multibase;
 import io.jlibp2p.multiformats.Multihash;
 import io.jlibp2p.multiformats.PeerIdText;
 import io.jlibp2p.multiformats.UnsignedVarint;
+import io.jlibp2p.testing.DecodingAssertions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -243,24 +244,11 @@ class MultiformatsFuzzTest {
     return decode(List.of(expected), decoder);
   }
 
+  /** Jazzer prints the failing input itself, so the assertion messages need not. */
   private static <T> Optional<T> decode(
       List<Class<? extends DecodingException>> expected, Supplier<T> decoder) {
-    T decoded;
-    try {
-      decoded = decoder.get();
-    } catch (DecodingException e) {
-      if (expected.stream().noneMatch(type -> type.isInstance(e))) {
-        fail(e.getClass().getName() + " is not the documented " + expected, e);
-      }
-      if (e.getMessage() == null || e.getMessage().isBlank()) {
-        fail("rejected without a message", e);
-      }
-      return Optional.empty();
-    }
-    if (decoded == null) {
-      fail("decoded to null");
-    }
-    return Optional.of(decoded);
+    return DecodingAssertions.decodesOrRejectsCleanly(
+        List.copyOf(expected), () -> "the fuzzer's", decoder::get);
   }
 
   /** Decodes what this module printed itself, which must never be rejected. */
