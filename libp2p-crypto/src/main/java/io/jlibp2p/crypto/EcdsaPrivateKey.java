@@ -24,7 +24,8 @@ import org.bouncycastle.asn1.DERBitString;
  * the public key, like go's {@code x509.MarshalECPrivateKey}.
  *
  * <p>The peer-id spec's prose says PKIX here, but its test vector and every implementation use
- * SEC1; the vector wins.
+ * SEC1; the vector wins. Read as go reads it: the curve OID is required, the public key may be left
+ * out, and the scalar may be shorter than 32 bytes or padded with zeros; written in go's one form.
  */
 final class EcdsaPrivateKey extends PrivateKey {
 
@@ -71,7 +72,12 @@ final class EcdsaPrivateKey extends PrivateKey {
       throw new InvalidKeyFormatException(
           "ECDSA private key is ECPrivateKey version " + version + "; RFC 5915 requires version 1");
     }
-    if (curve != null && !P256Curve.OID.equals(curve)) {
+    // RFC 5915 makes the curve optional, but go's x509.ParseECPrivateKey requires it.
+    if (curve == null) {
+      throw new InvalidKeyFormatException(
+          "ECDSA private key names no curve; go requires the P-256 OID in its parameters");
+    }
+    if (!P256Curve.OID.equals(curve)) {
       throw new InvalidKeyFormatException(
           "ECDSA private key is on curve " + curve + ", but only P-256 is supported");
     }

@@ -37,8 +37,10 @@ import java.util.Optional;
  * them. The tests change a vector in one place at most, and no single change to the DER of a valid
  * SEC1 or PKCS#1 key gives another valid one (DER is unique, and the parts of a key must agree).
  *
- * <p>Ed25519 public keys of small order are valid by RFC 8032 yet rejected by the decoder; random
- * bytes hit one of those eight points with probability about 2^-250, so the tests never do.
+ * <p>Ed25519 points of small order (1, 2, 4 or 8: the eight points in the torsion subgroup) decode
+ * by RFC 8032, but the decoder rejects them as public keys, as BouncyCastle's key validation and
+ * libsodium do: whatever such a key signs, the signature says nothing about who signed it. The
+ * oracle rejects them too.
  */
 final class KeySpecRules {
 
@@ -200,12 +202,30 @@ final class KeySpecRules {
       if (xOdd) {
         throw new SpecViolation("Ed25519 x is 0, so its sign bit must be 0");
       }
-      return data;
-    }
-    if (!isSquare(x2, p)) {
+    } else if (!isSquare(x2, p)) {
       throw new SpecViolation("no Ed25519 point has this y");
     }
+    if (hasSmallOrder(y)) {
+      throw new SpecViolation("the Ed25519 point has small order, which the decoder rejects");
+    }
     return data;
+  }
+
+  /**
+   * Whether the Ed25519 point with this y has order 1, 2, 4 or 8: doubled three times, it is the
+   * identity, whose y is 1. On -x^2 + y^2 = 1 + d x^2 y^2 doubling gives y' = (y^2 + x^2) / (2 - y^2
+   * + x^2), and x^2 = (y^2 - 1) / (d y^2 + 1), so y alone decides; the curve is complete, so no
+   * denominator is 0.
+   */
+  private static boolean hasSmallOrder(BigInteger y) {
+    BigInteger p = ED25519_P;
+    for (int i = 0; i < 3; i++) {
+      BigInteger y2 = y.multiply(y).mod(p);
+      BigInteger x2 =
+          y2.subtract(BigInteger.ONE).multiply(ED25519_D.multiply(y2).add(BigInteger.ONE).modInverse(p)).mod(p);
+      y = y2.add(x2).multiply(TWO.subtract(y2).add(x2).mod(p).modInverse(p)).mod(p);
+    }
+    return y.equals(BigInteger.ONE);
   }
 
   /** @return the compressed form, which is what the decoder writes back */

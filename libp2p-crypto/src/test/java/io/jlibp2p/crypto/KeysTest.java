@@ -230,6 +230,48 @@ class KeysTest {
     assertTrue(e.getMessage().contains("P-256"), e.getMessage());
   }
 
+  /**
+   * SEC1 ECPrivateKey, read as go's {@code x509.ParseECPrivateKey} reads it: without the public key
+   * or with a scalar shorter than 32 bytes it is the same key, written back in go's one form; without
+   * the curve OID, which RFC 5915 makes optional but go requires, it is rejected.
+   */
+  @Test
+  void ecdsaPrivateKeysAreReadAsGoReadsThem() throws Exception {
+    byte[] vector = VECTOR_DATA.get(KeyType.ECDSA)[0];
+    org.bouncycastle.asn1.sec.ECPrivateKey sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(vector);
+    org.bouncycastle.asn1.ASN1Encodable version = new org.bouncycastle.asn1.ASN1Integer(1);
+    org.bouncycastle.asn1.ASN1Encodable scalar =
+        new org.bouncycastle.asn1.DEROctetString(
+            org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, sec1.getKey()));
+    org.bouncycastle.asn1.ASN1Encodable curve =
+        new org.bouncycastle.asn1.DERTaggedObject(true, 0, sec1.getParametersObject());
+    org.bouncycastle.asn1.ASN1Encodable publicKey =
+        new org.bouncycastle.asn1.DERTaggedObject(true, 1, sec1.getPublicKey());
+
+    byte[] withoutPublicKey = sequence(version, scalar, curve);
+    assertArrayEquals(vector, PrivateKey.unmarshal(KeyCodec.marshalPrivate(KeyType.ECDSA, withoutPublicKey)).raw());
+
+    byte[] g = org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1").getG().getEncoded(false);
+    byte[] oneByteScalar = sequence(version, new org.bouncycastle.asn1.DEROctetString(new byte[] {1}), curve,
+        new org.bouncycastle.asn1.DERTaggedObject(true, 1, new org.bouncycastle.asn1.DERBitString(g)));
+    byte[] written = PrivateKey.unmarshal(KeyCodec.marshalPrivate(KeyType.ECDSA, oneByteScalar)).raw();
+    byte[] paddedScalar = new byte[32];
+    paddedScalar[31] = 1;
+    assertArrayEquals(
+        sequence(version, new org.bouncycastle.asn1.DEROctetString(paddedScalar), curve,
+            new org.bouncycastle.asn1.DERTaggedObject(true, 1, new org.bouncycastle.asn1.DERBitString(g))),
+        written);
+
+    byte[] withoutCurve = KeyCodec.marshalPrivate(KeyType.ECDSA, sequence(version, scalar, publicKey));
+    InvalidKeyFormatException e =
+        assertRejects(InvalidKeyFormatException.class, () -> PrivateKey.unmarshal(withoutCurve));
+    assertTrue(e.getMessage().contains("names no curve"), e.getMessage());
+  }
+
+  private static byte[] sequence(org.bouncycastle.asn1.ASN1Encodable... elements) throws java.io.IOException {
+    return new org.bouncycastle.asn1.DERSequence(elements).getEncoded("DER");
+  }
+
   @ParameterizedTest
   @CsvSource({
     "'', empty",
@@ -379,7 +421,13 @@ class KeysTest {
             true, KeySpecRules.message(KeyType.ECDSA, spkiUnusedBits), "2 unused bits"),
         Arguments.of("RSA AlgorithmIdentifier without its NULL parameters",
             true, KeySpecRules.message(KeyType.RSA, rsaSpkiWithoutNullParameters(rsa[1])),
-            "re-encode"),
+            "NULL parameters"),
+        Arguments.of("RSA AlgorithmIdentifier with an empty ObjectDescriptor for parameters (fuzzing)",
+            true, KeySpecRules.message(KeyType.RSA, rsaSpkiWithOtherParameters(rsa[1])),
+            "NULL parameters"),
+        Arguments.of("RSA modulus negative in DER, which the JDK read as positive (fuzzing)",
+            true, KeySpecRules.message(KeyType.RSA, rsaSpkiWithNegativeModulus(rsa[1])),
+            "not a positive number"),
         Arguments.of("SEC1 ECPrivateKey of version 0, not 1",
             false, KeySpecRules.message(KeyType.ECDSA, version0), "version 0"),
         Arguments.of("SEC1 public key BIT STRING with 1 unused bit",
@@ -422,13 +470,46 @@ class KeysTest {
 
   /** An RSA SubjectPublicKeyInfo whose AlgorithmIdentifier omits the NULL that go requires. */
   private static byte[] rsaSpkiWithoutNullParameters(byte[] spki) {
+    return rsaSpkiWithParameters(spki, null);
+  }
+
+  /** The fuzzing finding: the JDK read these parameters and wrote them back. */
+  private static byte[] rsaSpkiWithOtherParameters(byte[] spki) {
+    return rsaSpkiWithParameters(
+        spki,
+        new org.bouncycastle.asn1.ASN1ObjectDescriptor(
+            new org.bouncycastle.asn1.DERGraphicString(new byte[0])));
+  }
+
+  /** The fuzzing finding: the modulus's magnitude with its high bit set, which DER reads as negative. */
+  private static byte[] rsaSpkiWithNegativeModulus(byte[] spki) {
     try {
       org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info =
           org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(spki);
-      org.bouncycastle.asn1.x509.AlgorithmIdentifier withoutParameters =
-          new org.bouncycastle.asn1.x509.AlgorithmIdentifier(info.getAlgorithm().getAlgorithm());
+      org.bouncycastle.asn1.pkcs.RSAPublicKey key =
+          org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(info.parsePublicKey());
+      java.math.BigInteger negative =
+          new java.math.BigInteger(
+              org.bouncycastle.util.BigIntegers.asUnsignedByteArray(key.getModulus()));
       return new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
-              withoutParameters, info.getPublicKeyData())
+              info.getAlgorithm(),
+              new org.bouncycastle.asn1.pkcs.RSAPublicKey(negative, key.getPublicExponent()))
+          .getEncoded("DER");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** {@code spki} with {@code parameters} (none if null) instead of NULL after rsaEncryption. */
+  private static byte[] rsaSpkiWithParameters(
+      byte[] spki, org.bouncycastle.asn1.ASN1Encodable parameters) {
+    try {
+      org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info =
+          org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(spki);
+      org.bouncycastle.asn1.x509.AlgorithmIdentifier algorithm =
+          new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+              info.getAlgorithm().getAlgorithm(), parameters);
+      return new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(algorithm, info.getPublicKeyData())
           .getEncoded("DER");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

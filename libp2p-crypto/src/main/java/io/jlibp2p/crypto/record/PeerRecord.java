@@ -65,6 +65,11 @@ public record PeerRecord(PeerId peerId, long seq, List<Multiaddr> addresses) {
     if (!peerId.matches(key.publicKey())) {
       throw new IllegalArgumentException("a peer record for " + peerId + " must be signed with that peer's key");
     }
+    return Envelope.seal(key, DOMAIN, PAYLOAD_TYPE, toPayload());
+  }
+
+  /** The {@code PeerRecord} protobuf that an envelope carries, in protobuf's canonical encoding. */
+  byte[] toPayload() {
     PeerRecordProtos.PeerRecord.Builder proto = PeerRecordProtos.PeerRecord.newBuilder()
         .setPeerId(ByteString.copyFrom(peerId.toBytes()))
         .setSeq(seq);
@@ -72,7 +77,7 @@ public record PeerRecord(PeerId peerId, long seq, List<Multiaddr> addresses) {
       proto.addAddresses(PeerRecordProtos.PeerRecord.AddressInfo.newBuilder()
           .setMultiaddr(ByteString.copyFrom(address.toBytes())));
     }
-    return Envelope.seal(key, DOMAIN, PAYLOAD_TYPE, proto.build().toByteArray());
+    return proto.build().toByteArray();
   }
 
   /**
@@ -96,7 +101,7 @@ public record PeerRecord(PeerId peerId, long seq, List<Multiaddr> addresses) {
     if (!envelope.verifies(domain)) {
       throw new InvalidRecordException("peer record's signature does not verify with its " + envelope.publicKey().type() + " key");
     }
-    PeerRecord record = parsePayload(envelope.payload());
+    PeerRecord record = fromPayload(envelope.payload());
     if (!record.peerId().matches(envelope.publicKey())) {
       throw new InvalidRecordException("peer record for " + record.peerId() + " is signed by another key, that of "
           + PeerId.fromPublicKey(envelope.publicKey()));
@@ -104,7 +109,14 @@ public record PeerRecord(PeerId peerId, long seq, List<Multiaddr> addresses) {
     return new SignedPeerRecord(envelope, record);
   }
 
-  private static PeerRecord parsePayload(byte[] payload) {
+  /**
+   * Parses the {@code PeerRecord} protobuf from an envelope's payload; unknown fields are ignored,
+   * as protobuf readers do. The caller has verified the envelope first, as RFC 0003 requires.
+   *
+   * @throws InvalidRecordException if it is not a protobuf, lists more than {@link #MAX_ADDRESSES}
+   *     addresses, or holds a peer ID or multiaddr that does not decode
+   */
+  static PeerRecord fromPayload(byte[] payload) {
     PeerRecordProtos.PeerRecord proto;
     try {
       proto = PeerRecordProtos.PeerRecord.parseFrom(payload);
