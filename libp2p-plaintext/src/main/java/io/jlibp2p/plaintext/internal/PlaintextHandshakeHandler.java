@@ -69,7 +69,7 @@ public final class PlaintextHandshakeHandler extends AbstractHandshakeHandler {
     }
     SecureSession established;
     try {
-      established = verify(parse(exchange));
+      established = verify(decodeExchange(exchange));
     } catch (SecurityHandshakeException e) {
       fail(ctx, e);
       return;
@@ -77,19 +77,23 @@ public final class PlaintextHandshakeHandler extends AbstractHandshakeHandler {
     succeed(ctx, established);
   }
 
-  private static PlaintextProtos.Exchange parse(ByteBuf message) {
+  /**
+   * Decodes the remote's Exchange (the message without its length prefix) and checks that the
+   * peer ID it claims is the one its key derives.
+   *
+   * @return the remote's key; {@code PeerId.fromPublicKey} of it is the ID the Exchange claims
+   * @throws SecurityHandshakeException if the message is not an Exchange, lacks the ID or the key,
+   *     either is malformed, or the ID is not the key's
+   */
+  static PublicKey decodeExchange(ByteBuf message) {
+    PlaintextProtos.Exchange exchange;
     try {
-      return PlaintextProtos.Exchange.parseFrom(new ByteBufInputStream(message));
+      exchange = PlaintextProtos.Exchange.parseFrom(new ByteBufInputStream(message));
     } catch (IOException e) {
-      throw new SecurityHandshakeException(
-          PROTOCOL_ID + ": malformed Exchange: " + e.getMessage(), e);
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": malformed Exchange: " + e.getMessage(), e);
     }
-  }
-
-  private SecureSession verify(PlaintextProtos.Exchange exchange) {
-    String protocol = PROTOCOL_ID;
     if (!exchange.hasId() || !exchange.hasPubkey()) {
-      throw new SecurityHandshakeException(protocol + ": Exchange lacks the peer ID or the public key");
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": Exchange lacks the peer ID or the public key");
     }
     PublicKey key;
     PeerId claimed;
@@ -97,14 +101,19 @@ public final class PlaintextHandshakeHandler extends AbstractHandshakeHandler {
       key = PublicKey.unmarshal(exchange.getPubkey().toByteArray());
       claimed = PeerId.fromBytes(exchange.getId().toByteArray());
     } catch (DecodingException e) {
-      throw new SecurityHandshakeException(protocol + ": invalid Exchange: " + e.getMessage(), e);
+      throw new SecurityHandshakeException(PROTOCOL_ID + ": invalid Exchange: " + e.getMessage(), e);
     }
     if (!claimed.matches(key)) {
       throw new SecurityHandshakeException(
-          protocol + ": the remote claims peer " + claimed + " but sent the key of " + PeerId.fromPublicKey(key));
+          PROTOCOL_ID + ": the remote claims peer " + claimed + " but sent the key of " + PeerId.fromPublicKey(key));
     }
-    parameters.requireExpected(protocol, claimed);
-    return new SecureSession(protocol, parameters.localPeer(), claimed, key);
+    return key;
+  }
+
+  private SecureSession verify(PublicKey key) {
+    PeerId remote = PeerId.fromPublicKey(key);
+    parameters.requireExpected(PROTOCOL_ID, remote);
+    return new SecureSession(PROTOCOL_ID, parameters.localPeer(), remote, key);
   }
 
   private void fail(ChannelHandlerContext ctx, String message, Throwable cause) {
