@@ -115,6 +115,10 @@ public final class Perf extends AbstractHostService {
   /**
    * Writes a count of zeros while the stream is writable. Counted before each write: a write can
    * change writability and re-enter {@link #writeMore} through the handler.
+   *
+   * <p>The count is unsigned, as the request on the wire: the spec lets a client ask for up to
+   * 2^64 - 1 bytes, and a count above {@link Long#MAX_VALUE} is sent like any other, for as long as
+   * the client reads.
    */
   private static final class ZeroWriter {
     private final long total;
@@ -128,8 +132,9 @@ public final class Perf extends AbstractHostService {
 
     /** Writes what writability allows; returns whether everything has been written. */
     boolean writeMore(ChannelHandlerContext ctx) {
-      while (written < total && ctx.channel().isWritable()) {
-        int n = (int) Math.min(BLOCK, total - written);
+      while (Long.compareUnsigned(written, total) < 0 && ctx.channel().isWritable()) {
+        long left = total - written;
+        int n = Long.compareUnsigned(left, BLOCK) < 0 ? (int) left : BLOCK;
         written += n;
         counter.addAndGet(n);
         ctx.write(ZEROS.duplicate().writerIndex(n));
@@ -139,8 +144,17 @@ public final class Perf extends AbstractHostService {
     }
   }
 
+  /**
+   * The server's side of one stream: reads the request (an unsigned big-endian count, any of which
+   * is valid) and drops the upload; once the client has ended its side, sends the count's bytes as
+   * the stream's writability allows, and ends its own. A client that ends its side before the
+   * whole request fails the stream: a {@link Libp2pException} down the pipeline, and a reset.
+   */
   private static final class Server extends ChannelInboundHandlerAdapter {
-    private final ByteBuf header = Unpooled.buffer(8, 8);
+    private static final int REQUEST_LENGTH = Long.BYTES;
+
+    private long request;
+    private int requestBytes;
     private ZeroWriter writer;
     private boolean sending;
 
@@ -148,10 +162,10 @@ public final class Perf extends AbstractHostService {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf buf = (ByteBuf) msg;
       try {
-        if (header.isWritable()) {
-          buf.readBytes(header, Math.min(header.writableBytes(), buf.readableBytes()));
-          if (!header.isWritable()) {
-            writer = new ZeroWriter(header.getLong(0), new AtomicLong());
+        while (requestBytes < REQUEST_LENGTH && buf.isReadable()) {
+          request = request << 8 | buf.readUnsignedByte();
+          if (++requestBytes == REQUEST_LENGTH) {
+            writer = new ZeroWriter(request, new AtomicLong());
           }
         }
         // The rest is the upload: counted by being read, then dropped.

@@ -6,6 +6,7 @@ import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.multiformats.UnsignedVarint;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
@@ -16,11 +17,15 @@ import java.util.List;
  *
  * <p>A length prefix that is not a minimal uvarint fails with a {@link DecodingException}; one
  * above {@code maxLength} fails with a {@link LimitExceededException} before any of the body is
- * buffered. Either way the decoder stops reading further input.
+ * buffered. A stream that ends ({@link ChannelInputShutdownEvent}) inside a message, its prefix or
+ * its body, is truncated, and fails with a {@link DecodingException} in place of the event, as
+ * go-libp2p's and rust-libp2p's readers fail at an unexpected EOF. Either way the decoder drops
+ * what it holds and stops reading further input.
  *
  * <p>On a {@link Stream}, the memory of a message whose body is still arriving is reserved from
  * the stream's {@linkplain Stream#scope() scope} first; a refusal fails the decoder with a {@link
- * LimitExceededException}.
+ * LimitExceededException}. The reservation goes back as the message is passed on, as the stream
+ * ends or fails, and as the decoder is removed.
  *
  * <p>Reference counting: each message passed on is a retained slice of the cumulation, released
  * by whoever reads it.
@@ -29,6 +34,7 @@ public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
 
   private final int maxLength;
   private boolean failed;
+  private boolean inputShutdown;
   /** Memory reserved from the stream's scope for the message being received. */
   private long reserved;
 
@@ -92,11 +98,51 @@ public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
         return;
       }
     } catch (DecodingException | LimitExceededException e) {
-      failed = true;
+      fail(ctx, in);
       throw e;
     }
     releaseReservation(ctx);
     out.add(message.retain());
+  }
+
+  /**
+   * Called by {@link ByteToMessageDecoder} once the input has ended or the channel has gone, after
+   * every whole message in {@code in} was passed on: what is left is the start of a message.
+   */
+  @Override
+  protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed || !in.isReadable()) {
+      releaseReservation(ctx);
+      return;
+    }
+    int pending = in.readableBytes();
+    long length = UnsignedVarint.readIfComplete(in.duplicate());
+    fail(ctx, in);
+    if (inputShutdown) {
+      if (length == UnsignedVarint.INCOMPLETE) {
+        throw new DecodingException(
+            "the stream ended inside a message's length prefix, after " + pending + " byte(s) of it");
+      }
+      long framed = UnsignedVarint.encodedLength(length) + length;
+      throw new DecodingException("the stream ended inside a message: " + pending + " of its " + framed
+          + " bytes (length prefix included) arrived");
+    }
+    // The channel went away: it is not a truncation the remote made, and nobody reads on.
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputShutdown = true;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  /** Drops what {@code in} holds and stops reading, the reservation given back. */
+  private void fail(ChannelHandlerContext ctx, ByteBuf in) {
+    failed = true;
+    in.skipBytes(in.readableBytes());
+    releaseReservation(ctx);
   }
 
   /**
@@ -108,11 +154,14 @@ public final class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
     if (!(ctx.channel() instanceof Stream stream)) {
       return;
     }
+    if (reserved > 0) {
+      return; // reserved already, when this message's first part came: its length is known
+    }
     int start = in.readerIndex();
     long length = UnsignedVarint.readIfComplete(in);
     in.readerIndex(start);
-    if (length != UnsignedVarint.INCOMPLETE && length > reserved) {
-      stream.scope().reserveMemory(length - reserved);
+    if (length != UnsignedVarint.INCOMPLETE && length > 0) {
+      stream.scope().reserveMemory(length);
       reserved = length;
     }
   }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Bounds: {@link Identify#MAX_MESSAGES} messages of at most {@link
  * Identify#MAX_RECEIVED_MESSAGE_SIZE} bytes each, within {@link Identify#TIMEOUT}; beyond any of
- * them the stream is reset and the result fails.
+ * them, or when the remote ends its side inside a message, the stream is reset and the result
+ * fails with an {@link IdentifyException}.
  */
 public final class IdentifyReader extends ChannelInboundHandlerAdapter {
 
