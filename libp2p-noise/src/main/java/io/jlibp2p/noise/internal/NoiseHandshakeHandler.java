@@ -1,19 +1,13 @@
 package io.jlibp2p.noise.internal;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.security.AbstractHandshakeHandler;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
-import io.jlibp2p.crypto.PublicKey;
-import io.jlibp2p.multiformats.DecodingException;
-import io.jlibp2p.noise.internal.pb.NoiseProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
@@ -33,20 +27,28 @@ public final class NoiseHandshakeHandler extends AbstractHandshakeHandler {
   /** The protocol ID. */
   public static final String PROTOCOL_ID = "/noise";
 
-  private static final byte[] SIGNATURE_PREFIX = "noise-libp2p-static-key:".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NO_PROLOGUE = new byte[0];
 
   private final HandshakeParameters parameters;
-  private final X25519 staticKey = X25519.generate();
+  private final X25519 staticKey;
   private final XxHandshake handshake;
   private SecureSession verified;
   private List<String> remoteMuxers = List.of();
 
   public NoiseHandshakeHandler(HandshakeParameters parameters) {
+    this(parameters, X25519.generate(), X25519.generate());
+  }
+
+  /**
+   * With chosen Noise keys, which must be fresh for every handshake outside tests: the fuzz tests
+   * use fixed ones, so that an execution is deterministic and makes no keys.
+   */
+  NoiseHandshakeHandler(HandshakeParameters parameters, X25519 staticKey, X25519 ephemeral) {
     super(PROTOCOL_ID);
     this.parameters = parameters;
+    this.staticKey = staticKey;
     this.handshake =
-        new XxHandshake(parameters.direction() == Direction.OUTBOUND, staticKey, X25519.generate(), NO_PROLOGUE, new JdkChaChaPoly());
+        new XxHandshake(parameters.direction() == Direction.OUTBOUND, staticKey, ephemeral, NO_PROLOGUE, new JdkChaChaPoly());
   }
 
   @Override
@@ -115,17 +117,7 @@ public final class NoiseHandshakeHandler extends AbstractHandshakeHandler {
   }
 
   private byte[] localPayload() {
-    byte[] toSign = concat(SIGNATURE_PREFIX, staticKey.publicKey());
-    NoiseProtos.NoiseHandshakePayload.Builder payload =
-        NoiseProtos.NoiseHandshakePayload.newBuilder()
-            .setIdentityKey(ByteString.copyFrom(parameters.localKey().publicKey().marshal()))
-            .setIdentitySig(ByteString.copyFrom(parameters.localKey().sign(toSign)));
-    if (!parameters.muxers().isEmpty()) {
-      // Inlined muxer negotiation: the responder sends its list in message 2, the initiator its
-      // preference order in message 3 (connections/inlined-muxer-negotiation.md).
-      payload.setExtensions(NoiseProtos.NoiseExtensions.newBuilder().addAllStreamMuxers(parameters.muxers()));
-    }
-    return payload.build().toByteArray();
+    return HandshakePayload.sign(parameters.localKey(), staticKey.publicKey(), parameters.muxers());
   }
 
   /**
@@ -149,30 +141,11 @@ public final class NoiseHandshakeHandler extends AbstractHandshakeHandler {
   }
 
   private SecureSession verify(byte[] payload, byte[] remoteStatic) {
-    NoiseProtos.NoiseHandshakePayload parsed;
-    try {
-      parsed = NoiseProtos.NoiseHandshakePayload.parseFrom(payload);
-    } catch (InvalidProtocolBufferException e) {
-      throw new SecurityHandshakeException(PROTOCOL_ID + ": malformed handshake payload: " + e.getMessage(), e);
-    }
-    if (!parsed.hasIdentityKey() || !parsed.hasIdentitySig()) {
-      throw new SecurityHandshakeException(PROTOCOL_ID + ": the handshake payload lacks the identity key or signature");
-    }
-    PublicKey identity;
-    try {
-      identity = PublicKey.unmarshal(parsed.getIdentityKey().toByteArray());
-    } catch (DecodingException e) {
-      throw new SecurityHandshakeException(PROTOCOL_ID + ": invalid identity key: " + e.getMessage(), e);
-    }
-    PeerId remote = PeerId.fromPublicKey(identity);
-    if (!identity.verify(concat(SIGNATURE_PREFIX, remoteStatic), parsed.getIdentitySig().toByteArray())) {
-      throw new SecurityHandshakeException(
-          PROTOCOL_ID + ": peer " + remote + " did not sign the Noise static key it used");
-    }
-    parameters.requireExpected(PROTOCOL_ID, remote);
-    // Unknown extensions are ignored; only the muxer list matters here.
-    remoteMuxers = List.copyOf(parsed.getExtensions().getStreamMuxersList());
-    return new SecureSession(PROTOCOL_ID, parameters.localPeer(), remote, identity);
+    HandshakePayload remote = HandshakePayload.verify(payload, remoteStatic);
+    PeerId remotePeer = PeerId.fromPublicKey(remote.identity());
+    parameters.requireExpected(PROTOCOL_ID, remotePeer);
+    remoteMuxers = remote.muxers();
+    return new SecureSession(PROTOCOL_ID, parameters.localPeer(), remotePeer, remote.identity());
   }
 
   private void complete(ChannelHandlerContext ctx) {
@@ -182,12 +155,5 @@ public final class NoiseHandshakeHandler extends AbstractHandshakeHandler {
     ctx.pipeline().addAfter("noise-decrypt", "noise-encrypt", new NoiseFrameEncoder(transport[0]));
     succeed(ctx, new SecureSession(
         verified.protocolId(), verified.localPeer(), verified.remotePeer(), verified.remotePublicKey(), muxer));
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }
