@@ -14,12 +14,16 @@ import java.util.Set;
  * This process's TCP sockets as Linux shows them ({@code /proc/net/tcp}, {@code /proc/net/tcp6},
  * {@code /proc/self/fd}). The attackers live in the victim's JVM, so a descriptor count alone
  * cannot tell the victim's sockets from theirs; this can: a victim-side socket has the victim's
- * listen port as its local port, and it is the victim's to hold only while its inode is among this
+ * listen port as its local port, and it is the victim's to hold while its inode is among this
  * process's descriptors (once the victim closes it, the kernel may keep it, orphaned, to deliver
- * what is queued, but that no longer costs the victim anything).
+ * what is queued, but that no longer costs the victim anything), or while it waits in the listen
+ * socket's accept queue: established, with no inode yet, it becomes the victim's the moment the
+ * victim gets round to accepting it, which under load can be well after the attacker is done.
  */
 final class SocketTable {
 
+  private static final int STATE_ESTABLISHED = 0x01;
+  private static final int STATE_CLOSE_WAIT = 0x08;
   private static final int STATE_LISTEN = 0x0A;
   private static final String V4_MAPPED_PREFIX = "0000000000000000FFFF0000";
 
@@ -34,16 +38,34 @@ final class SocketTable {
 
   private SocketTable() {}
 
-  /** The sockets the victim listening on {@code port} holds open, from whatever address. */
+  /**
+   * The sockets the victim listening on {@code port} holds open or has yet to accept, from whatever
+   * address.
+   */
   static List<TcpSocket> heldByVictim(int port) {
+    // The table first, the descriptors second: a socket accepted in between then shows as queued
+    // (no inode yet) rather than as another process's, and one closed in between as let go.
+    List<TcpSocket> sockets = all();
     Set<Long> own = ownSocketInodes();
     List<TcpSocket> held = new ArrayList<>();
-    for (TcpSocket socket : all()) {
-      if (socket.localPort() == port && socket.state() != STATE_LISTEN && own.contains(socket.inode())) {
+    for (TcpSocket socket : sockets) {
+      if (socket.localPort() == port && socket.state() != STATE_LISTEN
+          && (own.contains(socket.inode()) || awaitsAccept(socket))) {
         held.add(socket);
       }
     }
     return held;
+  }
+
+  /**
+   * Whether the socket sits in a listen socket's accept queue: a connection the kernel completed
+   * (and the peer may have written to and half-closed) that no process has accepted yet. An
+   * accepted socket that its owner closed is never in these states with no inode: closing it sends
+   * a FIN.
+   */
+  private static boolean awaitsAccept(TcpSocket socket) {
+    return socket.inode() == 0
+        && (socket.state() == STATE_ESTABLISHED || socket.state() == STATE_CLOSE_WAIT);
   }
 
   /** How many of the victim's open sockets come from {@code remoteIp}. */
