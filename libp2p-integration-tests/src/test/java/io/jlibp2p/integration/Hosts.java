@@ -16,13 +16,14 @@ import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import java.util.function.Supplier;
 
-/** Hosts and handlers the integration tests share. */
-final class Hosts {
+/** Hosts and handlers the integration tests share, the soak test's among them. */
+public final class Hosts {
 
-  static final String ECHO = "/echo/1.0.0";
+  /** The echo protocol every host made here serves ({@link EchoHandler}). */
+  public static final String ECHO = "/echo/1.0.0";
 
   /** A secure channel and a muxer: each pair the host tests run over. */
-  enum Stack {
+  public enum Stack {
     NOISE_YAMUX(NoiseSecureChannel.PROTOCOL_ID, NoiseSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
     NOISE_MPLEX(NoiseSecureChannel.PROTOCOL_ID, NoiseSecureChannel::new, MplexStreamMuxer.PROTOCOL_ID, MplexStreamMuxer::create),
     PLAINTEXT_YAMUX(PlaintextSecureChannel.PROTOCOL_ID, PlaintextSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
@@ -54,12 +55,12 @@ final class Hosts {
     }
 
     /** A builder with this stack's secure channel and muxer, and nothing else: add a transport. */
-    Host.Builder builder() {
+    public Host.Builder builder() {
       return Host.builder().secureChannel(secureChannel.get()).muxer(muxer.get());
     }
 
     /** A host with this stack on TCP loopback, serving echo and ping, able to run perf. */
-    Host host() {
+    public Host host() {
       return serving(builder());
     }
 

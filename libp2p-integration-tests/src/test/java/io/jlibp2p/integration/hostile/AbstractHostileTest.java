@@ -8,6 +8,7 @@ import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.integration.probe.ResourceProbe;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.jlibp2p.testing.Eventually;
 import io.netty.util.ResourceLeakDetector;
@@ -249,7 +250,7 @@ abstract class AbstractHostileTest {
   }
 
   /**
-   * Runs {@code task} on a daemon thread named {@code hostile-<name>} (left out of the thread
+   * Runs {@code task} on a daemon thread named {@code probe-<name>} (left out of the thread
    * counts). Its future fails with the task's exception: for a writer, typically the victim
    * cutting it off. Aborting the attacker ends a writer that blocks.
    */
@@ -339,6 +340,17 @@ abstract class AbstractHostileTest {
             .findFirst(),
         Optional::isPresent).orElseThrow();
   }
+
+  /**
+   * Starts sampling the process's peaks ({@link ResourceProbe#sample()}) and the sockets the
+   * victim holds for anyone but the honest peer, as the gauge {@value #VICTIM_SOCKETS}.
+   */
+  protected ResourceProbe.Sampler sample() {
+    return ResourceProbe.sample().watch(VICTIM_SOCKETS, this::victimSocketsForAttackers);
+  }
+
+  /** The gauge of the sockets the victim holds for anyone but the honest peer. */
+  static final String VICTIM_SOCKETS = "victimSockets";
 
   /** Sockets the victim holds for anyone but the honest peer. */
   protected int victimSocketsForAttackers() {
@@ -451,7 +463,7 @@ abstract class AbstractHostileTest {
   protected <A> Outcome eachCutOffPromptly(Map<String, A> attacks, Function<String, String> offender,
       TimedAttack<A> attack) throws Exception {
     Map<String, Optional<Duration>> cutoffs = new LinkedHashMap<>();
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
+    ResourceProbe.Sampler sampler = sample();
     try (sampler) {
       for (Map.Entry<String, A> each : attacks.entrySet()) {
         Optional<Duration> cutoff = attack.run(each.getKey(), each.getValue());
@@ -527,7 +539,7 @@ abstract class AbstractHostileTest {
    */
   protected void streamOpenFlood(RawPeer peer, int opens, IoTask writer) throws Exception {
     Connection attacked = victimConnectionOf(peer);
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort).watch("victimStreams", attacked::openStreams);
+    ResourceProbe.Sampler sampler = sample().watch("victimStreams", attacked::openStreams);
     Outcome outcome = flood(peer, sampler, "the attacker opening " + opens + " streams", FLOOD_CUTOFF, writer,
         writing -> figures.put("opensSent", opens));
     int peakStreams = sampler.peak("victimStreams");

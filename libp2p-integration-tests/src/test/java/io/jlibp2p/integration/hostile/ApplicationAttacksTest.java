@@ -65,7 +65,7 @@ class ApplicationAttacksTest extends AbstractHostileTest {
 
   /** Writes {@code rounds} times {@code frames} from a thread of its own, never reading, and checks the verdict. */
   private void blastAndAwaitCutOff(RawPeer peer, int rounds, byte[] frames, String offender) throws Exception {
-    Outcome outcome = flood(peer, ResourceProbe.sample(victimPort), offender, FLOOD_CUTOFF, () -> {
+    Outcome outcome = flood(peer, sample(), offender, FLOOD_CUTOFF, () -> {
       for (int i = 0; i < rounds; i++) {
         peer.send(frames);
       }

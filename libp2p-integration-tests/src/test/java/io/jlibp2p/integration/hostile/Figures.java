@@ -1,8 +1,8 @@
 package io.jlibp2p.integration.hostile;
 
+import io.jlibp2p.integration.probe.ResourceProbe;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,8 +18,6 @@ import java.util.Optional;
  * honest peer. Printed before the case's assertions, so that a failing case reports its figures too.
  */
 final class Figures {
-
-  private static final double MIB = 1024.0 * 1024.0;
 
   private final String caseName;
   private final ResourceProbe.Snapshot baseline;
@@ -38,20 +36,20 @@ final class Figures {
 
   /** The sampled peaks. */
   Figures peaks(ResourceProbe.Sampler sampler) {
-    fields.put("peakHeapMiB", mib(sampler.peakLiveHeap() - baseline.liveHeap()));
-    fields.put("peakDirectMiB", mib(sampler.peakDirect() - baseline.directMemory()));
+    fields.put("peakHeapMiB", ResourceProbe.mib(sampler.peakLiveHeap() - baseline.liveHeap()));
+    fields.put("peakDirectMiB", ResourceProbe.mib(sampler.peakDirect() - baseline.directMemory()));
     fields.put("peakFds", Integer.toString(sampler.peakFds()));
     fields.put("baseFds", Integer.toString(baseline.fds()));
-    fields.put("peakVictimSockets", Integer.toString(sampler.peakVictimSockets()));
     fields.put("peakThreads", Integer.toString(sampler.peakThreads()));
     fields.put("baseThreads", Integer.toString(baseline.threads()));
+    // The watched gauges, the victim's sockets among them (peakVictimSockets).
     sampler.gaugePeaks().forEach((name, peak) -> fields.put("peak" + Character.toUpperCase(name.charAt(0)) + name.substring(1), Integer.toString(peak)));
     return this;
   }
 
   /** What is left once the attack is over and the attackers are gone. */
   Figures after(ResourceProbe.Snapshot after) {
-    fields.put("afterHeapMiB", mib(after.liveHeap() - baseline.liveHeap()));
+    fields.put("afterHeapMiB", ResourceProbe.mib(after.liveHeap() - baseline.liveHeap()));
     fields.put("afterFds", Integer.toString(after.fds()));
     fields.put("afterThreads", Integer.toString(after.threads()));
     return this;
@@ -77,9 +75,5 @@ final class Figures {
 
   void print() {
     System.out.println(line());
-  }
-
-  private static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f", bytes / MIB);
   }
 }

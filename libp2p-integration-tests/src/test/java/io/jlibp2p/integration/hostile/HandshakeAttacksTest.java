@@ -3,6 +3,7 @@ package io.jlibp2p.integration.hostile;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.integration.probe.ResourceProbe;
 import io.jlibp2p.testing.Eventually;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -73,7 +74,7 @@ class HandshakeAttacksTest extends AbstractHostileTest {
 
   @Test
   void silentConnectionsAreCappedPerAddressAndTimedOut() throws Exception {
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort).watch(TRANSIENT, this::victimTransientConnections);
+    ResourceProbe.Sampler sampler = sample().watch(TRANSIENT, this::victimTransientConnections);
     Outcome outcome = cutOffOnce(sampler, "every silent connection", TIMEOUT_CUTOFF, () -> {
       for (int i = 0; i < SILENT_CONNECTIONS; i++) {
         attacker();
@@ -98,7 +99,7 @@ class HandshakeAttacksTest extends AbstractHostileTest {
     }
     long connected = System.nanoTime();
     AtomicInteger dripsFailed = new AtomicInteger();
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort).watch(TRANSIENT, this::victimTransientConnections);
+    ResourceProbe.Sampler sampler = sample().watch(TRANSIENT, this::victimTransientConnections);
     CompletableFuture<Void> dripping = inBackground("drip", () -> drip(List.copyOf(slow), script, dripsFailed));
     Outcome outcome = cutOffOnce(sampler, "every slow handshake", TIMEOUT_CUTOFF,
         () -> timeVictimLettingGoOfAll(connected, TIMEOUT_CUTOFF),
@@ -184,7 +185,7 @@ class HandshakeAttacksTest extends AbstractHostileTest {
     AtomicInteger cycles = new AtomicInteger();
     Optional<Duration> cutoff;
     Optional<Duration> ping;
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
+    ResourceProbe.Sampler sampler = sample();
     try (sampler) {
       CompletableFuture<Void> cycling = inBackground("cycles", () -> {
         for (int i = 0; i < CONNECT_CLOSE_CYCLES; i++) {

@@ -31,7 +31,7 @@ class MplexAttacksTest extends AbstractHostileTest {
   void framesForUnknownStreamsCostNothingAndEndTheConnection() throws Exception {
     RawPeer peer = attacker().upgrade(MplexWire.PROTOCOL_ID);
     byte[] body = new byte[UNKNOWN_FRAME_BODY];
-    Outcome outcome = flood(peer, ResourceProbe.sample(victimPort), "the attacker writing to streams that do not exist",
+    Outcome outcome = flood(peer, sample(), "the attacker writing to streams that do not exist",
         FLOOD_CUTOFF, () -> peer.sendInBatches(UNKNOWN_STREAM_FRAMES, FRAMES_PER_WRITE, i -> {
           // Mostly data for streams this side "opened", some for streams the victim "opened",
           // and closes and resets for both: none of them exists.

@@ -2,6 +2,7 @@ package io.jlibp2p.integration.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlibp2p.integration.probe.ResourceProbe;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,7 +63,7 @@ class MultistreamAttacksTest extends AbstractHostileTest {
     }
     RawPeer peer = attacker();
     RawPeer.Answers answers;
-    ResourceProbe.Sampler sampler = ResourceProbe.sample(victimPort);
+    ResourceProbe.Sampler sampler = sample();
     try (sampler) {
       long sent = System.nanoTime();
       CompletableFuture<Void> writing = inBackground("proposals", () -> peer.send(MultistreamWire.messages(payloads)));
@@ -86,7 +87,7 @@ class MultistreamAttacksTest extends AbstractHostileTest {
     payloads[0] = MultistreamWire.HEADER;
     byte[] requests = MultistreamWire.messages(payloads);
     RawPeer peer = attacker();
-    Outcome outcome = flood(peer, ResourceProbe.sample(victimPort), "the ls flooder", PROMPT_CUTOFF,
+    Outcome outcome = flood(peer, sample(), "the ls flooder", PROMPT_CUTOFF,
         () -> peer.send(requests), writing -> figures.put("lsSent", LS_FLOOD));
     verdict(outcome);
   }

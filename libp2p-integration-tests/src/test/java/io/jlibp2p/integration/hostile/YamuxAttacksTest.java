@@ -70,7 +70,7 @@ class YamuxAttacksTest extends AbstractHostileTest {
       batch.writeBytes(YamuxWire.ping(i));
     }
     byte[] pings = batch.toByteArray();
-    Outcome outcome = flood(peer, ResourceProbe.sample(victimPort), "the ping flooder", FLOOD_CUTOFF, () -> {
+    Outcome outcome = flood(peer, sample(), "the ping flooder", FLOOD_CUTOFF, () -> {
       for (int sent = 0; sent < PING_FLOOD; sent += PINGS_PER_WRITE) {
         peer.send(pings);
       }
