@@ -1,8 +1,9 @@
 package io.jlibp2p.noise.internal;
 
+import static io.jlibp2p.core.conformance.SecureChannelFuzzing.INITIATOR_KEY;
+import static io.jlibp2p.core.conformance.SecureChannelFuzzing.RESPONDER_KEY;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +11,13 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.conformance.HandshakeOutcome;
+import io.jlibp2p.core.conformance.HandshakeShuttle;
+import io.jlibp2p.core.conformance.HandshakeSide;
 import io.jlibp2p.core.conformance.InboundRecorder;
+import io.jlibp2p.core.conformance.SecureChannelFuzzing;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannelException;
-import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
@@ -24,17 +28,12 @@ import io.jlibp2p.testing.DecodingAssertions;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Jazzer fuzz targets for the Noise secure channel, from its frames up to whole handshakes. In this
@@ -70,17 +69,21 @@ import java.util.concurrent.CompletionException;
  * <p>Every failure of a handshake handler must be its own: an exception that escaped its decoder
  * (which Netty hands to {@code exceptionCaught} wrapped in a {@link DecoderException}, and which
  * the handler would then report as a {@code SecurityHandshakeException} too) is rethrown for
- * Jazzer. Leaks fail the class (libp2p-testing's leak detection).
+ * Jazzer. Leaks fail the class (libp2p-testing's leak detection). What any secure channel's
+ * targets check is shared with secio's in libp2p-core's test-jar: {@link SecureChannelFuzzing},
+ * {@link HandshakeSide} and, for {@link #corruptedHandshake}, {@link HandshakeShuttle}; this class
+ * holds what is Noise's.
  *
- * <p>All keys are fixed, the identities and the handlers' static and ephemeral Noise keys too, so
+ * <p>All keys are fixed, the identities ({@link SecureChannelFuzzing#INITIATOR_KEY} and {@link
+ * SecureChannelFuzzing#RESPONDER_KEY}) and the handlers' static and ephemeral Noise keys too, so
  * that an execution is deterministic (a seed can hold a real transcript) and generates no key.
  *
  * <p>A plain build replays the seeds and past findings in {@code
  * src/test/resources/io/jlibp2p/noise/internal/NoiseFuzzTestInputs/<method>/}: frames and payloads
- * made by this module's encoders with the keys below, real handshake messages, and the edge cases
- * named by the file names. Targets that take a {@link FuzzedDataProvider} read their numbers (write
- * sizes, which message to corrupt and how) from the end of the input and the bytes from the front.
- * To fuzz one target ({@code maxDuration} bounds the run):
+ * made by this module's encoders with these fixed keys, real handshake messages, and the edge
+ * cases named by the file names. Targets that take a {@link FuzzedDataProvider} read their numbers
+ * (write sizes, which message to corrupt and how) from the end of the input and the bytes from the
+ * front. To fuzz one target ({@code maxDuration} bounds the run):
  *
  * <pre>
  * JAZZER_FUZZ=1 ./mvnw -B -o test -pl libp2p-noise -Ddocs.phase=none \
@@ -90,16 +93,6 @@ import java.util.concurrent.CompletionException;
  * <p>A failing input is written to that directory; keep it there as a regression input.
  */
 class NoiseFuzzTest {
-
-  /** The initiator's identity: the Ed25519 key of the seed 01 02 .. 20. */
-  private static final PrivateKey INITIATOR_KEY = key(
-      "080112400102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
-          + "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664");
-
-  /** The responder's identity: the Ed25519 key of the peer-id spec's test vectors. */
-  private static final PrivateKey RESPONDER_KEY = key(
-      "080112407e0830617c4a7de83925dfb2694556b12936c477a0e1feb2e148ec9da60fee7d"
-          + "1ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e");
 
   private static final PeerId RESPONDER_PEER = PeerId.fromPublicKey(RESPONDER_KEY.publicKey());
   private static final List<String> INITIATOR_MUXERS = List.of("/yamux/1.0.0", "/mplex/6.7.0");
@@ -124,38 +117,18 @@ class NoiseFuzzTest {
   private static final X25519 RESPONDER_STATIC = X25519.fromPrivate(filled(32, 0x33));
   private static final X25519 RESPONDER_EPHEMERAL = X25519.fromPrivate(filled(32, 0x34));
 
-  private static final int MAX_CHUNK = 0xffff;
+  /** What every handshake of these targets must be, besides authenticated: Noise, on the agreed muxer. */
+  private static final HandshakeSide.Protocol NOISE = new HandshakeSide.Protocol(
+      NoiseSecureChannel.PROTOCOL_ID, "frame",
+      established -> assertEquals(Optional.of(AGREED_MUXER), established.muxer()));
 
   // ------------------------------------------------------------------------------ transport frames
 
   @FuzzTest(maxDuration = "60s")
   void transportFrames(FuzzedDataProvider data) {
-    List<byte[]> chunks = chunks(data);
-    EmbeddedChannel channel = new EmbeddedChannel(new NoiseFrameDecoder(cipherState(TRANSPORT_KEY)));
-    List<byte[]> delivered = new ArrayList<>();
-    boolean rejected = false;
-    ByteArrayOutputStream fed = new ByteArrayOutputStream();
-    try {
-      for (byte[] chunk : chunks) {
-        if (rejected) {
-          break;
-        }
-        fed.writeBytes(chunk);
-        rejected = !DecodingAssertions.acceptsOrRejectsCleanly(
-            SecureChannelException.class, "noise transport frames",
-            () -> channel.writeInbound(Unpooled.wrappedBuffer(chunk)));
-        Object frame;
-        while ((frame = channel.readInbound()) != null) {
-          delivered.add(ByteBufs.take(frame));
-        }
-      }
-      if (rejected) {
-        assertFalse(channel.isOpen(), "a rejected frame must close the channel");
-      }
-    } finally {
-      channel.finishAndReleaseAll();
-    }
-    assertDeliveredExactlyTheAuthenticFrames(fed.toByteArray(), delivered, rejected);
+    SecureChannelFuzzing.DecodedWire decoded = SecureChannelFuzzing.decode(
+        data, new NoiseFrameDecoder(cipherState(TRANSPORT_KEY)), "noise transport frames", "frame");
+    assertDeliveredExactlyTheAuthenticFrames(decoded.wire(), decoded.delivered(), decoded.rejected());
   }
 
   /**
@@ -260,20 +233,16 @@ class NoiseFuzzTest {
     NoiseHandshakeHandler handshake = responder();
     InboundRecorder app = new InboundRecorder();
     EmbeddedChannel channel = new EmbeddedChannel(handshake, app);
-    Side side = new Side(channel, handshake.session(), app, INITIATOR_KEY, RESPONDER_TEXT, INITIATOR_TEXT);
+    HandshakeSide side = new HandshakeSide(
+        NOISE, channel, handshake.session(), app, INITIATOR_KEY, RESPONDER_TEXT, INITIATOR_TEXT);
     try {
-      for (byte[] chunk : chunks(data)) {
-        if (!channel.isOpen()) {
-          break;
-        }
-        channel.writeInbound(Unpooled.wrappedBuffer(chunk));
-      }
+      SecureChannelFuzzing.feedUntilClosed(channel, data);
       side.checkSoFar();
-      if (side.outcome() != Outcome.SUCCEEDED) {
+      if (side.outcome() != HandshakeOutcome.SUCCEEDED) {
         assertTrue(app.messages.isEmpty() && app.errors.isEmpty(), "the handshake let something through");
       }
       channel.close();
-      assertNotEquals(Outcome.RUNNING, side.outcome(), "closing must end the handshake");
+      assertNotEquals(HandshakeOutcome.RUNNING, side.outcome(), "closing must end the handshake");
     } finally {
       channel.finishAndReleaseAll();
     }
@@ -288,273 +257,32 @@ class NoiseFuzzTest {
 
   // -------------------------------------------------------------- a real handshake, one message corrupted
 
-  /** The messages of {@link #corruptedHandshake}, in the order they travel. */
-  private static final int MESSAGE_1 = 0;
-  private static final int MESSAGE_2 = 1;
-  private static final int MESSAGE_3 = 2;
-  private static final int INITIATOR_FRAME = 3;
-  private static final int RESPONDER_FRAME = 4;
-  private static final int MESSAGES = 5;
-  private static final boolean[] FROM_INITIATOR = {true, false, true, true, false};
+  /**
+   * Who writes each handshake message of {@link #corruptedHandshake}, in the order they travel
+   * (true for the initiator): message 1 (-> e), 2 (<- e, ee, s, es) and 3 (-> s, se). The first
+   * transport frame each way follows them ({@link HandshakeShuttle}).
+   */
+  private static final boolean[] HANDSHAKE_FROM_INITIATOR = {true, false, true};
   private static final byte[] INITIATOR_TEXT = "first frame from the initiator".getBytes(StandardCharsets.UTF_8);
   private static final byte[] RESPONDER_TEXT = "first frame from the responder".getBytes(StandardCharsets.UTF_8);
 
   @FuzzTest(maxDuration = "60s")
   void corruptedHandshake(FuzzedDataProvider data) {
-    Corruption corruption = new Corruption(data, MESSAGES);
+    HandshakeShuttle shuttle = new HandshakeShuttle(data, HANDSHAKE_FROM_INITIATOR);
     NoiseHandshakeHandler initiatorHandshake = new NoiseHandshakeHandler(
         new HandshakeParameters(INITIATOR_KEY, Direction.OUTBOUND, Optional.of(RESPONDER_PEER), INITIATOR_MUXERS),
         INITIATOR_STATIC, INITIATOR_EPHEMERAL);
     NoiseHandshakeHandler responderHandshake = responder();
     InboundRecorder atInitiator = new InboundRecorder();
     InboundRecorder atResponder = new InboundRecorder();
-    EmbeddedChannel initiator = new EmbeddedChannel(initiatorHandshake, atInitiator);
-    EmbeddedChannel responder = new EmbeddedChannel(responderHandshake, atResponder);
-    Side[] sides = {
-      new Side(initiator, initiatorHandshake.session(), atInitiator, RESPONDER_KEY, INITIATOR_TEXT, RESPONDER_TEXT),
-      new Side(responder, responderHandshake.session(), atResponder, INITIATOR_KEY, RESPONDER_TEXT, INITIATOR_TEXT)
-    };
-    try {
-      corruption.pass(MESSAGE_1, initiator, responder);
-      corruption.pass(MESSAGE_2, responder, initiator);
-      corruption.pass(MESSAGE_3, initiator, responder);
-      sides[0].sendIfSecured();
-      corruption.pass(INITIATOR_FRAME, initiator, responder);
-      sides[1].sendIfSecured();
-      corruption.pass(RESPONDER_FRAME, responder, initiator);
-
-      for (Side side : sides) {
-        side.checkSoFar();
-      }
-      if (!corruption.changed) {
-        for (Side side : sides) {
-          assertEquals(Outcome.SUCCEEDED, side.outcome(), "an untouched handshake failed");
-          assertTrue(side.channel.isOpen(), "an untouched connection closed");
-        }
-        assertDelivered(sides[1], INITIATOR_TEXT);
-        assertDelivered(sides[0], RESPONDER_TEXT);
-        return;
-      }
-      initiator.close();
-      responder.close();
-      for (Side side : sides) {
-        assertNotEquals(Outcome.RUNNING, side.outcome(), "closing must end the handshake");
-        side.checkSoFar();
-      }
-      assertNoticed(corruption, sides);
-    } finally {
-      initiator.finishAndReleaseAll();
-      responder.finishAndReleaseAll();
-    }
-  }
-
-  /**
-   * Where a change must show: a changed handshake message fails its receiver's handshake, and a
-   * changed frame is not delivered; bytes appended to a message are read as the start of the next
-   * one in that direction, which they spoil, and leave the message itself intact.
-   */
-  private static void assertNoticed(Corruption corruption, Side[] sides) {
-    int spoiled = corruption.message;
-    if (corruption.kind == Corruption.Kind.APPEND) {
-      Side receiver = receiver(sides, spoiled);
-      if (spoiled == INITIATOR_FRAME || spoiled == RESPONDER_FRAME) {
-        assertDelivered(receiver, receiver.remoteText);
-      }
-      spoiled = nextInDirection(spoiled);
-      if (spoiled < 0) {
-        return;
-      }
-    }
-    Side receiver = receiver(sides, spoiled);
-    if (spoiled == INITIATOR_FRAME || spoiled == RESPONDER_FRAME) {
-      assertTrue(receiver.app.messages.isEmpty(), "a changed frame was delivered");
-    } else {
-      assertEquals(Outcome.FAILED, receiver.outcome(), "a changed handshake message went unnoticed");
-    }
-  }
-
-  private static int nextInDirection(int message) {
-    for (int next = message + 1; next < MESSAGES; next++) {
-      if (FROM_INITIATOR[next] == FROM_INITIATOR[message]) {
-        return next;
-      }
-    }
-    return -1;
-  }
-
-  private static Side receiver(Side[] sides, int message) {
-    return sides[FROM_INITIATOR[message] ? 1 : 0];
-  }
-
-  private static void assertDelivered(Side side, byte[] text) {
-    assertEquals(1, side.app.messages.size(), "frames delivered");
-    assertArrayEquals(text, side.app.messages.get(0));
-  }
-
-  /**
-   * One end of the connection: its channel, handshake, what reached its application, its peer's
-   * key, the frame it sends and the one its peer sends.
-   */
-  private record Side(
-      EmbeddedChannel channel,
-      CompletableFuture<SecureSession> session,
-      InboundRecorder app,
-      PrivateKey remoteKey,
-      byte[] text,
-      byte[] remoteText) {
-
-    Outcome outcome() {
-      return NoiseFuzzTest.outcome(session, channel);
-    }
-
-    /** Sends this side's first frame, once its handshake is done and its connection is up. */
-    void sendIfSecured() {
-      if (outcome() == Outcome.SUCCEEDED && channel.isOpen()) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(text));
-      }
-    }
-
-    /**
-     * Whatever happened to the wire: a completed handshake names the right peer and muxer, what
-     * reached the application is the other side's frame and nothing else, and every exception
-     * that did is the declared one, its channel closed.
-     */
-    void checkSoFar() {
-      if (outcome() == Outcome.SUCCEEDED) {
-        SecureSession established = session.join();
-        assertEquals(NoiseSecureChannel.PROTOCOL_ID, established.protocolId());
-        assertEquals(PeerId.fromPublicKey(remoteKey.publicKey()), established.remotePeer());
-        assertEquals(remoteKey.publicKey(), established.remotePublicKey());
-        assertEquals(Optional.of(AGREED_MUXER), established.muxer());
-        assertNotEquals(established.remotePeer(), established.localPeer());
-      }
-      assertTrue(app.messages.size() <= 1, "more frames delivered than were sent");
-      for (byte[] message : app.messages) {
-        assertArrayEquals(remoteText, message, "a frame delivered with other bytes than were sent");
-      }
-      for (Throwable error : app.errors) {
-        assertDeclared(SecureChannelException.class, error);
-        assertFalse(channel.isOpen(), "a rejected frame must close the channel");
-      }
-    }
-  }
-
-  /**
-   * The fuzzer's change to one message of the wire: bytes flipped, the message cut short, or bytes
-   * appended; it reads which message and how from the end of the input, and the details as the
-   * message comes. A message numbered {@code messages} is none: the wire is left alone.
-   */
-  private static final class Corruption {
-
-    enum Kind { FLIP, TRUNCATE, APPEND }
-
-    private final FuzzedDataProvider data;
-    final int message;
-    final Kind kind;
-    /** Whether the chosen message came out different (flips can cancel out). */
-    boolean changed;
-
-    Corruption(FuzzedDataProvider data, int messages) {
-      this.data = data;
-      this.message = data.consumeInt(0, messages);
-      this.kind = Kind.values()[data.consumeInt(0, Kind.values().length - 1)];
-    }
-
-    /**
-     * Moves the next message {@code from} wrote, numbered {@code index}, to {@code to}, changed if
-     * it is the chosen one; when either side has closed, so does the other, as over a real wire.
-     */
-    void pass(int index, EmbeddedChannel from, EmbeddedChannel to) {
-      Object written = from.readOutbound();
-      if (written != null) {
-        byte[] bytes = ByteBufs.take(written);
-        if (index == message) {
-          byte[] corrupted = apply(bytes);
-          changed = !Arrays.equals(bytes, corrupted);
-          bytes = corrupted;
-        }
-        if (to.isOpen() && bytes.length > 0) {
-          to.writeInbound(Unpooled.wrappedBuffer(bytes));
-        }
-      }
-      if (!from.isOpen() || !to.isOpen()) {
-        from.close();
-        to.close();
-      }
-    }
-
-    private byte[] apply(byte[] original) {
-      switch (kind) {
-        case FLIP -> {
-          byte[] out = original.clone();
-          // Ranges start at 0: Jazzer passes a raw value in range through, which seeds rely on.
-          int flips = 1 + data.consumeInt(0, 7);
-          for (int i = 0; i < flips; i++) {
-            out[data.consumeInt(0, out.length - 1)] ^= (byte) (1 + data.consumeInt(0, 254));
-          }
-          return out;
-        }
-        case TRUNCATE -> {
-          return Arrays.copyOf(original, data.consumeInt(0, original.length - 1));
-        }
-        default -> {
-          byte[] extra = data.consumeBytes(1 + data.consumeInt(0, 255));
-          byte[] out = Arrays.copyOf(original, original.length + Math.max(1, extra.length));
-          System.arraycopy(extra, 0, out, original.length, extra.length);
-          return out;
-        }
-      }
-    }
+    shuttle.run(
+        new HandshakeSide(NOISE, new EmbeddedChannel(initiatorHandshake, atInitiator), initiatorHandshake.session(),
+            atInitiator, RESPONDER_KEY, INITIATOR_TEXT, RESPONDER_TEXT),
+        new HandshakeSide(NOISE, new EmbeddedChannel(responderHandshake, atResponder), responderHandshake.session(),
+            atResponder, INITIATOR_KEY, RESPONDER_TEXT, INITIATOR_TEXT));
   }
 
   // ----------------------------------------------------------------------------------------- shared
-
-  private enum Outcome { RUNNING, SUCCEEDED, FAILED }
-
-  /**
-   * How a handshake stands. A failure must be the handler's own {@link SecurityHandshakeException}
-   * with a message, and its channel closed.
-   */
-  private static Outcome outcome(CompletableFuture<SecureSession> session, EmbeddedChannel channel) {
-    if (!session.isDone()) {
-      return Outcome.RUNNING;
-    }
-    try {
-      session.join();
-      return Outcome.SUCCEEDED;
-    } catch (CompletionException e) {
-      assertDeclared(SecurityHandshakeException.class, e.getCause());
-      assertFalse(channel.isOpen(), "a failed handshake must close its channel");
-      return Outcome.FAILED;
-    }
-  }
-
-  /**
-   * Asserts that {@code error} is {@code declared}, with a message, and not the report of an
-   * exception that escaped a decoder: that one is rethrown, for Jazzer to report.
-   */
-  private static void assertDeclared(Class<? extends RuntimeException> declared, Throwable error) {
-    Throwable escaped = error instanceof DecoderException ? error : error.getCause();
-    if (escaped instanceof DecoderException) {
-      throw new AssertionError("an exception escaped a decoder: " + escaped.getCause(), escaped.getCause());
-    }
-    DecodingAssertions.assertRejects(declared, () -> {
-      throw error;
-    });
-  }
-
-  /** Cuts the fuzzer's bytes into writes: a size from the end of the data, then that many bytes. */
-  private static List<byte[]> chunks(FuzzedDataProvider data) {
-    List<byte[]> chunks = new ArrayList<>();
-    while (data.remainingBytes() > 0) {
-      chunks.add(data.consumeBytes(data.consumeInt(0, MAX_CHUNK)));
-    }
-    return chunks;
-  }
-
-  private static PrivateKey key(String hex) {
-    return PrivateKey.unmarshal(HexFormat.of().parseHex(hex));
-  }
 
   private static byte[] filled(int length, int value) {
     byte[] out = new byte[length];

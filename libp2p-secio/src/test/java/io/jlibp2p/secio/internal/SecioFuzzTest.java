@@ -1,8 +1,9 @@
 package io.jlibp2p.secio.internal;
 
+import static io.jlibp2p.core.conformance.SecureChannelFuzzing.INITIATOR_KEY;
+import static io.jlibp2p.core.conformance.SecureChannelFuzzing.RESPONDER_KEY;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,16 +12,17 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.conformance.HandshakeOutcome;
+import io.jlibp2p.core.conformance.HandshakeShuttle;
+import io.jlibp2p.core.conformance.HandshakeSide;
 import io.jlibp2p.core.conformance.InboundRecorder;
+import io.jlibp2p.core.conformance.SecureChannelFuzzing;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannelException;
-import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
-import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.secio.internal.pb.SecioProtos;
 import io.jlibp2p.testing.ByteBufs;
-import io.jlibp2p.testing.DecodingAssertions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -33,15 +35,11 @@ import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECFieldFp;
 import java.security.spec.EllipticCurve;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Jazzer fuzz targets for SECIO, from its packets up to whole handshakes. In this package, not in
@@ -77,9 +75,13 @@ import java.util.concurrent.CompletionException;
  * <p>Every failure of a handshake handler must be its own: an exception that escaped its decoder
  * (which Netty hands to {@code exceptionCaught} wrapped in a {@link DecoderException}, and which
  * the handler would then report as a {@code SecurityHandshakeException} too) is rethrown for
- * Jazzer. Leaks fail the class (libp2p-testing's leak detection).
+ * Jazzer. Leaks fail the class (libp2p-testing's leak detection). What any secure channel's
+ * targets check is shared with noise's in libp2p-core's test-jar: {@link SecureChannelFuzzing},
+ * {@link HandshakeSide} and, for {@link #corruptedHandshake}, {@link HandshakeShuttle}; this class
+ * holds what is SECIO's.
  *
- * <p>Identities are fixed keys. The one-sided targets' ephemeral keys are fixed too (one per curve,
+ * <p>Identities are fixed keys ({@link SecureChannelFuzzing#INITIATOR_KEY}, the remote's in the
+ * one-sided targets, and {@link SecureChannelFuzzing#RESPONDER_KEY}, the side under test). The one-sided targets' ephemeral keys are fixed too (one per curve,
  * made once); {@link #corruptedHandshake} makes a fresh pair per execution (see {@link
  * EphemeralKeys} for why). The handshakes' clocks are frozen, so the timer of an ambiguous secret
  * (one with a leading zero byte, which the fuzzer's points can make) never fires. The handlers'
@@ -100,16 +102,6 @@ import java.util.concurrent.CompletionException;
  * <p>A failing input is written to that directory; keep it there as a regression input.
  */
 class SecioFuzzTest {
-
-  /** The initiator's identity, and the remote's in the one-sided targets: the Ed25519 key of the seed 01 02 .. 20. */
-  private static final PrivateKey INITIATOR_KEY = key(
-      "080112400102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
-          + "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664");
-
-  /** The responder's identity, the side under test in the one-sided targets: the peer-id spec's Ed25519 key. */
-  private static final PrivateKey RESPONDER_KEY = key(
-      "080112407e0830617c4a7de83925dfb2694556b12936c477a0e1feb2e148ec9da60fee7d"
-          + "1ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e");
 
   /** The responder's ephemeral key on each curve in the one-sided targets, made once. */
   private static final Map<EcdhCurve, KeyPair> RESPONDER_EPHEMERAL = new EnumMap<>(EcdhCurve.class);
@@ -134,7 +126,9 @@ class SecioFuzzTest {
   /** The packet limit of the handshakes: the spec's. */
   private static final int LIMIT = SecioFrameDecoder.SPEC_MAX_PACKET;
 
-  private static final int MAX_CHUNK = 0xffff;
+  /** What every handshake of these targets must be, besides authenticated: SECIO. */
+  private static final HandshakeSide.Protocol SECIO =
+      new HandshakeSide.Protocol(SecioHandshakeHandler.PROTOCOL_ID, "packet", established -> {});
 
   // --------------------------------------------------------------------------------------- propose
 
@@ -145,9 +139,9 @@ class SecioFuzzTest {
     try {
       byte[] ours = body(channel.readOutbound());
       channel.writeInbound(framed(input));
-      Outcome outcome = outcome(handshake.session(), channel);
-      assertNotEquals(Outcome.SUCCEEDED, outcome);
-      if (outcome == Outcome.FAILED) {
+      HandshakeOutcome outcome = HandshakeOutcome.of(handshake.session(), channel);
+      assertNotEquals(HandshakeOutcome.SUCCEEDED, outcome);
+      if (outcome == HandshakeOutcome.FAILED) {
         return;
       }
       SecioProtos.Propose theirs = SecioProtos.Propose.parseFrom(input);
@@ -187,7 +181,7 @@ class SecioFuzzTest {
           .build()
           .toByteArray();
       channel.writeInbound(framed(theirs));
-      assertEquals(Outcome.RUNNING, outcome(handshake.session(), channel), "a valid Propose was refused");
+      assertEquals(HandshakeOutcome.RUNNING, HandshakeOutcome.of(handshake.session(), channel), "a valid Propose was refused");
       body(channel.readOutbound());
       byte[] exchange = signedByTheRemote
           ? SecioProtos.Exchange.newBuilder()
@@ -197,9 +191,9 @@ class SecioFuzzTest {
               .toByteArray()
           : bytes;
       channel.writeInbound(framed(exchange));
-      Outcome outcome = outcome(handshake.session(), channel);
-      assertNotEquals(Outcome.SUCCEEDED, outcome);
-      if (outcome == Outcome.FAILED) {
+      HandshakeOutcome outcome = HandshakeOutcome.of(handshake.session(), channel);
+      assertNotEquals(HandshakeOutcome.SUCCEEDED, outcome);
+      if (outcome == HandshakeOutcome.FAILED) {
         return;
       }
       assertTrue(signedByTheRemote, "an Exchange the remote did not sign was accepted");
@@ -235,32 +229,10 @@ class SecioFuzzTest {
   void packets(FuzzedDataProvider data) {
     String hmac = data.consumeInt(0, 1) == 1 ? "HmacSHA512" : "HmacSHA256";
     StretchedKeys.Keys keys = data.consumeInt(0, 1) == 1 ? PACKET_KEYS_128 : PACKET_KEYS_256;
-    List<byte[]> chunks = chunks(data);
-    EmbeddedChannel channel = new EmbeddedChannel(new SecioFrameDecoder(new SecioCipher(keys, hmac, false), PACKET_LIMIT));
-    List<byte[]> delivered = new ArrayList<>();
-    boolean rejected = false;
-    ByteArrayOutputStream fed = new ByteArrayOutputStream();
-    try {
-      for (byte[] chunk : chunks) {
-        if (rejected) {
-          break;
-        }
-        fed.writeBytes(chunk);
-        rejected = !DecodingAssertions.acceptsOrRejectsCleanly(
-            SecureChannelException.class, "secio packets",
-            () -> channel.writeInbound(Unpooled.wrappedBuffer(chunk)));
-        Object packet;
-        while ((packet = channel.readInbound()) != null) {
-          delivered.add(ByteBufs.take(packet));
-        }
-      }
-      if (rejected) {
-        assertFalse(channel.isOpen(), "a rejected packet must close the channel");
-      }
-    } finally {
-      channel.finishAndReleaseAll();
-    }
-    assertDeliveredExactlyTheAuthenticPackets(fed.toByteArray(), delivered, rejected, new SecioCipher(keys, hmac, true));
+    SecureChannelFuzzing.DecodedWire decoded = SecureChannelFuzzing.decode(
+        data, new SecioFrameDecoder(new SecioCipher(keys, hmac, false), PACKET_LIMIT), "secio packets", "packet");
+    assertDeliveredExactlyTheAuthenticPackets(
+        decoded.wire(), decoded.delivered(), decoded.rejected(), new SecioCipher(keys, hmac, true));
   }
 
   /**
@@ -325,17 +297,12 @@ class SecioFuzzTest {
     InboundRecorder app = new InboundRecorder();
     EmbeddedChannel channel = frozen(handshake, app);
     try {
-      for (byte[] chunk : chunks(data)) {
-        if (!channel.isOpen()) {
-          break;
-        }
-        channel.writeInbound(Unpooled.wrappedBuffer(chunk));
-      }
-      assertNotEquals(Outcome.SUCCEEDED, outcome(handshake.session(), channel),
+      SecureChannelFuzzing.feedUntilClosed(channel, data);
+      assertNotEquals(HandshakeOutcome.SUCCEEDED, HandshakeOutcome.of(handshake.session(), channel),
           "a handshake completed with a remote that cannot have signed this side's nonce");
       assertTrue(app.messages.isEmpty() && app.errors.isEmpty(), "the handshake let something through");
       channel.close();
-      assertEquals(Outcome.FAILED, outcome(handshake.session(), channel), "closing must end the handshake");
+      assertEquals(HandshakeOutcome.FAILED, HandshakeOutcome.of(handshake.session(), channel), "closing must end the handshake");
     } finally {
       channel.finishAndReleaseAll();
     }
@@ -343,10 +310,12 @@ class SecioFuzzTest {
 
   // ------------------------------------------------------------ a real handshake, one message corrupted
 
-  /** The messages of {@link #corruptedHandshake}, in the order they travel: they alternate sides. */
-  private static final int INITIATOR_PACKET = 6;
-  private static final int RESPONDER_PACKET = 7;
-  private static final int MESSAGES = 8;
+  /**
+   * Who writes each handshake message of {@link #corruptedHandshake}, in the order they travel
+   * (true for the initiator): they alternate sides. The first packet each way follows them ({@link
+   * HandshakeShuttle}).
+   */
+  private static final boolean[] HANDSHAKE_FROM_INITIATOR = {true, false, true, false, true, false};
   private static final byte[] INITIATOR_TEXT = "first packet from the initiator".getBytes(StandardCharsets.UTF_8);
   private static final byte[] RESPONDER_TEXT = "first packet from the responder".getBytes(StandardCharsets.UTF_8);
 
@@ -358,77 +327,20 @@ class SecioFuzzTest {
    */
   @FuzzTest(maxDuration = "60s")
   void corruptedHandshake(FuzzedDataProvider data) {
-    Corruption corruption = new Corruption(data, MESSAGES);
+    HandshakeShuttle shuttle = new HandshakeShuttle(data, HANDSHAKE_FROM_INITIATOR);
     EphemeralKeys ephemeral = new EphemeralKeys();
     SecioHandshakeHandler initiatorHandshake = new SecioHandshakeHandler(
-        new HandshakeParameters(INITIATOR_KEY, Direction.OUTBOUND, Optional.of(peer(RESPONDER_KEY))),
+        new HandshakeParameters(INITIATOR_KEY, Direction.OUTBOUND, Optional.of(PeerId.fromPublicKey(RESPONDER_KEY.publicKey()))),
         LIMIT, ephemeral::initiator);
     SecioHandshakeHandler responderHandshake = new SecioHandshakeHandler(
         new HandshakeParameters(RESPONDER_KEY, Direction.INBOUND, Optional.empty()), LIMIT, ephemeral::responder);
     InboundRecorder atInitiator = new InboundRecorder();
     InboundRecorder atResponder = new InboundRecorder();
-    EmbeddedChannel initiator = frozen(initiatorHandshake, atInitiator);
-    EmbeddedChannel responder = frozen(responderHandshake, atResponder);
-    Side[] sides = {
-      new Side(initiator, initiatorHandshake.session(), atInitiator, RESPONDER_KEY, INITIATOR_TEXT, RESPONDER_TEXT),
-      new Side(responder, responderHandshake.session(), atResponder, INITIATOR_KEY, RESPONDER_TEXT, INITIATOR_TEXT)
-    };
-    try {
-      for (int message = 0; message < MESSAGES; message++) {
-        if (message == INITIATOR_PACKET || message == RESPONDER_PACKET) {
-          sender(sides, message).sendIfSecured();
-        }
-        corruption.pass(message, sender(sides, message).channel, receiver(sides, message).channel);
-      }
-      for (Side side : sides) {
-        side.checkSoFar();
-      }
-      if (!corruption.changed) {
-        for (Side side : sides) {
-          assertEquals(Outcome.SUCCEEDED, side.outcome(), "an untouched handshake failed");
-          assertTrue(side.channel.isOpen(), "an untouched connection closed");
-        }
-        assertDelivered(sides[1], INITIATOR_TEXT);
-        assertDelivered(sides[0], RESPONDER_TEXT);
-        return;
-      }
-      initiator.close();
-      responder.close();
-      for (Side side : sides) {
-        assertNotEquals(Outcome.RUNNING, side.outcome(), "closing must end the handshake");
-        side.checkSoFar();
-      }
-      assertNoticed(corruption, sides);
-    } finally {
-      initiator.finishAndReleaseAll();
-      responder.finishAndReleaseAll();
-    }
-  }
-
-  /**
-   * Where a change must show: a changed handshake message fails its receiver's handshake, and a
-   * changed packet is not delivered; bytes appended to a message are read as the start of the
-   * next one in that direction, which they spoil, and leave the message itself intact.
-   */
-  private static void assertNoticed(Corruption corruption, Side[] sides) {
-    int spoiled = corruption.message;
-    if (corruption.kind == Corruption.Kind.APPEND) {
-      Side receiver = receiver(sides, spoiled);
-      if (spoiled == INITIATOR_PACKET || spoiled == RESPONDER_PACKET) {
-        assertDelivered(receiver, receiver.remoteText);
-      }
-      // Messages alternate sides, so the next one in the same direction is two on.
-      spoiled += 2;
-      if (spoiled >= MESSAGES) {
-        return;
-      }
-    }
-    Side receiver = receiver(sides, spoiled);
-    if (spoiled == INITIATOR_PACKET || spoiled == RESPONDER_PACKET) {
-      assertTrue(receiver.app.messages.isEmpty(), "a changed packet was delivered");
-    } else {
-      assertEquals(Outcome.FAILED, receiver.outcome(), "a changed handshake message went unnoticed");
-    }
+    shuttle.run(
+        new HandshakeSide(SECIO, frozen(initiatorHandshake, atInitiator), initiatorHandshake.session(),
+            atInitiator, RESPONDER_KEY, INITIATOR_TEXT, RESPONDER_TEXT),
+        new HandshakeSide(SECIO, frozen(responderHandshake, atResponder), responderHandshake.session(),
+            atResponder, INITIATOR_KEY, RESPONDER_TEXT, INITIATOR_TEXT));
   }
 
   /**
@@ -462,169 +374,7 @@ class SecioFuzzTest {
     }
   }
 
-  private static Side sender(Side[] sides, int message) {
-    return sides[message % 2];
-  }
-
-  private static Side receiver(Side[] sides, int message) {
-    return sides[1 - message % 2];
-  }
-
-  private static void assertDelivered(Side side, byte[] text) {
-    assertEquals(1, side.app.messages.size(), "packets delivered");
-    assertArrayEquals(text, side.app.messages.get(0));
-  }
-
-  /**
-   * One end of the connection: its channel, handshake, what reached its application, its peer's
-   * key, the packet it sends and the one its peer sends.
-   */
-  private record Side(
-      EmbeddedChannel channel,
-      CompletableFuture<SecureSession> session,
-      InboundRecorder app,
-      PrivateKey remoteKey,
-      byte[] text,
-      byte[] remoteText) {
-
-    Outcome outcome() {
-      return SecioFuzzTest.outcome(session, channel);
-    }
-
-    /** Sends this side's first packet, once its handshake is done and its connection is up. */
-    void sendIfSecured() {
-      if (outcome() == Outcome.SUCCEEDED && channel.isOpen()) {
-        channel.writeAndFlush(Unpooled.wrappedBuffer(text));
-      }
-    }
-
-    /**
-     * Whatever happened to the wire: a completed handshake names the right peer, what reached the
-     * application is the other side's packet and nothing else, and every exception that did is
-     * the declared one, its channel closed.
-     */
-    void checkSoFar() {
-      if (outcome() == Outcome.SUCCEEDED) {
-        SecureSession established = session.join();
-        assertEquals(SecioHandshakeHandler.PROTOCOL_ID, established.protocolId());
-        assertEquals(peer(remoteKey), established.remotePeer());
-        assertEquals(remoteKey.publicKey(), established.remotePublicKey());
-        assertNotEquals(established.remotePeer(), established.localPeer());
-      }
-      assertTrue(app.messages.size() <= 1, "more packets delivered than were sent");
-      for (byte[] message : app.messages) {
-        assertArrayEquals(remoteText, message, "a packet delivered with other bytes than were sent");
-      }
-      for (Throwable error : app.errors) {
-        assertDeclared(SecureChannelException.class, error);
-        assertFalse(channel.isOpen(), "a rejected packet must close the channel");
-      }
-    }
-  }
-
-  /**
-   * The fuzzer's change to one message of the wire: bytes flipped, the message cut short, or bytes
-   * appended; it reads which message and how from the end of the input, and the details as the
-   * message comes. A message numbered {@code messages} is none: the wire is left alone.
-   */
-  private static final class Corruption {
-
-    enum Kind { FLIP, TRUNCATE, APPEND }
-
-    private final FuzzedDataProvider data;
-    final int message;
-    final Kind kind;
-    /** Whether the chosen message came out different (flips can cancel out). */
-    boolean changed;
-
-    Corruption(FuzzedDataProvider data, int messages) {
-      this.data = data;
-      this.message = data.consumeInt(0, messages);
-      this.kind = Kind.values()[data.consumeInt(0, Kind.values().length - 1)];
-    }
-
-    /**
-     * Moves the next message {@code from} wrote, numbered {@code index}, to {@code to}, changed if
-     * it is the chosen one; when either side has closed, so does the other, as over a real wire.
-     */
-    void pass(int index, EmbeddedChannel from, EmbeddedChannel to) {
-      Object written = from.readOutbound();
-      if (written != null) {
-        byte[] bytes = ByteBufs.take(written);
-        if (index == message) {
-          byte[] corrupted = apply(bytes);
-          changed = !Arrays.equals(bytes, corrupted);
-          bytes = corrupted;
-        }
-        if (to.isOpen() && bytes.length > 0) {
-          to.writeInbound(Unpooled.wrappedBuffer(bytes));
-        }
-      }
-      if (!from.isOpen() || !to.isOpen()) {
-        from.close();
-        to.close();
-      }
-    }
-
-    private byte[] apply(byte[] original) {
-      switch (kind) {
-        case FLIP -> {
-          // Ranges start at 0: Jazzer passes a raw value in range through, which seeds rely on.
-          byte[] out = original.clone();
-          int flips = 1 + data.consumeInt(0, 7);
-          for (int i = 0; i < flips; i++) {
-            out[data.consumeInt(0, out.length - 1)] ^= (byte) (1 + data.consumeInt(0, 254));
-          }
-          return out;
-        }
-        case TRUNCATE -> {
-          return Arrays.copyOf(original, data.consumeInt(0, original.length - 1));
-        }
-        default -> {
-          byte[] extra = data.consumeBytes(1 + data.consumeInt(0, 255));
-          byte[] out = Arrays.copyOf(original, original.length + Math.max(1, extra.length));
-          System.arraycopy(extra, 0, out, original.length, extra.length);
-          return out;
-        }
-      }
-    }
-  }
-
   // ----------------------------------------------------------------------------------------- shared
-
-  private enum Outcome { RUNNING, SUCCEEDED, FAILED }
-
-  /**
-   * How a handshake stands. A failure must be the handler's own {@link SecurityHandshakeException}
-   * with a message, and its channel closed.
-   */
-  private static Outcome outcome(CompletableFuture<SecureSession> session, EmbeddedChannel channel) {
-    if (!session.isDone()) {
-      return Outcome.RUNNING;
-    }
-    try {
-      session.join();
-      return Outcome.SUCCEEDED;
-    } catch (CompletionException e) {
-      assertDeclared(SecurityHandshakeException.class, e.getCause());
-      assertFalse(channel.isOpen(), "a failed handshake must close its channel");
-      return Outcome.FAILED;
-    }
-  }
-
-  /**
-   * Asserts that {@code error} is {@code declared}, with a message, and not the report of an
-   * exception that escaped a decoder: that one is rethrown, for Jazzer to report.
-   */
-  private static void assertDeclared(Class<? extends RuntimeException> declared, Throwable error) {
-    Throwable escaped = error instanceof DecoderException ? error : error.getCause();
-    if (escaped instanceof DecoderException) {
-      throw new AssertionError("an exception escaped a decoder: " + escaped.getCause(), escaped.getCause());
-    }
-    DecodingAssertions.assertRejects(declared, () -> {
-      throw error;
-    });
-  }
 
   /** The responder, the side under test in the one-sided targets. */
   private static SecioHandshakeHandler responder() {
@@ -647,23 +397,6 @@ class SecioFuzzTest {
 
   private static ByteBuf framed(byte[] body) {
     return Unpooled.wrappedBuffer(Unpooled.buffer(4).writeInt(body.length), Unpooled.wrappedBuffer(body));
-  }
-
-  /** Cuts the fuzzer's bytes into writes: a size from the end of the data, then that many bytes. */
-  private static List<byte[]> chunks(FuzzedDataProvider data) {
-    List<byte[]> chunks = new ArrayList<>();
-    while (data.remainingBytes() > 0) {
-      chunks.add(data.consumeBytes(data.consumeInt(0, MAX_CHUNK)));
-    }
-    return chunks;
-  }
-
-  private static PeerId peer(PrivateKey key) {
-    return PeerId.fromPublicKey(key.publicKey());
-  }
-
-  private static PrivateKey key(String hex) {
-    return PrivateKey.unmarshal(HexFormat.of().parseHex(hex));
   }
 
   private static byte[] concat(byte[]... parts) {
