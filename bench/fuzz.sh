@@ -46,8 +46,9 @@ for source in $(grep -rl --include='*.java' '@FuzzTest' -- */src/test/java | sor
   for method in $(grep -A2 '@FuzzTest' "$source" | grep -oE 'void [a-zA-Z0-9]+' | awk '{print $2}'); do
     case "$module $class#$method" in *"$filter"*) ;; *) continue ;; esac
     log=$(mktemp -t fuzz-XXXXXX.log)
-    # The whole run is one JUnit invocation, so the test timeout must outlast it; Jazzer also
-    # takes it as the time one input may hang before it is reported.
+    # The whole run is one JUnit invocation, so the test timeout must outlast it. Jazzer also
+    # takes it as the time one input may run before libFuzzer reports a hang, so a hanging input
+    # fails the run only at that timeout (M + 10 minutes).
     if JAZZER_FUZZ=1 JAZZER_MAX_EXECUTIONS="$runs" JAZZER_MAX_DURATION="${max_minutes}m" \
         JAZZER_INSTRUMENT='io.jlibp2p.**' \
         ./mvnw -B -o test -pl "$module" -Ddocs.phase=none -Dtest="$class#$method" \

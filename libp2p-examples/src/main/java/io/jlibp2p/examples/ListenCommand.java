@@ -25,12 +25,12 @@ final class ListenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Signals signals = Signals.install();
     try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"), Perf.server())) {
       host.setStreamHandler(ECHO, stream -> stream.pipeline().addLast(EchoHandler.INSTANCE));
       ChatRoom chat = new ChatRoom((from, line) -> options.out.println("CHAT " + from + " " + line));
       host.setStreamHandler(ChatRoom.PROTOCOL_ID, chat.handler());
       Cli.await(host.start(), options.timeout(), "listen");
+      Signals signals = Signals.install();
       for (Multiaddr address : host.listenAddresses()) {
         options.out.println(address);
       }

@@ -83,9 +83,9 @@ final class PerfCommand implements Callable<Integer> {
 
   private int serve(Multiaddr address) throws InterruptedException {
     options.listen = List.of(address.toString());
-    Signals signals = Signals.install();
     try (Host host = options.buildHost(List.of(), Perf.server())) {
       Cli.await(host.start(), options.timeout(), "listen");
+      Signals signals = Signals.install();
       host.listenAddresses().forEach(options.out::println);
       signals.awaitTermination();
     }

@@ -5,8 +5,9 @@ import sun.misc.Signal;
 
 /**
  * Catches SIGINT and SIGTERM, so that a command can close its host and exit 0: a shutdown hook
- * alone would leave the JVM's exit status at 130 or 143. A command installs this before it prints
- * its listen addresses, because a script may signal the moment it has read them.
+ * alone would leave the JVM's exit status at 130 or 143. A command installs this once it has
+ * started, so that an interrupt while it starts still ends it at once, and before it prints its
+ * listen addresses, because a script may signal the moment it has read them.
  */
 final class Signals {
 

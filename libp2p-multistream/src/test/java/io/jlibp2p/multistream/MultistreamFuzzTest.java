@@ -48,8 +48,8 @@ import java.util.concurrent.CompletableFuture;
  *       written, the same protocol selected (at most once, and only one that is served or was
  *       proposed) or the same member of the {@link NegotiationException} family, with a message;
  *       the channel closed after a failure; the bytes after the negotiation passed on unchanged;
- *       nothing reaching the pipeline's tail; no buffer leaked (the leak detector runs at paranoid
- *       level).
+ *       nothing reaching the pipeline's tail; no buffer leaked (the leak detector reports it, at
+ *       paranoid level when the inputs are replayed).
  * </ul>
  *
  * <p>Time never moves: the channels' clocks are frozen, so the negotiation timeout never fires.

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -68,10 +69,18 @@ public final class LeakDetectionExtension implements BeforeAllCallback, AfterAll
     return LeakReportCapture.drain();
   }
 
-  /** Whether Jazzer is fuzzing rather than replaying inputs, as it reads the same variable. */
+  /**
+   * Whether Jazzer is fuzzing rather than replaying inputs, read as Jazzer reads it: {@code
+   * JAZZER_FUZZ} in the environment or as a system property, true for {@code 1}, {@code true} or
+   * {@code yes}.
+   */
   private static boolean fuzzing() {
-    String fuzz = System.getenv().getOrDefault("JAZZER_FUZZ", "");
-    return !fuzz.isEmpty() && !fuzz.equals("0") && !fuzz.equalsIgnoreCase("false");
+    String fuzz = System.getenv("JAZZER_FUZZ");
+    if (fuzz == null) {
+      fuzz = System.getProperty("JAZZER_FUZZ", "");
+    }
+    String value = fuzz.trim().toLowerCase(Locale.ROOT);
+    return value.equals("1") || value.equals("true") || value.equals("yes");
   }
 
   private static void pokeDetector(ByteBufAllocator allocator) {

@@ -93,7 +93,7 @@ import org.slf4j.Marker;
  *       nothing: no connection, stream or memory in any scope; and every buffer the connection
  *       and its streams allocated was released, counted on a pooled allocator of their own, so a
  *       leak fails the execution that caused it (Netty's leak detector still checks the class: see
- *       {@link #cheapLeakDetectionWhileFuzzing}).
+ *       {@link io.jlibp2p.testing.LeakDetectionExtension}).
  * </ul>
  *
  * <p>Input layout ({@link FuzzedDataProvider}: integers are taken from the end of the input, as

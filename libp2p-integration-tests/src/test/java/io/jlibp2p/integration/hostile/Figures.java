@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One case's measurements, printed to stdout as one structured line for docs/reliability.md:
@@ -43,7 +44,7 @@ final class Figures {
     fields.put("peakThreads", Integer.toString(sampler.peakThreads()));
     fields.put("baseThreads", Integer.toString(baseline.threads()));
     // The watched gauges, the victim's sockets among them (peakVictimSockets).
-    sampler.gaugePeaks().forEach((name, peak) -> fields.put("peak" + Character.toUpperCase(name.charAt(0)) + name.substring(1), Integer.toString(peak)));
+    new TreeMap<>(sampler.gaugePeaks()).forEach((name, peak) -> fields.put("peak" + Character.toUpperCase(name.charAt(0)) + name.substring(1), Integer.toString(peak)));
     return this;
   }
 

@@ -29,8 +29,7 @@ import java.util.List;
  *   <li>nothing is sent before the client has ended its side: the spec forbids the reply to
  *       overlap the upload;
  *   <li>after the end of a complete request the server sends exactly the count asked for (any
- *       unsigned 64-bit count is valid, and is sent from one shared block of zeros, not
- *       allocated), then ends its side, and the stream closes; of a count above {@link
+ *       unsigned 64-bit count is valid), then ends its side, and the stream closes; of a count above {@link
  *       #MOST_READ} the target reads that much, and the server is still sending;
  *   <li>whatever it was asked, the writes waiting in the stream stay under {@link #MEMORY_LIMIT}:
  *       the server follows the stream's writability (a write past the limit would fail and reset

@@ -52,7 +52,7 @@ import java.util.concurrent.CompletableFuture;
  *       expected peer (if one was dialed); or with a {@link SecurityHandshakeException} (a {@link
  *       PeerIdMismatchException} for another peer than the one dialed) and the channel closed; or
  *       not yet. The bytes after the Exchange are passed on unchanged, nothing reaches the
- *       pipeline's tail, and no buffer leaks (the leak detector runs at paranoid level).
+ *       pipeline's tail, and no buffer leaks (the leak detector reports it, at paranoid level when the inputs are replayed).
  * </ul>
  *
  * <p>This class is in {@code io.jlibp2p.plaintext.internal}, not a {@code fuzz} subpackage,
