@@ -15,6 +15,7 @@ import java.security.spec.ECPublicKeySpec;
 import org.bouncycastle.asn1.ASN1BitString;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERBitString;
@@ -78,8 +79,13 @@ final class EcdsaPrivateKey extends PrivateKey {
           "ECDSA private key names no curve; go requires the P-256 OID in its parameters");
     }
     if (!P256Curve.OID.equals(curve)) {
+      // Only an OID is printed: other parameters are the stranger's ASN.1, whose toString can
+      // throw (a UTF8String of bad UTF-8 did, found by fuzzing).
+      String which = curve instanceof ASN1ObjectIdentifier oid
+          ? "on curve " + oid.getId()
+          : "given curve parameters that are not a named curve's OID";
       throw new InvalidKeyFormatException(
-          "ECDSA private key is on curve " + curve + ", but only P-256 is supported");
+          "ECDSA private key is " + which + ", but only P-256 is supported");
     }
     if (scalar.signum() <= 0 || scalar.compareTo(P256Curve.PARAMETERS.getOrder()) >= 0) {
       throw new InvalidKeyFormatException("ECDSA private key is outside [1, n-1]");

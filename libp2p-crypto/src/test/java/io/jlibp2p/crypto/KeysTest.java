@@ -266,6 +266,13 @@ class KeysTest {
     InvalidKeyFormatException e =
         assertRejects(InvalidKeyFormatException.class, () -> PrivateKey.unmarshal(withoutCurve));
     assertTrue(e.getMessage().contains("names no curve"), e.getMessage());
+
+    // Found by fuzzing: parameters that are a UTF8String of bad UTF-8, which BouncyCastle cannot print.
+    byte[] badUtf8Curve = java.util.Base64.getDecoder().decode(
+        "CAMSMzAxAgEBBCA+Wx/pcS5sMUlCp1C9Z0hd48Hv6Fsb+1IK6PmuPfpKTKAKDAgqhkjOPQMBBw==");
+    InvalidKeyFormatException notAnOid =
+        assertRejects(InvalidKeyFormatException.class, () -> PrivateKey.unmarshal(badUtf8Curve));
+    assertTrue(notAnOid.getMessage().contains("not a named curve's OID"), notAnOid.getMessage());
   }
 
   private static byte[] sequence(org.bouncycastle.asn1.ASN1Encodable... elements) throws java.io.IOException {
