@@ -14,7 +14,9 @@ import picocli.CommandLine;
  * line on stderr (with {@code --json}, also an {@code {"ok":false,...}} line on stdout); stack
  * traces only with {@code --verbose}.
  */
-@Command(name = "jlibp2p", mixinStandardHelpOptions = true, versionProvider = Jlibp2pCli.Version.class,
+// INHERIT: every subcommand takes --help and --version too, as the usage-error hint promises.
+@Command(name = "jlibp2p", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = Jlibp2pCli.Version.class,
     description = "A libp2p peer: chat, serve, ping, identify, echo and perf over TCP with noise, secio or plaintext, and yamux or mplex.",
     subcommands = {ChatCommand.class, ListenCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class, FootprintCommand.class,
         CommandLine.HelpCommand.class})
