@@ -63,18 +63,6 @@ class MplexWireTest {
     };
   }
 
-  /** What reaches the end of the pipeline as user events: where a host's last handler sits. */
-  private List<Object> userEventsAfterTheSession() {
-    List<Object> events = new ArrayList<>();
-    channel.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
-      @Override
-      public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        events.add(event);
-      }
-    });
-    return events;
-  }
-
   private void feed(String hex) {
     EmbeddedChannels.feedHex(channel, hex);
   }
@@ -220,7 +208,7 @@ class MplexWireTest {
     int[] resets = {0};
     connection.pipeline().addLast(counting(resets));
     start(MplexStreamMuxer.builder().maxStreams(1).build(), connection);
-    List<Object> events = userEventsAfterTheSession();
+    List<Object> events = EmbeddedChannels.userEventsAtTheEnd(channel);
     feed("0000" + "0800".repeat(25_000)); // stream 0, then stream 1 proposed again and again
     assertFalse(channel.isOpen());
     // The session tells a host's last handler of the limit, as an event, before it closes.
@@ -244,7 +232,7 @@ class MplexWireTest {
     channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[2 << 20]));
     resets[0] = 0;
     // Stream 0 opened and sent 2 bytes, one past its unread bound, over and over: each is reset.
-    List<Object> events = userEventsAfterTheSession();
+    List<Object> events = EmbeddedChannels.userEventsAtTheEnd(channel);
     feed(("0000" + "0202aabb").repeat(2_000));
     assertFalse(channel.isOpen());
     assertTrue(events.stream().anyMatch(e -> e instanceof LimitExceededException l && l.getMessage().contains("does not read its answers")),

@@ -77,18 +77,6 @@ class YamuxWireTest {
     channel.runScheduledPendingTasks();
   }
 
-  /** What reaches the end of the pipeline as user events: where a host's last handler sits. */
-  private List<Object> userEventsAfterTheSession() {
-    List<Object> events = new ArrayList<>();
-    channel.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
-      @Override
-      public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        events.add(event);
-      }
-    });
-    return events;
-  }
-
   private void feed(String hex) {
     EmbeddedChannels.feedHex(channel, hex);
   }
@@ -199,7 +187,7 @@ class YamuxWireTest {
     for (int i = 0; i < 12_000; i++) {
       flood.append(frame(2, 1, 0, i));
     }
-    List<Object> events = userEventsAfterTheSession();
+    List<Object> events = EmbeddedChannels.userEventsAtTheEnd(channel);
     feed(flood.toString());
     assertFalse(channel.isOpen());
     // The session tells a host's last handler of the limit, as an event, before it closes.

@@ -3,8 +3,12 @@ package io.jlibp2p.core.conformance;
 import io.jlibp2p.testing.ByteBufs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Drives a handler under test on an {@link EmbeddedChannel} with hand-built bytes, and reads back
@@ -36,5 +40,20 @@ public final class EmbeddedChannels {
     while ((buf = from.readOutbound()) != null) {
       to.writeInbound(buf);
     }
+  }
+
+  /**
+   * Records the user events that reach the end of {@code channel}'s pipeline, where a host's last
+   * handler sits: a muxer's cut-off, say. Add it after the handler under test.
+   */
+  public static List<Object> userEventsAtTheEnd(EmbeddedChannel channel) {
+    List<Object> events = new ArrayList<>();
+    channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        events.add(event);
+      }
+    });
+    return events;
   }
 }
