@@ -22,7 +22,9 @@ import java.util.Arrays;
  * Changed, the change is noticed where it must be (the receiver of a changed handshake message
  * fails, a changed transport message is not delivered, bytes appended spoil what follows them in
  * that direction), nothing but intact messages is delivered, and every failure is the declared
- * exception with its channel closed ({@link HandshakeSide#checkSoFar}).
+ * exception with its channel closed ({@link HandshakeSide#checkSoFar}). Appended bytes may also be
+ * a true copy of the next message (with fixed keys the fuzzer can learn one from the seeds): the
+ * receiver may take that copy, as it would the message, but not the message itself after it.
  *
  * <p>Input layout, as {@link FuzzedDataProvider} reads it from the back: which message to change
  * (0 to the number of messages; that number itself changes none) and how (0 flip, 1 truncate, 2
@@ -46,6 +48,18 @@ public final class HandshakeShuttle {
   private final Kind kind;
   /** Whether the chosen message came out different (flips can cancel out). */
   private boolean changed;
+  /**
+   * When bytes are appended, what the receiver of the message they spoil had taken before that
+   * message reached it (from the appended bytes, then): how many transport messages it had
+   * delivered and whether its handshake had completed. Null until then, and if it never does.
+   */
+  private Progress beforeSpoiled;
+
+  private record Progress(int delivered, boolean secured) {
+    static Progress of(HandshakeSide side) {
+      return new Progress(side.app().messages.size(), side.outcome() == HandshakeOutcome.SUCCEEDED);
+    }
+  }
 
   /**
    * A shuttle for a handshake whose messages go as {@code handshakeFromInitiator} says (true for
@@ -71,6 +85,9 @@ public final class HandshakeShuttle {
       for (int index = 0; index < fromInitiator.length; index++) {
         if (isTransport(index)) {
           sender(sides, index).sendIfSecured();
+        }
+        if (kind == Kind.APPEND && index == nextInDirection(message)) {
+          beforeSpoiled = Progress.of(receiver(sides, index));
         }
         pass(index, sender(sides, index).channel(), receiver(sides, index).channel());
       }
@@ -147,17 +164,26 @@ public final class HandshakeShuttle {
   /**
    * Where a change must show: a changed handshake message fails its receiver's handshake, and a
    * changed transport message is not delivered; bytes appended to a message are read as the start
-   * of the next one in that direction, which they spoil, and leave the message itself intact.
+   * of the next one in that direction, which they spoil, and leave the message itself intact; if
+   * they were a true copy of that next one, its receiver took the copy and must not take the
+   * message itself.
    */
   private void assertNoticed(HandshakeSide[] sides) {
     int spoiled = message;
     if (kind == Kind.APPEND) {
-      HandshakeSide receiver = receiver(sides, spoiled);
       if (isTransport(spoiled)) {
-        receiver.assertDelivered(receiver.remoteText());
+        HandshakeSide appendedTo = receiver(sides, spoiled);
+        appendedTo.assertDelivered(appendedTo.remoteText());
       }
       spoiled = nextInDirection(spoiled);
       if (spoiled < 0) {
+        return;
+      }
+      Progress now = Progress.of(receiver(sides, spoiled));
+      Progress before = beforeSpoiled != null ? beforeSpoiled : now;
+      if (isTransport(spoiled) ? before.delivered() > 0 : before.secured()) {
+        // The appended bytes held a true copy, taken already (checkSoFar saw it intact).
+        assertEquals(before.delivered(), now.delivered(), "a message was taken again after its copy");
         return;
       }
     }
