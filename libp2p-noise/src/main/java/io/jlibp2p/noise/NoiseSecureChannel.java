@@ -9,7 +9,7 @@ import io.jlibp2p.noise.internal.NoiseHandshakeHandler;
  * /noise}): {@code Noise_XX_25519_ChaChaPoly_SHA256} with the libp2p handshake payload, the
  * secure channel every modern libp2p peer speaks.
  *
- * <p>Written here from the Noise Protocol Framework spec, on the JDK's X25519 and
+ * <p>Written here from the Noise Protocol Framework spec, on BouncyCastle's X25519 and the JDK's
  * ChaCha20-Poly1305; each handshake uses a fresh static Noise key, authenticated by a signature of
  * the identity key.
  */
