@@ -174,6 +174,7 @@ abstract class AbstractHostTest extends AbstractHostPairTest {
     assertEquals(server.peerId(), first.remotePeer());
     assertEquals(stack().securityProtocol(), first.securityProtocol());
     assertEquals(stack().muxerProtocol(), first.muxerProtocol());
+    assertEquals(stack().muxerInHandshake(), first.muxerAgreedInHandshake());
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.jlibp2p.perf.Perf;
 import io.jlibp2p.ping.Ping;
 import io.jlibp2p.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.secio.SecioSecureChannel;
+import io.jlibp2p.tls.TlsSecureChannel;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import java.util.function.Supplier;
@@ -26,6 +27,8 @@ public final class Hosts {
   public enum Stack {
     NOISE_YAMUX(NoiseSecureChannel.PROTOCOL_ID, NoiseSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
     NOISE_MPLEX(NoiseSecureChannel.PROTOCOL_ID, NoiseSecureChannel::new, MplexStreamMuxer.PROTOCOL_ID, MplexStreamMuxer::create),
+    TLS_YAMUX(TlsSecureChannel.PROTOCOL_ID, TlsSecureChannel::create, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
+    TLS_MPLEX(TlsSecureChannel.PROTOCOL_ID, TlsSecureChannel::create, MplexStreamMuxer.PROTOCOL_ID, MplexStreamMuxer::create),
     PLAINTEXT_YAMUX(PlaintextSecureChannel.PROTOCOL_ID, PlaintextSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
     PLAINTEXT_MPLEX(PlaintextSecureChannel.PROTOCOL_ID, PlaintextSecureChannel::new, MplexStreamMuxer.PROTOCOL_ID, MplexStreamMuxer::create),
     SECIO_YAMUX(SecioSecureChannel.PROTOCOL_ID, SecioSecureChannel::new, YamuxStreamMuxer.PROTOCOL_ID, YamuxStreamMuxer::create),
@@ -47,6 +50,11 @@ public final class Hosts {
     /** The protocol ID a connection over this stack reports as its security. */
     String securityProtocol() {
       return securityProtocol;
+    }
+
+    /** Whether two jlibp2p hosts over this stack agree on the muxer in the security handshake. */
+    boolean muxerInHandshake() {
+      return securityProtocol.equals(NoiseSecureChannel.PROTOCOL_ID) || securityProtocol.equals(TlsSecureChannel.PROTOCOL_ID);
     }
 
     /** The protocol ID a connection over this stack reports as its muxer. */

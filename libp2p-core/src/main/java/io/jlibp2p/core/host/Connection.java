@@ -45,6 +45,12 @@ public interface Connection extends AutoCloseable {
   String muxerProtocol();
 
   /**
+   * Whether both sides agreed on the muxer inside the security handshake (noise's {@code
+   * stream_muxers}, TLS's ALPN), which saves the round trip of a multistream negotiation.
+   */
+  boolean muxerAgreedInHandshake();
+
+  /**
    * What the remote said in identify, which every host runs on every new connection. Nothing
    * waits for it unless asked to: {@code connection.identify().thenCompose(info -> ...)}.
    */

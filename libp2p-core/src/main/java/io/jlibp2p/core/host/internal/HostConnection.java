@@ -144,6 +144,11 @@ public final class HostConnection implements Connection {
   }
 
   @Override
+  public boolean muxerAgreedInHandshake() {
+    return session.muxer().isPresent();
+  }
+
+  @Override
   public int openStreams() {
     return muxing.openStreams();
   }

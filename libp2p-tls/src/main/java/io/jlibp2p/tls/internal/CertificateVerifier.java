@@ -1,0 +1,204 @@
+package io.jlibp2p.tls.internal;
+
+import io.jlibp2p.crypto.PublicKey;
+import io.jlibp2p.multiformats.DecodingException;
+import io.jlibp2p.tls.TlsCertificateException;
+import io.jlibp2p.tls.TlsCertificateException.Reason;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+
+/**
+ * Checks a remote's certificate chain by the libp2p TLS spec, all of it, and returns the host key
+ * it proves: exactly one certificate, well formed, with no unique IDs, valid now, correctly
+ * self-signed, no critical extension it does not understand, and the libp2p public-key extension
+ * with a valid signature of the certificate's key. No PKI: the peer ID is the identity.
+ *
+ * <p>Reads the DER with BouncyCastle's ASN.1 classes, not the JDK's certificate parser, so that a
+ * certificate with an empty issuer (js-libp2p's) is read too; the signature is verified with the
+ * JDK's providers.
+ */
+public final class CertificateVerifier {
+
+  private static final ASN1ObjectIdentifier KEY_USAGE = Extension.keyUsage;
+  private static final ASN1ObjectIdentifier BASIC_CONSTRAINTS = Extension.basicConstraints;
+  private static final ASN1ObjectIdentifier EXTENDED_KEY_USAGE = Extension.extendedKeyUsage;
+
+  /**
+   * Critical extensions other implementations may set that restrict nothing a libp2p certificate
+   * is used for (signing its own TLS handshake), so they are understood by being allowed.
+   */
+  private static final Set<ASN1ObjectIdentifier> UNDERSTOOD = Set.of(KEY_USAGE, BASIC_CONSTRAINTS, EXTENDED_KEY_USAGE);
+
+  private static final String ECDSA_KEY = "1.2.840.10045.2.1";
+  private static final String ED25519 = "1.3.101.112";
+  private static final String RSA_KEY = "1.2.840.113549.1.1.1";
+
+  /** Self-signature algorithms by OID: the JCA name and whether parameters must be NULL (RSA). */
+  private record SignatureAlgorithm(String jcaName, String keyAlgorithm, boolean nullParameters) {}
+
+  private static final Map<String, SignatureAlgorithm> SIGNATURES = Map.of(
+      "1.2.840.10045.4.3.2", new SignatureAlgorithm("SHA256withECDSA", ECDSA_KEY, false),
+      "1.2.840.10045.4.3.3", new SignatureAlgorithm("SHA384withECDSA", ECDSA_KEY, false),
+      "1.2.840.10045.4.3.4", new SignatureAlgorithm("SHA512withECDSA", ECDSA_KEY, false),
+      ED25519, new SignatureAlgorithm("Ed25519", ED25519, false),
+      "1.2.840.113549.1.1.11", new SignatureAlgorithm("SHA256withRSA", RSA_KEY, true),
+      "1.2.840.113549.1.1.12", new SignatureAlgorithm("SHA384withRSA", RSA_KEY, true),
+      "1.2.840.113549.1.1.13", new SignatureAlgorithm("SHA512withRSA", RSA_KEY, true));
+
+  private static final Map<String, String> KEY_FACTORIES = Map.of(ECDSA_KEY, "EC", ED25519, "Ed25519", RSA_KEY, "RSA");
+
+  private CertificateVerifier() {}
+
+  /**
+   * The host key that {@code chain} (DER certificates, as received) proves at {@code now}.
+   *
+   * @throws TlsCertificateException naming the rule the chain breaks
+   */
+  public static PublicKey verify(List<byte[]> chain, Instant now) throws TlsCertificateException {
+    if (chain.size() != 1) {
+      throw new TlsCertificateException(
+          Reason.CERTIFICATE_COUNT, "the remote sent " + chain.size() + " certificates; libp2p peers send exactly one");
+    }
+    Certificate certificate = parse(chain.get(0));
+    TBSCertificate tbs = certificate.getTBSCertificate();
+    if (tbs.getIssuerUniqueId() != null || tbs.getSubjectUniqueId() != null) {
+      throw new TlsCertificateException(Reason.UNIQUE_ID_PRESENT, "the certificate carries an issuer or subject unique ID");
+    }
+    checkValidity(tbs, now);
+    byte[] spki = der(tbs.getSubjectPublicKeyInfo());
+    checkSelfSignature(certificate, spki);
+    return hostKey(tbs, spki);
+  }
+
+  private static Certificate parse(byte[] der) throws TlsCertificateException {
+    try {
+      return EmptyNames.allowedWhile(() -> {
+        Certificate certificate = Certificate.getInstance(ASN1Primitive.fromByteArray(der));
+        // BouncyCastle reads the TBSCertificate, where the issuer is checked, on first use.
+        certificate.getTBSCertificate();
+        return certificate;
+      });
+    } catch (IOException | RuntimeException e) {
+      // BouncyCastle reports malformed input as IOException or as one of several runtime
+      // exceptions (IllegalArgumentException, ASN1ParsingException, ClassCastException inside
+      // getInstance); all mean the same here.
+      throw new TlsCertificateException(
+          Reason.MALFORMED_CERTIFICATE, "the certificate is not a valid X.509 certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkValidity(TBSCertificate tbs, Instant now) throws TlsCertificateException {
+    Instant notBefore;
+    Instant notAfter;
+    try {
+      notBefore = tbs.getStartDate().getDate().toInstant();
+      notAfter = tbs.getEndDate().getDate().toInstant();
+    } catch (RuntimeException e) {
+      throw new TlsCertificateException(
+          Reason.MALFORMED_CERTIFICATE, "the certificate's validity is not a valid time: " + e.getMessage(), e);
+    }
+    if (now.isBefore(notBefore)) {
+      throw new TlsCertificateException(Reason.NOT_YET_VALID, "the certificate is not valid before " + notBefore);
+    }
+    if (now.isAfter(notAfter)) {
+      throw new TlsCertificateException(Reason.EXPIRED, "the certificate expired at " + notAfter);
+    }
+  }
+
+  private static void checkSelfSignature(Certificate certificate, byte[] spki) throws TlsCertificateException {
+    AlgorithmIdentifier algorithm = certificate.getSignatureAlgorithm();
+    if (!algorithm.equals(certificate.getTBSCertificate().getSignature())) {
+      throw new TlsCertificateException(
+          Reason.MALFORMED_CERTIFICATE, "the certificate names two different signature algorithms");
+    }
+    String oid = algorithm.getAlgorithm().getId();
+    SignatureAlgorithm known = SIGNATURES.get(oid);
+    String keyOid = certificate.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId();
+    if (known == null) {
+      throw new TlsCertificateException(
+          Reason.UNSUPPORTED_SIGNATURE_ALGORITHM, "the certificate is signed with an unsupported algorithm, OID " + oid);
+    }
+    ASN1Encodable parameters = algorithm.getParameters();
+    boolean parametersOk = known.nullParameters()
+        ? parameters == null || DERNull.INSTANCE.equals(parameters)
+        : parameters == null;
+    if (!parametersOk || !known.keyAlgorithm().equals(keyOid)) {
+      throw new TlsCertificateException(
+          Reason.BAD_SELF_SIGNATURE, "the certificate's signature algorithm " + known.jcaName() + " does not fit its key");
+    }
+    boolean valid;
+    try {
+      java.security.PublicKey key =
+          KeyFactory.getInstance(KEY_FACTORIES.get(keyOid)).generatePublic(new X509EncodedKeySpec(spki));
+      Signature verifier = Signature.getInstance(known.jcaName());
+      verifier.initVerify(key);
+      verifier.update(der(certificate.getTBSCertificate()));
+      valid = verifier.verify(certificate.getSignature().getOctets());
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // A key the provider cannot read (a point off the curve) or a signature it cannot parse.
+      throw new TlsCertificateException(
+          Reason.BAD_SELF_SIGNATURE, "the certificate's self-signature cannot be checked: " + e.getMessage(), e);
+    }
+    if (!valid) {
+      throw new TlsCertificateException(Reason.BAD_SELF_SIGNATURE, "the certificate's self-signature does not verify");
+    }
+  }
+
+  private static PublicKey hostKey(TBSCertificate tbs, byte[] spki) throws TlsCertificateException {
+    Extensions extensions;
+    try {
+      extensions = tbs.getExtensions();
+    } catch (RuntimeException e) {
+      throw new TlsCertificateException(
+          Reason.MALFORMED_CERTIFICATE, "the certificate's extensions are malformed: " + e.getMessage(), e);
+    }
+    Extension libp2p = null;
+    if (extensions != null) {
+      for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+        Extension extension = extensions.getExtension(oid);
+        if (oid.equals(SignedKey.OID)) {
+          libp2p = extension;
+        } else if (extension.isCritical() && !UNDERSTOOD.contains(oid)) {
+          throw new TlsCertificateException(
+              Reason.UNKNOWN_CRITICAL_EXTENSION, "the certificate has an unknown critical extension, OID " + oid.getId());
+        }
+      }
+    }
+    if (libp2p == null) {
+      throw new TlsCertificateException(
+          Reason.MISSING_LIBP2P_EXTENSION, "the certificate lacks the libp2p public-key extension (" + SignedKey.OID + ")");
+    }
+    SignedKey signedKey;
+    try {
+      signedKey = SignedKey.decode(libp2p.getExtnValue().getOctets());
+    } catch (DecodingException e) {
+      throw new TlsCertificateException(Reason.MALFORMED_LIBP2P_EXTENSION, e.getMessage(), e);
+    }
+    return signedKey.verify(spki);
+  }
+
+  private static byte[] der(ASN1Encodable value) {
+    try {
+      return value.toASN1Primitive().getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      throw new IllegalStateException("DER encoding to memory cannot fail", e);
+    }
+  }
+}
