@@ -1,6 +1,6 @@
 // Minimal js-libp2p 3.x peer for jlibp2p interop tests.
 //
-//   node peer.mjs listen [--security plaintext|noise[,..]] [--muxer mplex|yamux[,..]] [options]
+//   node peer.mjs listen [--security plaintext|noise|tls[,..]] [--muxer mplex|yamux[,..]] [options]
 //   node peer.mjs dial <multiaddr> ping [--security ..] [--muxer ..] [options]
 //   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk N] [options]
 //   node peer.mjs dial <multiaddr> identify [options]
@@ -19,6 +19,7 @@ import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { plaintext } from '@libp2p/plaintext'
 import { noise } from '@chainsafe/libp2p-noise'
+import { tls } from '@libp2p/tls'
 import { mplex } from '@libp2p/mplex'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { ping } from '@libp2p/ping'
@@ -41,7 +42,8 @@ const ECHO_PROTOCOL = '/echo/1.0.0'
 
 const SECURITY = {
   plaintext: () => plaintext(),
-  noise: () => noise()
+  noise: () => noise(),
+  tls: () => tls()
 }
 
 const MUXERS = {
@@ -83,13 +85,13 @@ function usage (msg) {
 // argument parsing
 
 const USAGE = `usage:
-  node peer.mjs listen [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms] [--ignore-stdin]
+  node peer.mjs listen [--security plaintext|noise|tls] [--muxer mplex|yamux] [--timeout ms] [--ignore-stdin]
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
                        [--echo-impl events|iterator|utils] [--connection-monitor on|off] [--identify]
                        [--perf] [--chat] [--listen <multiaddr>]
        stdin commands (one per line, one JSON answer line each):
          peer <peerId> | identify <peerId> | handle <protocol> | unhandle <protocol> | push
-  node peer.mjs dial <multiaddr> ping [--security plaintext|noise] [--muxer mplex|yamux] [--timeout ms]
+  node peer.mjs dial <multiaddr> ping [--security plaintext|noise|tls] [--muxer mplex|yamux] [--timeout ms]
   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--parallel N] [--security ..] [--muxer ..] [--timeout ms]
   node peer.mjs dial <multiaddr> identify [--linger ms] [--security ..] [--muxer ..] [--timeout ms]
   node peer.mjs dial <multiaddr> perf --upload-bytes N --download-bytes M [--iterations K] [--security ..] [--muxer ..]

@@ -108,6 +108,38 @@ abstract class AbstractJsInteropTest {
     assertArrayEquals(data, await(collector.done));
   }
 
+  /** Opens {@code streams} echo streams to js at once, 64 KiB each, and checks every echo. */
+  protected void assertConcurrentEchoesThroughJs(int streams, long seed) throws Exception {
+    List<byte[]> payloads = new ArrayList<>();
+    List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+    Random random = new Random(seed);
+    for (int i = 0; i < streams; i++) {
+      byte[] payload = new byte[64 << 10];
+      random.nextBytes(payload);
+      payloads.add(payload);
+      StreamCollector collector = new StreamCollector();
+      replies.add(collector.done);
+      host.newStream(jsPeer, s -> s.pipeline().addLast(collector), Hosts.ECHO)
+          .thenAccept(stream -> {
+            stream.writeAndFlush(Unpooled.wrappedBuffer(payload));
+            stream.closeWrite();
+          })
+          .exceptionally(e -> {
+            collector.done.completeExceptionally(e);
+            return null;
+          });
+    }
+    for (int i = 0; i < streams; i++) {
+      assertArrayEquals(payloads.get(i), await(replies.get(i)), "stream " + i);
+    }
+  }
+
+  /** Has js open {@code streams} echo streams to this host at once, 64 KiB each. */
+  protected void assertJsOpensConcurrentStreams(int streams) throws Exception {
+    String result = jsDials("echo", Integer.toString(64 << 10), "--parallel", Integer.toString(streams));
+    assertTrue(result.contains("\"ok\":true") && result.contains("\"streams\":" + streams), result);
+  }
+
   protected String jsDials(String... command) throws Exception {
     List<String> arguments = new ArrayList<>(List.of(command));
     arguments.addAll(jsOptions());

@@ -118,7 +118,8 @@ public final class Hosts {
     return Stack.SECIO_MPLEX.host(identity);
   }
 
-  private static Host serving(Host.Builder builder) {
+  /** {@code builder} on TCP loopback, serving echo and ping, able to run perf. */
+  static Host serving(Host.Builder builder) {
     Host host =
         builder
             .transport(TcpTransport.builder().threads(2).build())
