@@ -38,6 +38,7 @@ import io.jlibp2p.mplex.MplexStreamMuxer;
 import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.secio.SecioSecureChannel;
+import io.jlibp2p.tls.TlsSecureChannel;
 import io.jlibp2p.testing.DecodingAssertions;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import io.netty.buffer.ByteBuf;
@@ -151,7 +152,7 @@ class InboundPipelineFuzzTest {
   private static final PeerId REMOTE_PEER = PeerId.fromPublicKey(REMOTE.publicKey());
 
   private static final List<SecureChannel> SECURE_CHANNELS =
-      List.of(new NoiseSecureChannel(), new SecioSecureChannel(), new PlaintextSecureChannel());
+      List.of(new NoiseSecureChannel(), TlsSecureChannel.create(), new SecioSecureChannel(), new PlaintextSecureChannel());
   private static final List<StreamMuxer> MUXERS =
       List.of(YamuxStreamMuxer.create(), MplexStreamMuxer.create());
   private static final ResourceLimits LIMITS = ResourceLimits.autoscaled();

@@ -14,6 +14,7 @@ import io.jlibp2p.mplex.MplexStreamMuxer;
 import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.secio.SecioSecureChannel;
+import io.jlibp2p.tls.TlsSecureChannel;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,11 +22,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Writes the seeds of {@link InboundPipelineFuzzTest#inboundPipeline} in the input layout its
@@ -131,6 +136,34 @@ final class InboundPipelineSeeds {
         mplex(5, NEW_STREAM, ascii("five")), mplex(5, MESSAGE_INITIATOR, echoNegotiation("still open")));
     write(dir, "mplex-message-for-unknown-stream", Start.MPLEX, mplex(9, MESSAGE_INITIATOR, ascii("who?")));
     write(dir, "mplex-undefined-flag-7", Start.MPLEX, mplex(1, NEW_STREAM, ascii("1")), mplex(1, 7, ascii("?")));
+
+    // ---- TLS: a real ClientHello (its random differs each time these seeds are made)
+    byte[] tls = concat(multistream(HEADER, TlsSecureChannel.PROTOCOL_ID), clientHello());
+    write(dir, "raw-tls-client-hello", Start.RAW, tls);
+    write(dir, "raw-tls-client-hello-in-7-byte-reads", Start.RAW, split(tls, 7));
+    write(dir, "raw-tls-then-garbage-record", Start.RAW,
+        concat(multistream(HEADER, TlsSecureChannel.PROTOCOL_ID), new byte[] {0x16, 0x03, 0x01, 0x00, 0x20}, bytes(random, 32)));
+  }
+
+  /** The first flight of a JDK TLS 1.3 client offering yamux and then "libp2p" in ALPN. */
+  private static byte[] clientHello() throws IOException {
+    try {
+      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      context.init(null, null, null);
+      SSLEngine engine = context.createSSLEngine();
+      engine.setUseClientMode(true);
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {YamuxStreamMuxer.PROTOCOL_ID, "libp2p"});
+      engine.setSSLParameters(parameters);
+      ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+      engine.wrap(ByteBuffer.allocate(0), out);
+      out.flip();
+      byte[] hello = new byte[out.remaining()];
+      out.get(hello);
+      return hello;
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e);
+    }
   }
 
   /** A yamux stream opened with a window update, negotiated, echoing {@code text}, then ended. */

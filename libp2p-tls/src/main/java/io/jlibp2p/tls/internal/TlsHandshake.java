@@ -15,6 +15,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.nio.channels.ClosedChannelException;
@@ -43,7 +44,7 @@ import javax.net.ssl.TrustManager;
  * ALPN at all, leaves the muxer to multistream.
  *
  * <p>{@link #handler()} replaces itself with the {@code SslHandler}, which stays in the pipeline
- * for the life of the connection; the session completes in the handshake's completion listener,
+ * for the life of the connection, followed by a {@link TlsFailureHandler}; the session completes in the handshake's completion listener,
  * which Netty runs before it passes on any application byte.
  */
 public final class TlsHandshake implements SecureChannel.Handshake {
@@ -99,8 +100,12 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     // The upgrader times the whole handshake; a second, shorter clock here would race it.
     tls.setHandshakeTimeoutMillis(0);
     Channel channel = ctx.channel();
-    tls.handshakeFuture().addListener(done -> finish(channel, engine, trust, done));
-    ctx.pipeline().replace(ctx.handler(), ctx.name(), tls);
+    TlsFailureHandler failures = new TlsFailureHandler(cause -> fail(channel, failure(trust, cause)));
+    tls.handshakeFuture().addListener(done -> finish(channel, engine, trust, failures, done));
+    ChannelPipeline pipeline = ctx.pipeline();
+    String name = ctx.name();
+    pipeline.addAfter(name, name + "-failures", failures);
+    pipeline.replace(ctx.handler(), name, tls);
   }
 
   private SSLEngine engine(CertificateTrustManager trust) throws GeneralSecurityException {
@@ -139,7 +144,8 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     return offered.contains(LIBP2P_ALPN) ? LIBP2P_ALPN : null;
   }
 
-  private void finish(Channel channel, SSLEngine engine, CertificateTrustManager trust, Future<? super Channel> done) {
+  private void finish(Channel channel, SSLEngine engine, CertificateTrustManager trust, TlsFailureHandler failures,
+      Future<? super Channel> done) {
     if (!done.isSuccess()) {
       fail(channel, failure(trust, done.cause()));
       return;
@@ -165,13 +171,17 @@ public final class TlsHandshake implements SecureChannel.Handshake {
       }
       muxer = Optional.of(alpn);
     }
+    failures.secured();
     session.complete(new SecureSession(
         TlsSecureChannel.PROTOCOL_ID, parameters.localPeer(), PeerId.fromPublicKey(remoteKey), remoteKey, muxer));
   }
 
   private void fail(Channel channel, SecurityHandshakeException failure) {
     if (session.completeExceptionally(failure)) {
-      channel.close();
+      // Later, not now: a failure reported from inside the SslHandler (its handshake listener)
+      // comes before the handler has fired its exception, and closing now would take the pipeline,
+      // TlsFailureHandler with it, away from under that exception.
+      channel.eventLoop().execute(channel::close);
     }
   }
 

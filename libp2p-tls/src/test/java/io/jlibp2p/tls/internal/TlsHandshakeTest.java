@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.conformance.InboundRecorder;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.PeerIdMismatchException;
+import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
@@ -17,7 +19,11 @@ import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.tls.EmptyNameCertificates;
 import io.jlibp2p.tls.TlsCertificateException;
 import io.jlibp2p.tls.TlsCertificateException.Reason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -225,6 +231,38 @@ class TlsHandshakeTest {
       SecurityHandshakeException e = assertInstanceOf(SecurityHandshakeException.class, failure(server.session()));
       assertTrue(e.getMessage().startsWith("/tls/1.0.0: TLS handshake failed: "), e.getMessage());
       assertTrue(pair.atServer.messages.isEmpty());
+      assertFalse(pair.server.isOpen());
+    }
+  }
+
+  @Test
+  void garbageInsteadOfAHandshakeFailsItWithoutAnExceptionReachingTheApplication() {
+    TlsHandshake server = TlsPair.handshake(
+        new HandshakeParameters(serverKey, Direction.INBOUND, Optional.empty(), List.of(YAMUX)), CertifiedKey::generate);
+    InboundRecorder app = new InboundRecorder();
+    EmbeddedChannel channel = new EmbeddedChannel(server.handler(), app);
+    channel.writeInbound(Unpooled.wrappedBuffer("/noise\n not a TLS record at all".getBytes(StandardCharsets.UTF_8)));
+    channel.runPendingTasks();
+    SecurityHandshakeException e = assertInstanceOf(SecurityHandshakeException.class, failure(server.session()));
+    assertTrue(e.getMessage().startsWith("/tls/1.0.0: TLS handshake failed: not an SSL/TLS record"), e.getMessage());
+    assertTrue(app.errors.isEmpty(), "the refusal reached the application: " + app.errors);
+    assertFalse(channel.isOpen());
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void aTamperedRecordAfterTheHandshakeIsASecureChannelException() {
+    Outcome outcome = handshake(List.of(YAMUX), List.of(YAMUX));
+    try (TlsPair pair = outcome.pair()) {
+      outcome.client().join();
+      pair.client.writeAndFlush(Unpooled.wrappedBuffer(new byte[100]));
+      ByteBuf record = pair.client.readOutbound();
+      record.setByte(record.writerIndex() - 1, record.getByte(record.writerIndex() - 1) ^ 1);
+      pair.server.writeInbound(record);
+      pair.server.runPendingTasks();
+      assertEquals(1, pair.atServer.messages.size(), "only the greeting was delivered");
+      SecureChannelException e = assertInstanceOf(SecureChannelException.class, pair.atServer.errors.get(0));
+      assertTrue(e.getMessage().startsWith("/tls/1.0.0: the remote sent a TLS record that was refused: "), e.getMessage());
       assertFalse(pair.server.isOpen());
     }
   }
