@@ -80,6 +80,7 @@ class DocumentationExamplesTest {
       "io.jlibp2p.multistream.*",
       "io.jlibp2p.transport.tcp.*",
       "io.jlibp2p.noise.*",
+      "io.jlibp2p.tls.*",
       "io.jlibp2p.secio.*",
       "io.jlibp2p.plaintext.*",
       "io.jlibp2p.yamux.*",

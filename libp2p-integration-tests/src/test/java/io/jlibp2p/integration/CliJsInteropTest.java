@@ -5,6 +5,7 @@ import static io.jlibp2p.integration.JsonLine.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlibp2p.multiformats.Multiaddr;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,29 @@ class CliJsInteropTest {
       String echo = CliProcess.run("echo", target, "--message", "hello js", "--security", "plaintext", "--muxer", "mplex", "--json").line();
       assertEquals("true", field(echo, "ok"), echo);
       assertTrue(Long.parseLong(field(echo, "bytes")) == 8, echo);
+    }
+  }
+
+  @Test
+  void pingAndEchoAgainstJsOverTls() throws Exception {
+    try (JsPeer js = JsPeer.listen("--security", "tls", "--muxer", "yamux")) {
+      String target = js.address().toString();
+      String ping = CliProcess.run("ping", target, "--security", "tls", "--json").line();
+      assertEquals("tls", field(ping, "security"), ping);
+      assertEquals("yamux", field(ping, "muxer"), ping);
+      String echo = CliProcess.run("echo", target, "--size", "1048576", "--security", "tls", "--json").line();
+      assertEquals("true", field(echo, "ok"), echo);
+    }
+  }
+
+  @Test
+  void jsPingsAndEchoesAListenerOverTls() throws Exception {
+    try (CliProcess listener = CliProcess.start("listen", "--security", "tls")) {
+      Multiaddr address = Multiaddr.fromString(listener.nextLine());
+      String ping = JsPeer.dial(address, "ping", "--security", "tls", "--muxer", "yamux");
+      assertTrue(ping.contains("\"ok\":true"), ping);
+      String echo = JsPeer.dial(address, "echo", "1048576", "--security", "tls", "--muxer", "yamux");
+      assertTrue(echo.contains("\"ok\":true") && echo.contains("\"bytes\":1048576"), echo);
     }
   }
 }

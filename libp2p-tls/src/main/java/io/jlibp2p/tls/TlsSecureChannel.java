@@ -17,7 +17,7 @@ import java.util.Objects;
  * Host host = Host.builder()
  *     .secureChannel(TlsSecureChannel.create())
  *     .muxer(YamuxStreamMuxer.create())
- *     .transport(TcpTransport.create())
+ *     .transport(TcpTransport.builder().build())
  *     .build();
  * }</pre>
  *
