@@ -2,13 +2,15 @@
 # The benchmark suite: jlibp2p beside js-libp2p and iperf3, on the machine it runs on.
 #
 #   bench/perf.sh [--size BYTES] [--runs N] [--warmups N] [--iterations N] [--jdks "17 25"] [--only "SECTIONS"]
+#                 [--stacks "STACKS"]
 #
 # Sections, all by default, in this order:
 #   reference   iperf3 over loopback, up and down: the physical bound (installs iperf3 if missing)
 #   throughput  /perf/1.0.0 upload and download of --size bytes (default 1 GiB), --runs times each
 #               (default 3) after --warmups unmeasured ones (default 2), in one client process per
 #               direction, each run on a new connection; median: jlibp2p to jlibp2p, js to js, jlibp2p to js, for
-#               plaintext and noise each with mplex and yamux; secio+mplex against legacy js 0.29
+#               plaintext, noise and tls each with mplex and yamux; secio+mplex against legacy js 0.29
+#               (--stacks "noise+yamux tls+yamux" measures only those; secio+mplex is the legacy rows)
 #   latency     a new connection plus a 1-byte round trip (perf with 1 byte each way), --iterations
 #               times in one client process (default 100), median, over loopback
 #   rtt         the same across a link with a 10 ms delay each way between two network namespaces
@@ -27,6 +29,7 @@ RUNS=3
 WARMUPS=2
 ITERATIONS=100
 SECTIONS="reference throughput latency rtt memory"
+STACKS="plaintext+mplex plaintext+yamux noise+mplex noise+yamux tls+mplex tls+yamux secio+mplex"
 JDKS=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -36,7 +39,8 @@ while [[ $# -gt 0 ]]; do
     --iterations) ITERATIONS=$2; shift 2 ;;
     --jdks) JDKS=$2; shift 2 ;;
     --only) SECTIONS=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --stacks) STACKS=$2; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -213,10 +217,14 @@ section_throughput() {
   report ""
   report "| client | server | stack | upload MiB/s | download MiB/s |"
   report "|---|---|---|---:|---:|"
-  rows_for_stacks throughput_row plaintext+mplex plaintext+yamux noise+mplex noise+yamux
-  for j in $(jlibp2ps); do throughput_row "$j" "$j" secio mplex; done
-  throughput_row legacy legacy secio mplex
-  for j in $(jlibp2ps); do throughput_row "$j" legacy secio mplex; done
+  local modern=() stack
+  for stack in $STACKS; do [[ $stack == secio+mplex ]] || modern+=("$stack"); done
+  if [[ ${#modern[@]} -gt 0 ]]; then rows_for_stacks throughput_row "${modern[@]}"; fi
+  if [[ " $STACKS " == *" secio+mplex "* ]]; then
+    for j in $(jlibp2ps); do throughput_row "$j" "$j" secio mplex; done
+    throughput_row legacy legacy secio mplex
+    for j in $(jlibp2ps); do throughput_row "$j" legacy secio mplex; done
+  fi
 }
 
 # latency_row CLIENT SERVER SECURITY MUXER [CLIENT_NS SERVER_NS SERVER_IP RTT_MS]
@@ -242,7 +250,7 @@ section_latency() {
   report ""
   report "| client | server | stack | ms |"
   report "|---|---|---|---:|"
-  rows_for_stacks latency_row noise+yamux plaintext+yamux
+  rows_for_stacks latency_row noise+yamux tls+yamux plaintext+yamux
   for j in $(jlibp2ps); do latency_row "$j" "$j" secio mplex; done
   latency_row legacy legacy secio mplex
 }
