@@ -33,6 +33,11 @@ public final class PeerId implements Comparable<PeerId> {
 
   private final byte[] bytes;
   private final Multihash multihash;
+  /**
+   * The base58 text, made on first use: logs and messages print peer IDs often, and base58 is a
+   * big-number division per character. A race makes it twice, to the same string.
+   */
+  private String base58;
 
   private PeerId(Multihash multihash) {
     this.multihash = multihash;
@@ -118,7 +123,12 @@ public final class PeerId implements Comparable<PeerId> {
 
   /** The legacy base58btc text form, which libp2p implementations display. */
   public String toBase58() {
-    return PeerIdText.encode(bytes);
+    String text = base58;
+    if (text == null) {
+      text = PeerIdText.encode(bytes);
+      base58 = text;
+    }
+    return text;
   }
 
   /** The CIDv1 text form in base32: {@code bafz...}. */

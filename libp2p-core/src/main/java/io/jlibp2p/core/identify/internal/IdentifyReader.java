@@ -90,13 +90,20 @@ public final class IdentifyReader extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (result.isDone()) {
+      return;
+    }
     Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     fail(ctx, new IdentifyException("identify: " + peer(ctx) + ": " + reason.getMessage(), reason));
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    fail(ctx, new IdentifyException("identify: the stream from " + peer(ctx) + " closed before the answer ended"));
+    // Every identify stream closes, most after a complete answer: build the failure (its peer ID
+    // text, its stack trace) only when there is one to report.
+    if (!result.isDone()) {
+      fail(ctx, new IdentifyException("identify: the stream from " + peer(ctx) + " closed before the answer ended"));
+    }
     ctx.fireChannelInactive();
   }
 
