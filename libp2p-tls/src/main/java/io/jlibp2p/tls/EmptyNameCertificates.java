@@ -1,5 +1,6 @@
 package io.jlibp2p.tls;
 
+import io.jlibp2p.tls.internal.EmptyNameCertificateFactory;
 import io.jlibp2p.tls.internal.EmptyNameCertificateProvider;
 import java.security.Security;
 
@@ -33,6 +34,9 @@ public final class EmptyNameCertificates {
   /** Puts the provider first in the JVM's list, once; later calls do nothing. */
   public static synchronized void enable() {
     if (!isEnabled()) {
+      // BouncyCastle's provider takes a while to build: here, not on an event loop at the first
+      // js certificate.
+      EmptyNameCertificateFactory.prepare();
       Security.insertProviderAt(new EmptyNameCertificateProvider(), 1);
     }
   }

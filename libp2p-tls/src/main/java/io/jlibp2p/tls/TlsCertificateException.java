@@ -28,6 +28,8 @@ public final class TlsCertificateException extends SecurityHandshakeException {
     BAD_SELF_SIGNATURE,
     /** It marks critical an extension this implementation does not understand. */
     UNKNOWN_CRITICAL_EXTENSION,
+    /** Its key usage extension does not allow the digital signatures that TLS needs of it. */
+    KEY_USAGE_FORBIDS_SIGNING,
     /** It lacks the libp2p public-key extension. */
     MISSING_LIBP2P_EXTENSION,
     /** The libp2p public-key extension is not a well-formed {@code SignedKey} with a host key. */
@@ -43,11 +45,13 @@ public final class TlsCertificateException extends SecurityHandshakeException {
 
   private final Reason reason;
 
+  /** An exception for {@code reason}; the message is prefixed with the protocol ID. */
   public TlsCertificateException(Reason reason, String message) {
     super(TlsSecureChannel.PROTOCOL_ID + ": " + message);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
+  /** An exception for {@code reason} that {@code cause} (a parser's failure, say) led to. */
   public TlsCertificateException(Reason reason, String message, Throwable cause) {
     super(TlsSecureChannel.PROTOCOL_ID + ": " + message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");

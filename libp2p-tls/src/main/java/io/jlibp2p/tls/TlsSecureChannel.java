@@ -2,6 +2,7 @@ package io.jlibp2p.tls;
 
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
+import io.jlibp2p.tls.internal.CertificateCache;
 import io.jlibp2p.tls.internal.TlsHandshake;
 import io.netty.handler.ssl.SslProvider;
 import java.time.Clock;
@@ -21,14 +22,15 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>Each handshake makes an ECDSA P-256 certificate key, as go, rust and js do. A remote's
+ * <p>The certificate's key is ECDSA P-256, as go, rust and js make theirs; one certificate per host
+ * key is made on first use and reused, as go does. A remote's
  * certificate is checked by every rule of the spec, each refusal a {@link TlsCertificateException}
  * saying which; a dialed peer that proves another identity fails with {@code
  * PeerIdMismatchException}.
  *
  * <p>js-libp2p's certificates have an empty issuer name, which the JDK's TLS refuses to parse
  * before any of this runs; see {@link EmptyNameCertificates} for the one JVM-wide switch that
- * accepts them. Immutable and shareable between hosts.
+ * accepts them. Thread-safe and shareable between hosts.
  */
 public final class TlsSecureChannel implements SecureChannel {
 
@@ -43,6 +45,7 @@ public final class TlsSecureChannel implements SecureChannel {
   }
 
   private final Clock clock;
+  private final CertificateCache certificates = new CertificateCache();
 
   private TlsSecureChannel(Builder builder) {
     this.clock = builder.clock;
@@ -65,7 +68,7 @@ public final class TlsSecureChannel implements SecureChannel {
 
   @Override
   public Handshake handshake(HandshakeParameters parameters) {
-    return new TlsHandshake(parameters, clock);
+    return new TlsHandshake(parameters, clock, certificates);
   }
 
   /** Builds a {@link TlsSecureChannel}. */
@@ -84,6 +87,7 @@ public final class TlsSecureChannel implements SecureChannel {
       return this;
     }
 
+    /** The secure channel, immutable. */
     public TlsSecureChannel build() {
       return new TlsSecureChannel(this);
     }

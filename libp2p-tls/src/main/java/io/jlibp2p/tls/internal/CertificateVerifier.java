@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERNull;
@@ -22,6 +21,7 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 
 /**
@@ -76,15 +76,21 @@ public final class CertificateVerifier {
       throw new TlsCertificateException(
           Reason.CERTIFICATE_COUNT, "the remote sent " + chain.size() + " certificates; libp2p peers send exactly one");
     }
-    Certificate certificate = parse(chain.get(0));
+    byte[] der = chain.get(0);
+    Certificate certificate = parse(der);
     TBSCertificate tbs = certificate.getTBSCertificate();
+    DerSlices raw;
+    try {
+      raw = DerSlices.of(der);
+    } catch (IllegalArgumentException e) {
+      throw new TlsCertificateException(Reason.MALFORMED_CERTIFICATE, "the certificate is not DER: " + e.getMessage(), e);
+    }
     if (tbs.getIssuerUniqueId() != null || tbs.getSubjectUniqueId() != null) {
       throw new TlsCertificateException(Reason.UNIQUE_ID_PRESENT, "the certificate carries an issuer or subject unique ID");
     }
     checkValidity(tbs, now);
-    byte[] spki = der(tbs.getSubjectPublicKeyInfo());
-    checkSelfSignature(certificate, spki);
-    return hostKey(tbs, spki);
+    checkSelfSignature(certificate, raw);
+    return hostKey(tbs, raw.spki());
   }
 
   private static Certificate parse(byte[] der) throws TlsCertificateException {
@@ -122,7 +128,7 @@ public final class CertificateVerifier {
     }
   }
 
-  private static void checkSelfSignature(Certificate certificate, byte[] spki) throws TlsCertificateException {
+  private static void checkSelfSignature(Certificate certificate, DerSlices raw) throws TlsCertificateException {
     AlgorithmIdentifier algorithm = certificate.getSignatureAlgorithm();
     if (!algorithm.equals(certificate.getTBSCertificate().getSignature())) {
       throw new TlsCertificateException(
@@ -146,10 +152,10 @@ public final class CertificateVerifier {
     boolean valid;
     try {
       java.security.PublicKey key =
-          KeyFactory.getInstance(KEY_FACTORIES.get(keyOid)).generatePublic(new X509EncodedKeySpec(spki));
+          KeyFactory.getInstance(KEY_FACTORIES.get(keyOid)).generatePublic(new X509EncodedKeySpec(raw.spki()));
       Signature verifier = Signature.getInstance(known.jcaName());
       verifier.initVerify(key);
-      verifier.update(der(certificate.getTBSCertificate()));
+      verifier.update(raw.tbs());
       valid = verifier.verify(certificate.getSignature().getOctets());
     } catch (GeneralSecurityException | RuntimeException e) {
       // A key the provider cannot read (a point off the curve) or a signature it cannot parse.
@@ -181,6 +187,12 @@ public final class CertificateVerifier {
         }
       }
     }
+    KeyUsage usage = KeyUsage.fromExtensions(extensions);
+    if (usage != null && !usage.hasUsages(KeyUsage.digitalSignature)) {
+      // The certificate's key signs the TLS handshake: a key usage that forbids it is a contradiction.
+      throw new TlsCertificateException(
+          Reason.KEY_USAGE_FORBIDS_SIGNING, "the certificate's key usage does not allow digital signatures");
+    }
     if (libp2p == null) {
       throw new TlsCertificateException(
           Reason.MISSING_LIBP2P_EXTENSION, "the certificate lacks the libp2p public-key extension (" + SignedKey.OID + ")");
@@ -192,13 +204,5 @@ public final class CertificateVerifier {
       throw new TlsCertificateException(Reason.MALFORMED_LIBP2P_EXTENSION, e.getMessage(), e);
     }
     return signedKey.verify(spki);
-  }
-
-  private static byte[] der(ASN1Encodable value) {
-    try {
-      return value.toASN1Primitive().getEncoded(ASN1Encoding.DER);
-    } catch (IOException e) {
-      throw new IllegalStateException("DER encoding to memory cannot fail", e);
-    }
   }
 }

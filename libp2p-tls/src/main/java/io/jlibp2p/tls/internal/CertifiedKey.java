@@ -56,7 +56,8 @@ public record CertifiedKey(List<X509Certificate> chain, java.security.PrivateKey
   /** A new key and certificate for {@code hostKey}, dated by {@code now}. */
   public static CertifiedKey generate(PrivateKey hostKey, Instant now) {
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      // SunEC by name, whatever provider comes first: the JDK's TLS signs with this key.
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", "SunEC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
       KeyPair pair = generator.generateKeyPair();
       byte[] spki = pair.getPublic().getEncoded();
@@ -66,7 +67,7 @@ public record CertifiedKey(List<X509Certificate> chain, java.security.PrivateKey
           name, serial, Date.from(now.minus(BACKDATING)), Date.from(now.plus(LIFETIME)), name,
           SubjectPublicKeyInfo.getInstance(spki));
       builder.addExtension(SignedKey.OID, true, SignedKey.sign(hostKey, spki).encode());
-      X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+      X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider("SunEC").build(pair.getPrivate()));
       X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509", "SUN")
           .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
       return new CertifiedKey(List.of(certificate), pair.getPrivate());

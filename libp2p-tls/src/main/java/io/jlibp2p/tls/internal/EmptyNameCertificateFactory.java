@@ -43,6 +43,11 @@ public final class EmptyNameCertificateFactory extends CertificateFactorySpi {
     }
   }
 
+  /** Builds the BouncyCastle provider now, so that the first fallback does not. */
+  public static void prepare() {
+    Holder.BOUNCY_CASTLE.getName();
+  }
+
   @Override
   public Certificate engineGenerateCertificate(InputStream in) throws CertificateException {
     if (!in.markSupported()) {
@@ -52,12 +57,14 @@ public final class EmptyNameCertificateFactory extends CertificateFactorySpi {
     try {
       return jdk.generateCertificate(in);
     } catch (CertificateParsingException e) {
+      // The JDK's words for this refusal, the only one read again; any other failure stands.
       if (!String.valueOf(e.getMessage()).contains("Empty issuer DN")) {
         throw e;
       }
       try {
         in.reset();
-        byte[] encoded = in.readAllBytes();
+        // One certificate, as the JDK reads one: a caller may read several from one stream.
+        byte[] encoded = DerSlices.element(in);
         return EmptyNames.allowedWhile(() -> {
           try {
             return new JcaX509CertificateConverter()

@@ -17,7 +17,6 @@ import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.Future;
 import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateParsingException;
@@ -34,7 +33,7 @@ import javax.net.ssl.TrustManager;
 
 /**
  * One connection's libp2p TLS handshake: a Netty {@link SslHandler} around the JDK's TLS 1.3
- * {@link SSLEngine}, with a fresh certificate for this connection, mutual authentication, the
+ * {@link SSLEngine}, with the host key's certificate, mutual authentication, the
  * peer checked by {@link CertificateTrustManager}, and the muxer agreed in ALPN.
  *
  * <p>ALPN offers this side's muxers in preference order, then {@code "libp2p"}. The server takes
@@ -44,8 +43,9 @@ import javax.net.ssl.TrustManager;
  * ALPN at all, leaves the muxer to multistream.
  *
  * <p>{@link #handler()} replaces itself with the {@code SslHandler}, which stays in the pipeline
- * for the life of the connection, followed by a {@link TlsFailureHandler}; the session completes in the handshake's completion listener,
- * which Netty runs before it passes on any application byte.
+ * for the life of the connection, followed by a {@link TlsOutcomeHandler}. The session completes
+ * on the handshake's completion event, which the {@code SslHandler} fires before it passes on
+ * any application byte.
  */
 public final class TlsHandshake implements SecureChannel.Handshake {
 
@@ -58,13 +58,11 @@ public final class TlsHandshake implements SecureChannel.Handshake {
   private final Clock clock;
   private final CertifiedKey.Source certificates;
   private final CompletableFuture<SecureSession> session = new CompletableFuture<>();
+  /** Set when the handshake starts, on the event loop, which alone reads it. */
+  private TlsOutcomeHandler outcome;
 
-  public TlsHandshake(HandshakeParameters parameters, Clock clock) {
-    this(parameters, clock, CertifiedKey::generate);
-  }
-
-  /** A handshake that presents what {@code certificates} makes: for tests of bad certificates. */
-  TlsHandshake(HandshakeParameters parameters, Clock clock, CertifiedKey.Source certificates) {
+  /** A handshake that presents what {@code certificates} makes (tests make bad ones). */
+  public TlsHandshake(HandshakeParameters parameters, Clock clock, CertifiedKey.Source certificates) {
     this.parameters = parameters;
     this.clock = clock;
     this.certificates = certificates;
@@ -86,12 +84,17 @@ public final class TlsHandshake implements SecureChannel.Handshake {
   }
 
   private void start(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    // Whatever else happens, a connection that closes ends the handshake (fail does nothing once
+    // it has ended): nothing waits on a session that can no longer come.
+    channel.closeFuture().addListener(closed -> fail(channel,
+        new SecurityHandshakeException(TlsSecureChannel.PROTOCOL_ID + ": connection closed during the handshake")));
     CertificateTrustManager trust = new CertificateTrustManager(parameters, clock);
     SSLEngine engine;
     try {
       engine = engine(trust);
     } catch (GeneralSecurityException | RuntimeException e) {
-      fail(ctx.channel(), new SecurityHandshakeException(
+      fail(channel, new SecurityHandshakeException(
           TlsSecureChannel.PROTOCOL_ID + ": cannot set up TLS 1.3 on this JDK: " + e.getMessage(), e));
       ctx.pipeline().remove(ctx.handler());
       return;
@@ -99,19 +102,36 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     SslHandler tls = new SslHandler(engine);
     // The upgrader times the whole handshake; a second, shorter clock here would race it.
     tls.setHandshakeTimeoutMillis(0);
-    Channel channel = ctx.channel();
-    TlsFailureHandler failures = new TlsFailureHandler(cause -> fail(channel, failure(trust, cause)));
-    tls.handshakeFuture().addListener(done -> finish(channel, engine, trust, failures, done));
+    TlsOutcomeHandler outcome = new TlsOutcomeHandler(new TlsOutcomeHandler.Outcome() {
+      @Override
+      public void completed() {
+        finish(channel, engine, trust);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        fail(channel, failure(trust, cause));
+      }
+    });
+    this.outcome = outcome;
+    // A failure the SslHandler reports without its event (one before the handshake started).
+    tls.handshakeFuture().addListener(done -> {
+      if (!done.isSuccess()) {
+        fail(channel, failure(trust, done.cause()));
+      }
+    });
     ChannelPipeline pipeline = ctx.pipeline();
     String name = ctx.name();
-    pipeline.addAfter(name, name + "-failures", failures);
+    pipeline.addAfter(name, name + "-outcome", outcome);
     pipeline.replace(ctx.handler(), name, tls);
   }
 
   private SSLEngine engine(CertificateTrustManager trust) throws GeneralSecurityException {
     CertifiedKey certified = certificates.certify(parameters.localKey(), clock.instant());
     // A context per connection: no session is ever resumed, so every handshake checks a certificate.
-    SSLContext context = SSLContext.getInstance(TLS_1_3);
+    // The JDK's own TLS by name: an application that put another provider first (BouncyCastle's
+    // JSSE, Conscrypt) would otherwise swap it in behind this code's back.
+    SSLContext context = SSLContext.getInstance(TLS_1_3, "SunJSSE");
     context.init(new KeyManager[] {new CertificateKeyManager(certified)}, new TrustManager[] {trust}, null);
     // No host name: a libp2p client sends no SNI.
     SSLEngine engine = context.createSSLEngine();
@@ -144,10 +164,8 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     return offered.contains(LIBP2P_ALPN) ? LIBP2P_ALPN : null;
   }
 
-  private void finish(Channel channel, SSLEngine engine, CertificateTrustManager trust, TlsFailureHandler failures,
-      Future<? super Channel> done) {
-    if (!done.isSuccess()) {
-      fail(channel, failure(trust, done.cause()));
+  private void finish(Channel channel, SSLEngine engine, CertificateTrustManager trust) {
+    if (session.isDone()) {
       return;
     }
     PublicKey remoteKey = trust.verified();
@@ -171,16 +189,16 @@ public final class TlsHandshake implements SecureChannel.Handshake {
       }
       muxer = Optional.of(alpn);
     }
-    failures.secured();
+    outcome.secured();
     session.complete(new SecureSession(
         TlsSecureChannel.PROTOCOL_ID, parameters.localPeer(), PeerId.fromPublicKey(remoteKey), remoteKey, muxer));
   }
 
   private void fail(Channel channel, SecurityHandshakeException failure) {
     if (session.completeExceptionally(failure)) {
-      // Later, not now: a failure reported from inside the SslHandler (its handshake listener)
-      // comes before the handler has fired its exception, and closing now would take the pipeline,
-      // TlsFailureHandler with it, away from under that exception.
+      // A task later, not from inside the SslHandler's report: an EmbeddedChannel (the fuzz
+      // targets') tears its pipeline down as it closes, before the SslHandler fires its exception
+      // to TlsOutcomeHandler.
       channel.eventLoop().execute(channel::close);
     }
   }
@@ -192,7 +210,8 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof ClosedChannelException) {
-        return new SecurityHandshakeException(TlsSecureChannel.PROTOCOL_ID + ": connection closed during the handshake", cause);
+        return new SecurityHandshakeException(
+            TlsSecureChannel.PROTOCOL_ID + ": connection closed during the handshake", cause);
       }
       if (t instanceof CertificateParsingException && String.valueOf(t.getMessage()).contains("Empty issuer DN")
           && !EmptyNameCertificates.isEnabled()) {
@@ -201,6 +220,7 @@ public final class TlsHandshake implements SecureChannel.Handshake {
                 + " refuses; call EmptyNameCertificates.enable() once at startup to accept such certificates", cause);
       }
     }
-    return new SecurityHandshakeException(TlsSecureChannel.PROTOCOL_ID + ": TLS handshake failed: " + cause.getMessage(), cause);
+    return new SecurityHandshakeException(
+        TlsSecureChannel.PROTOCOL_ID + ": TLS handshake failed: " + cause.getMessage(), cause);
   }
 }

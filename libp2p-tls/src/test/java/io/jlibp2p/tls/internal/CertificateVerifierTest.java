@@ -23,6 +23,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -206,6 +207,23 @@ class CertificateVerifierTest {
     strange.otherExtensions.add(TestCertificate.unknownExtension(true));
     assertEquals("/tls/1.0.0: the certificate has an unknown critical extension, OID 1.3.6.1.4.1.99999.1",
         assertRefused(Reason.UNKNOWN_CRITICAL_EXTENSION, strange).getMessage());
+  }
+
+  @Test
+  void twoLibp2pExtensionsAreRefused() {
+    TestCertificate twice = new TestCertificate();
+    twice.otherExtensions.add(new Extension(SignedKey.OID, false, new org.bouncycastle.asn1.DEROctetString(twice.libp2pExtension)));
+    assertRefused(Reason.MALFORMED_CERTIFICATE, twice);
+  }
+
+  @Test
+  void aKeyUsageWithoutDigitalSignaturesIsRefused() throws IOException {
+    TestCertificate encryptOnly = new TestCertificate();
+    encryptOnly.otherExtensions.add(new Extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyAgreement).getEncoded()));
+    assertRefused(Reason.KEY_USAGE_FORBIDS_SIGNING, encryptOnly);
+    TestCertificate signing = new TestCertificate();
+    signing.otherExtensions.add(new Extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature).getEncoded()));
+    assertEquals(signing.hostKey.publicKey(), CertificateVerifier.verify(List.of(signing.der()), NOW));
   }
 
   @Test

@@ -230,8 +230,53 @@ class TlsHandshakeTest {
       pair.run();
       SecurityHandshakeException e = assertInstanceOf(SecurityHandshakeException.class, failure(server.session()));
       assertTrue(e.getMessage().startsWith("/tls/1.0.0: TLS handshake failed: "), e.getMessage());
+      assertTrue(e.getMessage().contains("TLSv1.2"), "not a refusal of the protocol version: " + e.getMessage());
       assertTrue(pair.atServer.messages.isEmpty());
       assertFalse(pair.server.isOpen());
+    }
+  }
+
+  @Test
+  void aClientSharingNoApplicationProtocolIsRefused() throws Exception {
+    TlsHandshake server = serverHandshake();
+    SSLEngine stranger = clientEngine(true);
+    SSLParameters parameters = stranger.getSSLParameters();
+    parameters.setApplicationProtocols(new String[] {"h2"});
+    stranger.setSSLParameters(parameters);
+    try (TlsPair pair = new TlsPair(new SslHandler(stranger), server.handler())) {
+      pair.run();
+      SecurityHandshakeException e = assertInstanceOf(SecurityHandshakeException.class, failure(server.session()));
+      assertTrue(e.getMessage().contains("No matching application layer protocol"), e.getMessage());
+      assertTrue(pair.atServer.messages.isEmpty());
+      assertFalse(pair.server.isOpen());
+    }
+  }
+
+  @Test
+  void aClientSendingNoCertificateIsRefused() throws Exception {
+    TlsHandshake server = serverHandshake();
+    try (TlsPair pair = new TlsPair(new SslHandler(clientEngine(false)), server.handler())) {
+      pair.run();
+      SecurityHandshakeException e = assertInstanceOf(SecurityHandshakeException.class, failure(server.session()));
+      assertTrue(e.getMessage().contains("certificate"), e.getMessage());
+      assertTrue(pair.atServer.messages.isEmpty());
+      assertFalse(pair.server.isOpen());
+    }
+  }
+
+  @Test
+  void theClientSendsNoServerName() {
+    TlsHandshake client = TlsPair.handshake(
+        new HandshakeParameters(clientKey, Direction.OUTBOUND, Optional.empty(), List.of(YAMUX)), CertifiedKey::generate);
+    EmbeddedChannel channel = new EmbeddedChannel(client.handler());
+    ByteBuf hello = channel.readOutbound();
+    try {
+      List<Integer> extensions = ClientHellos.extensionTypes(hello);
+      assertTrue(extensions.contains(ClientHellos.ALPN), "no ALPN in " + extensions);
+      assertFalse(extensions.contains(ClientHellos.SERVER_NAME), "SNI sent: " + extensions);
+    } finally {
+      hello.release();
+      channel.finishAndReleaseAll();
     }
   }
 
@@ -268,6 +313,24 @@ class TlsHandshakeTest {
   }
 
   // ----------------------------------------------------------------------------------- helpers
+
+  private TlsHandshake serverHandshake() {
+    return TlsPair.handshake(
+        new HandshakeParameters(serverKey, Direction.INBOUND, Optional.empty(), List.of(YAMUX)), CertifiedKey::generate);
+  }
+
+  /** A plain JDK TLS 1.3 client engine, with this test's client certificate or none. */
+  private SSLEngine clientEngine(boolean withCertificate) throws Exception {
+    SSLContext context = SSLContext.getInstance("TLSv1.3");
+    KeyManager[] keys = withCertificate
+        ? new KeyManager[] {new CertificateKeyManager(CertifiedKey.generate(clientKey, Instant.now()))}
+        : null;
+    context.init(keys, new TrustManager[] {new CertificateTrustManager(
+        new HandshakeParameters(clientKey, Direction.OUTBOUND, Optional.empty()), Clock.systemUTC())}, null);
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(true);
+    return engine;
+  }
 
   /** A server engine with a good libp2p certificate that may skip asking for the client's. */
   private SSLEngine serverEngine(String protocol, boolean needClientAuth) throws Exception {

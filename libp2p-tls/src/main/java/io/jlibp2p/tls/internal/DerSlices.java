@@ -1,0 +1,128 @@
+package io.jlibp2p.tls.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * The TBSCertificate and the SubjectPublicKeyInfo of a certificate, cut out of its bytes as they
+ * were received: both signatures of a libp2p certificate are over those exact bytes, as go
+ * ({@code RawTBSCertificate}, {@code RawSubjectPublicKeyInfo}) and rust check them, not over a
+ * re-encoding, which differs from the original wherever a peer's encoder strayed from DER.
+ *
+ * <p>Reads definite lengths only (DER has no other); the certificate's structure has been parsed
+ * already, so this walks, it does not validate.
+ *
+ * @param tbs the TBSCertificate's whole encoding (tag, length, content)
+ * @param spki the SubjectPublicKeyInfo's whole encoding
+ */
+record DerSlices(byte[] tbs, byte[] spki) {
+
+  /** The TBSCertificate's fields before the SubjectPublicKeyInfo, after the optional version. */
+  private static final int FIELDS_BEFORE_KEY = 5; // serialNumber, signature, issuer, validity, subject
+
+  private static final int CONTEXT_TAG_0 = 0xa0;
+
+  /**
+   * The slices of {@code certificate}.
+   *
+   * @throws IllegalArgumentException if the bytes are not in the shape of a certificate
+   */
+  static DerSlices of(byte[] certificate) {
+    int tbsStart = contentStart(certificate, 0);
+    int tbsContent = contentStart(certificate, tbsStart);
+    int tbsEnd = end(certificate, tbsStart);
+    int field = tbsContent;
+    if ((certificate[field] & 0xff) == CONTEXT_TAG_0) {
+      field = end(certificate, field);
+    }
+    for (int i = 0; i < FIELDS_BEFORE_KEY; i++) {
+      field = end(certificate, field);
+    }
+    int keyEnd = end(certificate, field);
+    if (keyEnd > tbsEnd) {
+      throw new IllegalArgumentException("the SubjectPublicKeyInfo runs past the TBSCertificate");
+    }
+    return new DerSlices(Arrays.copyOfRange(certificate, tbsStart, tbsEnd), Arrays.copyOfRange(certificate, field, keyEnd));
+  }
+
+  /**
+   * One whole DER element read from {@code in}, tag, length and content, and no byte more.
+   *
+   * @throws IOException if {@code in} ends first, or the element is not definite-length DER
+   */
+  static byte[] element(InputStream in) throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    int tag = in.read();
+    int first = in.read();
+    if (tag < 0 || first < 0 || (tag & 0x1f) == 0x1f) {
+      throw new IOException("not a DER element");
+    }
+    header.write(tag);
+    header.write(first);
+    long length = first;
+    if (first >= 0x80) {
+      int count = first & 0x7f;
+      if (count == 0 || count > 4) {
+        throw new IOException("not a definite DER length");
+      }
+      length = 0;
+      for (int i = 0; i < count; i++) {
+        int b = in.read();
+        if (b < 0) {
+          throw new IOException("the stream ended inside a DER length");
+        }
+        header.write(b);
+        length = (length << 8) | b;
+      }
+    }
+    if (length > Integer.MAX_VALUE - 16) {
+      throw new IOException("a DER element of " + length + " bytes");
+    }
+    byte[] content = in.readNBytes((int) length);
+    if (content.length != length) {
+      throw new IOException("the stream ended inside a DER element");
+    }
+    header.write(content);
+    return header.toByteArray();
+  }
+
+  /** Where the content of the element at {@code at} starts. */
+  private static int contentStart(byte[] der, int at) {
+    return header(der, at)[0];
+  }
+
+  /** Where the element at {@code at} ends. */
+  private static int end(byte[] der, int at) {
+    int[] header = header(der, at);
+    return header[0] + header[1];
+  }
+
+  /** The content's start and length of the element at {@code at}; single-byte tags only. */
+  private static int[] header(byte[] der, int at) {
+    if (at + 2 > der.length || (der[at] & 0x1f) == 0x1f) {
+      throw new IllegalArgumentException("no element at byte " + at);
+    }
+    int first = der[at + 1] & 0xff;
+    int start = at + 2;
+    long length;
+    if (first < 0x80) {
+      length = first;
+    } else {
+      int count = first & 0x7f;
+      if (count == 0 || count > 4 || start + count > der.length) {
+        throw new IllegalArgumentException("not a definite DER length at byte " + (at + 1));
+      }
+      length = 0;
+      for (int i = 0; i < count; i++) {
+        length = (length << 8) | (der[start + i] & 0xff);
+      }
+      start += count;
+    }
+    if (start + length > der.length) {
+      throw new IllegalArgumentException("element at byte " + at + " runs past the end");
+    }
+    return new int[] {start, (int) length};
+  }
+}
