@@ -34,7 +34,7 @@ record DerSlices(byte[] tbs, byte[] spki) {
     int tbsContent = contentStart(certificate, tbsStart);
     int tbsEnd = end(certificate, tbsStart);
     int field = tbsContent;
-    if ((certificate[field] & 0xff) == CONTEXT_TAG_0) {
+    if (field < tbsEnd && (certificate[field] & 0xff) == CONTEXT_TAG_0) {
       field = end(certificate, field);
     }
     for (int i = 0; i < FIELDS_BEFORE_KEY; i++) {
