@@ -22,9 +22,22 @@ class CertificateCacheTest {
   }
 
   @Test
-  void anotherHostKeyGetsItsOwn() {
+  void eachHostKeyGetsItsOwn() {
     CertifiedKey first = cache.certify(hostKey, now);
-    assertNotSame(first, cache.certify(PrivateKey.generate(), now));
+    PrivateKey other = PrivateKey.generate();
+    CertifiedKey second = cache.certify(other, now);
+    assertNotSame(first, second);
+    assertSame(first, cache.certify(hostKey, now));
+    assertSame(second, cache.certify(other, now));
+  }
+
+  @Test
+  void pastItsBoundTheCacheStartsOver() {
+    CertifiedKey first = cache.certify(hostKey, now);
+    for (int i = 0; i < CertificateCache.MAX_KEYS; i++) {
+      cache.certify(PrivateKey.generate(), now);
+    }
+    assertNotSame(first, cache.certify(hostKey, now));
   }
 
   @Test
