@@ -58,6 +58,7 @@ class HandshakeAttacksTest extends AbstractHostileTest {
     /** Garbage instead of the multistream header. */
     BEFORE_MULTISTREAM(null),
     NOISE("/noise"),
+    TLS("/tls/1.0.0"),
     SECIO("/secio/1.0.0"),
     PLAINTEXT(PlaintextWire.PROTOCOL_ID),
     /** After a completed plaintext handshake, instead of the muxer negotiation. */
@@ -169,7 +170,7 @@ class HandshakeAttacksTest extends AbstractHostileTest {
   private static void reach(Step step, RawPeer peer) throws IOException {
     switch (step) {
       case BEFORE_MULTISTREAM -> { }
-      case NOISE, SECIO, PLAINTEXT -> peer.negotiate(step.securityProtocol);
+      case NOISE, TLS, SECIO, PLAINTEXT -> peer.negotiate(step.securityProtocol);
       case MUXER_NEGOTIATION -> {
         peer.negotiate(PlaintextWire.PROTOCOL_ID);
         peer.send(PlaintextWire.exchange(PrivateKey.generate()));

@@ -10,6 +10,7 @@ import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.ping.Ping;
 import io.jlibp2p.plaintext.PlaintextSecureChannel;
 import io.jlibp2p.secio.SecioSecureChannel;
+import io.jlibp2p.tls.TlsSecureChannel;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 import java.net.InetAddress;
@@ -52,14 +53,15 @@ final class HostileHosts {
   private HostileHosts() {}
 
   /**
-   * The victim: TCP on 127.0.0.1 (which also answers the attackers' 127.0.0.2), noise, plaintext
-   * and secio, yamux and mplex, with the limits above; serving ping and echo.
+   * The victim: TCP on 127.0.0.1 (which also answers the attackers' 127.0.0.2), noise, TLS,
+   * plaintext and secio, yamux and mplex, with the limits above; serving ping and echo.
    */
   static Host victim(io.jlibp2p.core.host.EventListener events) {
     Host host = Host.builder()
         .eventListener(events)
         .transport(TcpTransport.builder().threads(2).build())
         .secureChannel(new NoiseSecureChannel())
+        .secureChannel(TlsSecureChannel.create())
         .secureChannel(new PlaintextSecureChannel())
         .secureChannel(new SecioSecureChannel())
         .muxer(YamuxStreamMuxer.builder().maxStreams(MAX_STREAMS).build())
