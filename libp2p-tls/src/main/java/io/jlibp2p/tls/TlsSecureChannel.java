@@ -39,9 +39,11 @@ public final class TlsSecureChannel implements SecureChannel {
 
   static {
     // The first use of the JDK's TLS, and of Netty's SslHandler, reads JDK configuration files in
-    // class initializers (net.properties, via a probe socket). Done here, on the thread that
-    // builds the host, not on an event loop, where it would block the loop (BlockHound catches it).
+    // class initializers (net.properties, via a probe socket), and loads a few hundred classes.
+    // Done here, on the thread that builds the host, not on an event loop, where the file reads
+    // would block the loop (BlockHound catches them) and the loading would hold up the first peer.
     SslProvider.isTlsv13Supported(SslProvider.JDK);
+    TlsHandshake.warmUp();
   }
 
   private final Clock clock;

@@ -17,6 +17,8 @@ import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateParsingException;
@@ -66,6 +68,26 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     this.parameters = parameters;
     this.clock = clock;
     this.certificates = certificates;
+  }
+
+  /**
+   * Runs the JDK's TLS once, up to a ClientHello, and makes a certificate, so that their classes
+   * are loaded: see {@code
+   * TlsSecureChannel}'s static initializer. A JDK without TLS 1.3 fails here too, and every
+   * handshake reports it later.
+   */
+  public static void warmUp() {
+    try {
+      SSLContext context = SSLContext.getInstance(TLS_1_3, "SunJSSE");
+      context.init(null, null, null);
+      SSLEngine engine = context.createSSLEngine();
+      engine.setUseClientMode(true);
+      engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+      // And a certificate, thrown away: the key generation and BouncyCastle's builder load too.
+      CertifiedKey.generate(io.jlibp2p.crypto.PrivateKey.generate(), java.time.Instant.now());
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      // Nothing to warm: each handshake fails with "cannot set up TLS 1.3 on this JDK".
+    }
   }
 
   @Override
