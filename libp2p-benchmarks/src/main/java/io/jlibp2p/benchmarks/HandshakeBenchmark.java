@@ -6,7 +6,6 @@ import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.tls.TlsSecureChannel;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import java.util.Optional;
@@ -63,22 +62,12 @@ public class HandshakeBenchmark {
     try {
       boolean moved = true;
       while (moved) {
-        moved = shuttle(a, b) | shuttle(b, a);
+        moved = EmbeddedShuttle.move(a, b) | EmbeddedShuttle.move(b, a);
       }
       return out.session().join().muxer().isPresent() && in.session().join().muxer().isPresent();
     } finally {
       a.finishAndReleaseAll();
       b.finishAndReleaseAll();
     }
-  }
-
-  private static boolean shuttle(EmbeddedChannel from, EmbeddedChannel to) {
-    boolean moved = false;
-    ByteBuf buf;
-    while ((buf = from.readOutbound()) != null) {
-      to.writeInbound(buf);
-      moved = true;
-    }
-    return moved;
   }
 }

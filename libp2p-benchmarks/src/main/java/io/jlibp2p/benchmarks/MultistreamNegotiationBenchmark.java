@@ -3,7 +3,6 @@ package io.jlibp2p.benchmarks;
 import io.jlibp2p.multistream.MultistreamDialerHandler;
 import io.jlibp2p.multistream.MultistreamListenerHandler;
 import io.jlibp2p.multistream.ProtocolRegistry;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,7 +51,7 @@ public class MultistreamNegotiationBenchmark {
     EmbeddedChannel listenerChannel = new EmbeddedChannel(listener);
     while (!listener.selectedProtocol().isDone() || dialerChannel.pipeline().get(MultistreamDialerHandler.class) != null) {
       dialerChannel.runPendingTasks();
-      boolean moved = transfer(dialerChannel, listenerChannel) | transfer(listenerChannel, dialerChannel);
+      boolean moved = EmbeddedShuttle.move(dialerChannel, listenerChannel) | EmbeddedShuttle.move(listenerChannel, dialerChannel);
       if (!moved) {
         throw new IllegalStateException("negotiation stalled");
       }
@@ -61,15 +60,5 @@ public class MultistreamNegotiationBenchmark {
     dialerChannel.finishAndReleaseAll();
     listenerChannel.finishAndReleaseAll();
     return protocol;
-  }
-
-  private static boolean transfer(EmbeddedChannel from, EmbeddedChannel to) {
-    boolean moved = false;
-    ByteBuf buf;
-    while ((buf = from.readOutbound()) != null) {
-      to.writeInbound(buf);
-      moved = true;
-    }
-    return moved;
   }
 }

@@ -85,8 +85,8 @@ public class MuxerFramingBenchmark {
     });
     for (int i = 0; i < 4 && !opening.isDone(); i++) {
       dialer.runPendingTasks();
-      shuttle(dialer, listener);
-      shuttle(listener, dialer);
+      EmbeddedShuttle.move(dialer, listener);
+      EmbeddedShuttle.move(listener, dialer);
     }
     stream = opening.getNow(null);
     if (stream == null) {
@@ -115,18 +115,11 @@ public class MuxerFramingBenchmark {
         sent += WRITE;
       }
       stream.flush();
-      shuttle(dialer, listener);
-      shuttle(listener, dialer);
+      EmbeddedShuttle.move(dialer, listener);
+      EmbeddedShuttle.move(listener, dialer);
       dialer.runPendingTasks();
       listener.runPendingTasks();
     }
     return received;
-  }
-
-  private static void shuttle(EmbeddedChannel from, EmbeddedChannel to) {
-    ByteBuf buf;
-    while ((buf = from.readOutbound()) != null) {
-      to.writeInbound(buf);
-    }
   }
 }

@@ -65,8 +65,8 @@ public class SecioBenchmark {
     EmbeddedChannel b = new EmbeddedChannel(new SecioHandshakeHandler(
         new HandshakeParameters(bob, Direction.INBOUND, Optional.empty()), SecioSecureChannel.DEFAULT_MAX_INBOUND_PACKET));
     for (int i = 0; i < 6; i++) {
-      shuttle(a, b);
-      shuttle(b, a);
+      EmbeddedShuttle.move(a, b);
+      EmbeddedShuttle.move(b, a);
       // 1 in 256 secrets is ambiguous and the preferred side waits before it sends.
       a.advanceTimeBy(2, TimeUnit.SECONDS);
       b.advanceTimeBy(2, TimeUnit.SECONDS);
@@ -74,13 +74,6 @@ public class SecioBenchmark {
       b.runScheduledPendingTasks();
     }
     return new EmbeddedChannel[] {a, b};
-  }
-
-  private static void shuttle(EmbeddedChannel from, EmbeddedChannel to) {
-    ByteBuf buf;
-    while ((buf = from.readOutbound()) != null) {
-      to.writeInbound(buf);
-    }
   }
 
   /** One whole handshake: both sides' Propose, Exchange, ECDH, stretching and nonce packets. */
