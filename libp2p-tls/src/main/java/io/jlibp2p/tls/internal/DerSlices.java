@@ -53,30 +53,22 @@ record DerSlices(byte[] tbs, byte[] spki) {
    * @throws IOException if {@code in} ends first, or the element is not definite-length DER
    */
   static byte[] element(InputStream in) throws IOException {
-    ByteArrayOutputStream header = new ByteArrayOutputStream();
     int tag = in.read();
     int first = in.read();
     if (tag < 0 || first < 0 || (tag & 0x1f) == 0x1f) {
       throw new IOException("not a DER element");
     }
-    header.write(tag);
-    header.write(first);
-    long length = first;
-    if (first >= 0x80) {
-      int count = first & 0x7f;
-      if (count == 0 || count > 4) {
-        throw new IOException("not a definite DER length");
-      }
-      length = 0;
-      for (int i = 0; i < count; i++) {
-        int b = in.read();
-        if (b < 0) {
-          throw new IOException("the stream ended inside a DER length");
-        }
-        header.write(b);
-        length = (length << 8) | b;
-      }
+    int count;
+    try {
+      count = lengthBytes(first, 1);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
     }
+    byte[] lengthBytes = in.readNBytes(count);
+    if (lengthBytes.length != count) {
+      throw new IOException("the stream ended inside a DER length");
+    }
+    long length = count == 0 ? first : unsigned(lengthBytes, 0, count);
     if (length > Integer.MAX_VALUE - 16) {
       throw new IOException("a DER element of " + length + " bytes");
     }
@@ -84,8 +76,12 @@ record DerSlices(byte[] tbs, byte[] spki) {
     if (content.length != length) {
       throw new IOException("the stream ended inside a DER element");
     }
-    header.write(content);
-    return header.toByteArray();
+    ByteArrayOutputStream whole = new ByteArrayOutputStream(2 + count + content.length);
+    whole.write(tag);
+    whole.write(first);
+    whole.write(lengthBytes);
+    whole.write(content);
+    return whole.toByteArray();
   }
 
   /** Where the content of the element at {@code at} starts. */
@@ -105,24 +101,40 @@ record DerSlices(byte[] tbs, byte[] spki) {
       throw new IllegalArgumentException("no element at byte " + at);
     }
     int first = der[at + 1] & 0xff;
-    int start = at + 2;
-    long length;
-    if (first < 0x80) {
-      length = first;
-    } else {
-      int count = first & 0x7f;
-      if (count == 0 || count > 4 || start + count > der.length) {
-        throw new IllegalArgumentException("not a definite DER length at byte " + (at + 1));
-      }
-      length = 0;
-      for (int i = 0; i < count; i++) {
-        length = (length << 8) | (der[start + i] & 0xff);
-      }
-      start += count;
+    int count = lengthBytes(first, at + 1);
+    int start = at + 2 + count;
+    if (start > der.length) {
+      throw new IllegalArgumentException("not a definite DER length at byte " + (at + 1));
     }
+    long length = count == 0 ? first : unsigned(der, at + 2, count);
     if (start + length > der.length) {
       throw new IllegalArgumentException("element at byte " + at + " runs past the end");
     }
     return new int[] {start, (int) length};
+  }
+
+  /**
+   * How many bytes of length follow the first byte of a DER length, {@code first}, found at byte
+   * {@code at}: none for the short form, one to four for the long form (longer ones would claim
+   * more than a Java array holds); the indefinite form is BER's, not DER's.
+   */
+  private static int lengthBytes(int first, int at) {
+    if (first < 0x80) {
+      return 0;
+    }
+    int count = first & 0x7f;
+    if (count == 0 || count > 4) {
+      throw new IllegalArgumentException("not a definite DER length at byte " + at);
+    }
+    return count;
+  }
+
+  /** The big-endian unsigned number in {@code count} bytes of {@code bytes} from {@code from}. */
+  private static long unsigned(byte[] bytes, int from, int count) {
+    long value = 0;
+    for (int i = 0; i < count; i++) {
+      value = (value << 8) | (bytes[from + i] & 0xff);
+    }
+    return value;
   }
 }

@@ -43,6 +43,15 @@ public final class EmptyNameCertificateFactory extends CertificateFactorySpi {
     }
   }
 
+  /**
+   * Whether {@code failure} is the JDK's certificate parser refusing an empty issuer name. The
+   * JDK has no type for it, only these words: {@code Empty issuer DN not allowed in
+   * X509Certificates}.
+   */
+  static boolean refusesAnEmptyIssuer(Throwable failure) {
+    return failure instanceof CertificateParsingException && String.valueOf(failure.getMessage()).contains("Empty issuer DN");
+  }
+
   /** Builds the BouncyCastle provider now, so that the first fallback does not. */
   public static void prepare() {
     Holder.BOUNCY_CASTLE.getName();
@@ -57,8 +66,8 @@ public final class EmptyNameCertificateFactory extends CertificateFactorySpi {
     try {
       return jdk.generateCertificate(in);
     } catch (CertificateParsingException e) {
-      // The JDK's words for this refusal, the only one read again; any other failure stands.
-      if (!String.valueOf(e.getMessage()).contains("Empty issuer DN")) {
+      // The only refusal read again; any other failure stands.
+      if (!refusesAnEmptyIssuer(e)) {
         throw e;
       }
       try {

@@ -6,6 +6,7 @@ import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.tls.EmptyNameCertificates;
 import io.jlibp2p.tls.TlsCertificateException;
@@ -21,8 +22,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateParsingException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,19 +73,18 @@ public final class TlsHandshake implements SecureChannel.Handshake {
 
   /**
    * Runs the JDK's TLS once, up to a ClientHello, and makes a certificate, so that their classes
-   * are loaded: see {@code
-   * TlsSecureChannel}'s static initializer. A JDK without TLS 1.3 fails here too, and every
-   * handshake reports it later.
+   * are loaded: see {@code TlsSecureChannel}'s static initializer. A JDK without TLS 1.3 fails
+   * here too, and every handshake reports it later.
    */
   public static void warmUp() {
     try {
-      SSLContext context = SSLContext.getInstance(TLS_1_3, "SunJSSE");
+      SSLContext context = jdkTls();
       context.init(null, null, null);
       SSLEngine engine = context.createSSLEngine();
       engine.setUseClientMode(true);
       engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
       // And a certificate, thrown away: the key generation and BouncyCastle's builder load too.
-      CertifiedKey.generate(io.jlibp2p.crypto.PrivateKey.generate(), java.time.Instant.now());
+      CertifiedKey.generate(PrivateKey.generate(), Instant.now());
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       // Nothing to warm: each handshake fails with "cannot set up TLS 1.3 on this JDK".
     }
@@ -109,8 +109,7 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     Channel channel = ctx.channel();
     // Whatever else happens, a connection that closes ends the handshake (fail does nothing once
     // it has ended): nothing waits on a session that can no longer come.
-    channel.closeFuture().addListener(closed -> fail(channel,
-        new SecurityHandshakeException(TlsSecureChannel.PROTOCOL_ID + ": connection closed during the handshake")));
+    channel.closeFuture().addListener(closed -> fail(channel, closedDuringTheHandshake(null)));
     CertificateTrustManager trust = new CertificateTrustManager(parameters, clock);
     SSLEngine engine;
     try {
@@ -151,9 +150,7 @@ public final class TlsHandshake implements SecureChannel.Handshake {
   private SSLEngine engine(CertificateTrustManager trust) throws GeneralSecurityException {
     CertifiedKey certified = certificates.certify(parameters.localKey(), clock.instant());
     // A context per connection: no session is ever resumed, so every handshake checks a certificate.
-    // The JDK's own TLS by name: an application that put another provider first (BouncyCastle's
-    // JSSE, Conscrypt) would otherwise swap it in behind this code's back.
-    SSLContext context = SSLContext.getInstance(TLS_1_3, "SunJSSE");
+    SSLContext context = jdkTls();
     context.init(new KeyManager[] {new CertificateKeyManager(certified)}, new TrustManager[] {trust}, null);
     // No host name: a libp2p client sends no SNI.
     SSLEngine engine = context.createSSLEngine();
@@ -173,6 +170,14 @@ public final class TlsHandshake implements SecureChannel.Handshake {
       engine.setHandshakeApplicationProtocolSelector((e, offered) -> select(offered));
     }
     return engine;
+  }
+
+  /**
+   * A TLS 1.3 context of the JDK's own TLS, by name: an application that put another provider
+   * first (BouncyCastle's JSSE, Conscrypt) would otherwise swap it in behind this code's back.
+   */
+  private static SSLContext jdkTls() throws GeneralSecurityException {
+    return SSLContext.getInstance(TLS_1_3, "SunJSSE");
   }
 
   /** The server's ALPN choice: the client's first muxer that this side has, else "libp2p". */
@@ -225,6 +230,10 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     }
   }
 
+  private static SecurityHandshakeException closedDuringTheHandshake(Throwable cause) {
+    return new SecurityHandshakeException(TlsSecureChannel.PROTOCOL_ID + ": connection closed during the handshake", cause);
+  }
+
   /** Our own reason when the certificate was refused here; otherwise the JDK's, made specific. */
   private static SecurityHandshakeException failure(CertificateTrustManager trust, Throwable cause) {
     if (trust.rejection() != null) {
@@ -232,11 +241,9 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     }
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof ClosedChannelException) {
-        return new SecurityHandshakeException(
-            TlsSecureChannel.PROTOCOL_ID + ": connection closed during the handshake", cause);
+        return closedDuringTheHandshake(cause);
       }
-      if (t instanceof CertificateParsingException && String.valueOf(t.getMessage()).contains("Empty issuer DN")
-          && !EmptyNameCertificates.isEnabled()) {
+      if (EmptyNameCertificateFactory.refusesAnEmptyIssuer(t) && !EmptyNameCertificates.isEnabled()) {
         return new TlsCertificateException(Reason.EMPTY_ISSUER_NAME,
             "the remote's certificate has an empty issuer name, as js-libp2p's do, which the JDK's certificate parser"
                 + " refuses; call EmptyNameCertificates.enable() once at startup to accept such certificates", cause);

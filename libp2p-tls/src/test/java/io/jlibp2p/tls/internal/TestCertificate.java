@@ -42,7 +42,7 @@ final class TestCertificate {
 
   private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
 
-  PrivateKey hostKey = PrivateKey.generate();
+  final PrivateKey hostKey;
   KeyPair certificateKey = ecKey();
   /** The key that signs the certificate: its own, unless a test says otherwise. */
   KeyPair signingKey = certificateKey;
@@ -57,6 +57,12 @@ final class TestCertificate {
   boolean uniqueIds;
 
   TestCertificate() {
+    this(PrivateKey.generate());
+  }
+
+  /** A good certificate of {@code hostKey}, its extension signed by it. */
+  TestCertificate(PrivateKey hostKey) {
+    this.hostKey = hostKey;
     libp2pExtension = SignedKey.sign(hostKey, certificateKey.getPublic().getEncoded()).encode();
   }
 

@@ -174,9 +174,7 @@ class TlsHandshakeTest {
   void aServerSendingTwoCertificatesIsRefused() {
     Outcome outcome = handshake(List.of(YAMUX), List.of(YAMUX), Optional.empty(), CertifiedKey::generate,
         (hostKey, now) -> {
-          TestCertificate first = new TestCertificate();
-          first.hostKey = hostKey;
-          first.libp2pExtension = SignedKey.sign(hostKey, first.certificateKey.getPublic().getEncoded()).encode();
+          TestCertificate first = new TestCertificate(hostKey);
           X509Certificate second = new TestCertificate().certified().chain().get(0);
           return new CertifiedKey(List.of(first.certified().chain().get(0), second), first.certificateKey.getPrivate());
         });
@@ -218,13 +216,7 @@ class TlsHandshakeTest {
   void aClientOfferingOnlyTls12IsRefused() throws Exception {
     TlsHandshake server = TlsPair.handshake(
         new HandshakeParameters(serverKey, Direction.INBOUND, Optional.empty(), List.of(YAMUX)), CertifiedKey::generate);
-    SSLContext context = SSLContext.getInstance("TLSv1.2");
-    CertifiedKey certified = CertifiedKey.generate(clientKey, Instant.now());
-    context.init(new KeyManager[] {new CertificateKeyManager(certified)},
-        new TrustManager[] {new CertificateTrustManager(
-            new HandshakeParameters(clientKey, Direction.OUTBOUND, Optional.empty()), Clock.systemUTC())}, null);
-    SSLEngine old = context.createSSLEngine();
-    old.setUseClientMode(true);
+    SSLEngine old = clientEngine("TLSv1.2", true);
     old.setEnabledProtocols(new String[] {"TLSv1.2"});
     try (TlsPair pair = new TlsPair(new SslHandler(old), server.handler())) {
       pair.run();
@@ -239,7 +231,7 @@ class TlsHandshakeTest {
   @Test
   void aClientSharingNoApplicationProtocolIsRefused() throws Exception {
     TlsHandshake server = serverHandshake();
-    SSLEngine stranger = clientEngine(true);
+    SSLEngine stranger = clientEngine("TLSv1.3", true);
     SSLParameters parameters = stranger.getSSLParameters();
     parameters.setApplicationProtocols(new String[] {"h2"});
     stranger.setSSLParameters(parameters);
@@ -255,7 +247,7 @@ class TlsHandshakeTest {
   @Test
   void aClientSendingNoCertificateIsRefused() throws Exception {
     TlsHandshake server = serverHandshake();
-    try (TlsPair pair = new TlsPair(new SslHandler(clientEngine(false)), server.handler())) {
+    try (TlsPair pair = new TlsPair(new SslHandler(clientEngine("TLSv1.3", false)), server.handler())) {
       pair.run();
       SecurityHandshakeException e = assertInstanceOf(SecurityHandshakeException.class, failure(server.session()));
       assertTrue(e.getMessage().contains("certificate"), e.getMessage());
@@ -319,9 +311,9 @@ class TlsHandshakeTest {
         new HandshakeParameters(serverKey, Direction.INBOUND, Optional.empty(), List.of(YAMUX)), CertifiedKey::generate);
   }
 
-  /** A plain JDK TLS 1.3 client engine, with this test's client certificate or none. */
-  private SSLEngine clientEngine(boolean withCertificate) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
+  /** A plain JDK client engine of {@code protocol}, with this test's client certificate or none. */
+  private SSLEngine clientEngine(String protocol, boolean withCertificate) throws Exception {
+    SSLContext context = SSLContext.getInstance(protocol);
     KeyManager[] keys = withCertificate
         ? new KeyManager[] {new CertificateKeyManager(CertifiedKey.generate(clientKey, Instant.now()))}
         : null;
@@ -348,9 +340,7 @@ class TlsHandshakeTest {
   }
 
   private static CertifiedKey spoiled(PrivateKey hostKey, Consumer<TestCertificate> spoil) {
-    TestCertificate certificate = new TestCertificate();
-    certificate.hostKey = hostKey;
-    certificate.libp2pExtension = SignedKey.sign(hostKey, certificate.certificateKey.getPublic().getEncoded()).encode();
+    TestCertificate certificate = new TestCertificate(hostKey);
     spoil.accept(certificate);
     return certificate.certified();
   }
