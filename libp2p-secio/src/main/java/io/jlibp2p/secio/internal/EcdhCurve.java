@@ -27,10 +27,12 @@ enum EcdhCurve {
 
   /** The name in SECIO's {@code exchanges} list. */
   final String secioName;
-  private final String jdkName;
+  /** The curve's standard name, as the JDK (and BouncyCastle) know it. */
+  final String jdkName;
   /** Bytes per coordinate, and the length of the shared secret before any stripping. */
   final int fieldSize;
-  private final ECParameterSpec parameters;
+  /** The curve's parameters, for the JDK's key specifications. */
+  final ECParameterSpec parameters;
 
   EcdhCurve(String secioName, String jdkName, int fieldSize) {
     this.secioName = secioName;

@@ -81,9 +81,10 @@ import java.util.Optional;
  * holds what is SECIO's.
  *
  * <p>Identities are fixed keys ({@link SecureChannelFuzzing#INITIATOR_KEY}, the remote's in the
- * one-sided targets, and {@link SecureChannelFuzzing#RESPONDER_KEY}, the side under test). The one-sided targets' ephemeral keys are fixed too (one per curve,
- * made once); {@link #corruptedHandshake} makes a fresh pair per execution (see {@link
- * EphemeralKeys} for why). The handshakes' clocks are frozen, so the timer of an ambiguous secret
+ * one-sided targets, and {@link SecureChannelFuzzing#RESPONDER_KEY}, the side under test). The
+ * one-sided targets' ephemeral keys are fixed too (one per curve, made once); {@link
+ * #corruptedHandshake} makes a fresh pair per execution ({@link EphemeralKeys} says why, {@link
+ * FastEphemeralKeys} how). The handshakes' clocks are frozen, so the timer of an ambiguous secret
  * (one with a leading zero byte, which the fuzzer's points can make) never fires. The handlers'
  * nonces are random, so which side's preferences win varies between executions.
  *
@@ -352,6 +353,15 @@ class SecioFuzzTest {
    * with no sequence number). That is an attacker who holds the keys, not one on the wire.
    */
   private static final class EphemeralKeys {
+    /** One maker per curve, shared by every execution: the pairs are fresh, the curve tables not. */
+    private static final Map<EcdhCurve, FastEphemeralKeys> MAKERS = new EnumMap<>(EcdhCurve.class);
+
+    static {
+      for (EcdhCurve curve : EcdhCurve.values()) {
+        MAKERS.put(curve, new FastEphemeralKeys(curve));
+      }
+    }
+
     private final Map<EcdhCurve, KeyPair[]> pairs = new EnumMap<>(EcdhCurve.class);
 
     KeyPair initiator(EcdhCurve curve) {
@@ -363,14 +373,7 @@ class SecioFuzzTest {
     }
 
     private KeyPair[] pair(EcdhCurve curve) {
-      return pairs.computeIfAbsent(curve, c -> {
-        KeyPair initiator = c.generate();
-        KeyPair responder;
-        do {
-          responder = c.generate();
-        } while (c.sharedSecret(initiator, c.encode((ECPublicKey) responder.getPublic()))[0] == 0);
-        return new KeyPair[] {initiator, responder};
-      });
+      return pairs.computeIfAbsent(curve, c -> MAKERS.get(c).unambiguousPair());
     }
   }
 
