@@ -1,8 +1,9 @@
 package io.jlibp2p.benchmarks;
 
-import io.jlibp2p.noise.internal.AeadCipher;
+import io.jlibp2p.crypto.aead.AeadCipher;
+import io.jlibp2p.crypto.aead.ChaChaPoly;
+import io.jlibp2p.crypto.conscrypt.ConscryptChaChaPolyProvider;
 import io.jlibp2p.noise.internal.CipherState;
-import io.jlibp2p.noise.internal.JdkChaChaPoly;
 import io.jlibp2p.noise.internal.NoiseFrameDecoder;
 import io.jlibp2p.noise.internal.NoiseFrameEncoder;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Noise transport throughput against the raw cipher bound, in one run: one operation moves 1 MiB
  * of plaintext one way, encrypted by the sender's frame encoder and decrypted by the receiver's
- * frame decoder, versus the JDK's ChaCha20-Poly1305 encrypting and decrypting the same bytes in
- * 65519-byte pieces with no framing or buffers around it.
+ * frame decoder, versus the bare ChaCha20-Poly1305 encrypting and decrypting the same bytes in
+ * 65519-byte pieces with no framing or buffers around it; each with the JDK's cipher and with
+ * Conscrypt's ({@code cipher} parameter).
  *
  * <p>Run: {@code java -jar libp2p-benchmarks/target/benchmarks.jar NoiseThroughputBenchmark}; MiB/s
  * is 1 divided by the reported seconds per operation.
@@ -44,30 +47,38 @@ public class NoiseThroughputBenchmark {
   private static final int MEBIBYTE = 1 << 20;
   private static final int PIECE = NoiseFrameEncoder.MAX_PLAINTEXT;
 
+  /** Whose ChaCha20-Poly1305: the JDK's or Conscrypt's. */
+  @Param({"jdk", "conscrypt"})
+  public String cipher;
+
   private final byte[] key = new byte[32];
   private ByteBuf plaintext;
   private EmbeddedChannel sender;
   private EmbeddedChannel receiver;
 
-  private JdkChaChaPoly rawEncrypt;
-  private JdkChaChaPoly rawDecrypt;
+  private AeadCipher rawEncrypt;
+  private AeadCipher rawDecrypt;
   private long rawNonce;
   private ByteBuffer rawPlain;
   private ByteBuffer rawCipher;
   private ByteBuffer rawOut;
 
+  private AeadCipher newCipher() {
+    return cipher.equals("jdk") ? ChaChaPoly.jdk() : ChaChaPoly.of(new ConscryptChaChaPolyProvider().provider());
+  }
+
   @Setup(Level.Trial)
   public void setUp() {
     plaintext = PooledByteBufAllocator.DEFAULT.directBuffer(MEBIBYTE).writerIndex(MEBIBYTE);
-    CipherState send = new CipherState(new JdkChaChaPoly());
-    CipherState receive = new CipherState(new JdkChaChaPoly());
+    CipherState send = new CipherState(newCipher());
+    CipherState receive = new CipherState(newCipher());
     send.initializeKey(key);
     receive.initializeKey(key);
     sender = new EmbeddedChannel(new NoiseFrameEncoder(send));
     receiver = new EmbeddedChannel(new NoiseFrameDecoder(receive));
 
-    rawEncrypt = new JdkChaChaPoly();
-    rawDecrypt = new JdkChaChaPoly();
+    rawEncrypt = newCipher();
+    rawDecrypt = newCipher();
     rawEncrypt.init(key);
     rawDecrypt.init(key);
     rawPlain = ByteBuffer.allocateDirect(PIECE);

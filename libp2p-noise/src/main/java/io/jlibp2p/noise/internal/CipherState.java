@@ -1,5 +1,6 @@
 package io.jlibp2p.noise.internal;
 
+import io.jlibp2p.crypto.aead.AeadCipher;
 import java.nio.ByteBuffer;
 import javax.crypto.AEADBadTagException;
 

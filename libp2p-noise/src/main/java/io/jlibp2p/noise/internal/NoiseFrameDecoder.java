@@ -1,6 +1,7 @@
 package io.jlibp2p.noise.internal;
 
 import io.jlibp2p.core.security.SecureChannelException;
+import io.jlibp2p.crypto.aead.AeadCipher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;

@@ -1,5 +1,6 @@
 package io.jlibp2p.noise.internal;
 
+import io.jlibp2p.crypto.aead.AeadCipher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;

@@ -6,6 +6,7 @@ import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.aead.ChaChaPoly;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.security.GeneralSecurityException;
@@ -48,7 +49,7 @@ public final class NoiseHandshakeHandler extends AbstractHandshakeHandler {
     this.parameters = parameters;
     this.staticKey = staticKey;
     this.handshake =
-        new XxHandshake(parameters.direction() == Direction.OUTBOUND, staticKey, ephemeral, NO_PROLOGUE, new JdkChaChaPoly());
+        new XxHandshake(parameters.direction() == Direction.OUTBOUND, staticKey, ephemeral, NO_PROLOGUE, ChaChaPoly.newCipher());
   }
 
   @Override
@@ -150,7 +151,7 @@ public final class NoiseHandshakeHandler extends AbstractHandshakeHandler {
 
   private void complete(ChannelHandlerContext ctx) {
     Optional<String> muxer = agreedMuxer();
-    CipherState[] transport = handshake.split(new JdkChaChaPoly(), new JdkChaChaPoly());
+    CipherState[] transport = handshake.split(ChaChaPoly.newCipher(), ChaChaPoly.newCipher());
     ctx.pipeline().addAfter(ctx.name(), "noise-decrypt", new NoiseFrameDecoder(transport[1]));
     ctx.pipeline().addAfter("noise-decrypt", "noise-encrypt", new NoiseFrameEncoder(transport[0]));
     succeed(ctx, new SecureSession(

@@ -1,5 +1,6 @@
 package io.jlibp2p.noise.internal;
 
+import io.jlibp2p.crypto.aead.AeadCipher;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;

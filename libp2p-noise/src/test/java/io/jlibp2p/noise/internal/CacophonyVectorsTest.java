@@ -4,24 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlibp2p.crypto.aead.AeadCipher;
+import io.jlibp2p.crypto.aead.ChaChaPoly;
+import io.jlibp2p.crypto.conscrypt.ConscryptChaChaPolyProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.Provider;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * The cacophony test vectors for {@code Noise_XX_25519_ChaChaPoly_SHA256}: fixed static and
  * ephemeral keys, so every handshake message and every transport message that follows must come
- * out byte for byte. The vectors are data in {@code noise-xx-vectors.txt} (see its header for the
- * source).
+ * out byte for byte, with the JDK's ChaCha20-Poly1305 and with Conscrypt's. The vectors are data in
+ * {@code noise-xx-vectors.txt} (see its header for the source).
  */
 class CacophonyVectorsTest {
 
@@ -30,21 +35,31 @@ class CacophonyVectorsTest {
   private record Vector(Map<String, byte[]> fields, List<Message> messages) {}
 
   @Test
-  void everyVectorReproducesByteForByte() throws Exception {
+  void everyVectorReproducesByteForByteWithTheJdksCipher() throws Exception {
+    runAll(ChaChaPoly::jdk);
+  }
+
+  @Test
+  void everyVectorReproducesByteForByteWithConscryptsCipher() throws Exception {
+    Provider conscrypt = new ConscryptChaChaPolyProvider().provider();
+    runAll(() -> ChaChaPoly.of(conscrypt));
+  }
+
+  private static void runAll(Supplier<AeadCipher> ciphers) throws Exception {
     List<Vector> vectors = load();
     assertTrue(vectors.size() >= 1, "no vectors loaded");
     for (Vector vector : vectors) {
-      run(vector);
+      run(vector, ciphers);
     }
   }
 
-  private static void run(Vector v) throws Exception {
+  private static void run(Vector v, Supplier<AeadCipher> ciphers) throws Exception {
     XxHandshake initiator = new XxHandshake(
         true, X25519.fromPrivate(v.fields().get("init_static")), X25519.fromPrivate(v.fields().get("init_ephemeral")),
-        v.fields().getOrDefault("init_prologue", new byte[0]), new JdkChaChaPoly());
+        v.fields().getOrDefault("init_prologue", new byte[0]), ciphers.get());
     XxHandshake responder = new XxHandshake(
         false, X25519.fromPrivate(v.fields().get("resp_static")), X25519.fromPrivate(v.fields().get("resp_ephemeral")),
-        v.fields().getOrDefault("resp_prologue", new byte[0]), new JdkChaChaPoly());
+        v.fields().getOrDefault("resp_prologue", new byte[0]), ciphers.get());
     List<Message> messages = v.messages();
     for (int i = 0; i < 3; i++) {
       XxHandshake writer = i % 2 == 0 ? initiator : responder;
@@ -57,8 +72,8 @@ class CacophonyVectorsTest {
       assertArrayEquals(v.fields().get("handshake_hash"), initiator.handshakeHash());
       assertArrayEquals(v.fields().get("handshake_hash"), responder.handshakeHash());
     }
-    CipherState[] initiatorStates = initiator.split(new JdkChaChaPoly(), new JdkChaChaPoly());
-    CipherState[] responderStates = responder.split(new JdkChaChaPoly(), new JdkChaChaPoly());
+    CipherState[] initiatorStates = initiator.split(ciphers.get(), ciphers.get());
+    CipherState[] responderStates = responder.split(ciphers.get(), ciphers.get());
     for (int i = 3; i < messages.size(); i++) {
       // After the handshake the vectors keep alternating: initiator, responder, ...
       boolean fromInitiator = i % 2 == 0;

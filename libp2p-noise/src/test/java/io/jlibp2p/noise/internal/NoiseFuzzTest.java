@@ -21,6 +21,8 @@ import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.aead.AeadCipher;
+import io.jlibp2p.crypto.aead.ChaChaPoly;
 import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.noise.internal.pb.NoiseProtos;
 import io.jlibp2p.testing.ByteBufs;
@@ -191,7 +193,7 @@ class NoiseFuzzTest {
   }
 
   private static CipherState cipherState(byte[] key) {
-    CipherState state = new CipherState(new JdkChaChaPoly());
+    CipherState state = new CipherState(ChaChaPoly.jdk());
     state.initializeKey(key);
     return state;
   }

@@ -15,6 +15,7 @@ import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.aead.ChaChaPoly;
 import io.jlibp2p.noise.internal.pb.NoiseProtos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -159,7 +160,7 @@ class NoiseWireTest {
     message1.getBytes(2, m1);
     message1.release();
 
-    XxHandshake forger = new XxHandshake(false, X25519.generate(), X25519.generate(), new byte[0], new JdkChaChaPoly());
+    XxHandshake forger = new XxHandshake(false, X25519.generate(), X25519.generate(), new byte[0], ChaChaPoly.jdk());
     forger.readMessage(m1);
     PrivateKey identity = PrivateKey.generate();
     byte[] signedKey = X25519.generate().publicKey(); // not the static key it uses
@@ -190,7 +191,7 @@ class NoiseWireTest {
 
   @Test
   void nonceExhaustionIsGuarded() {
-    CipherState state = new CipherState(new JdkChaChaPoly());
+    CipherState state = new CipherState(ChaChaPoly.jdk());
     state.initializeKey(new byte[32]);
     state.setNonce(-2L); // 2^64 - 2: the last usable nonce
     state.encryptWithAd(null, new byte[1]);

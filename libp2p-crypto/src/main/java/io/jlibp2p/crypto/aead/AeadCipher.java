@@ -1,11 +1,13 @@
-package io.jlibp2p.noise.internal;
+package io.jlibp2p.crypto.aead;
 
 import java.nio.ByteBuffer;
 import javax.crypto.AEADBadTagException;
 
 /**
- * The AEAD behind a Noise cipher state, kept behind this small interface so that a faster provider
- * than the JDK's can be swapped in. One instance per direction; not thread-safe.
+ * An AEAD cipher as a secure channel uses it: one key, then whole messages, each under a 64-bit
+ * counter nonce. Kept behind this small interface so that a faster implementation than the JDK's
+ * can be swapped in ({@link ChaChaPoly#newCipher()}). One instance per direction of a connection;
+ * not thread-safe.
  */
 public interface AeadCipher {
 

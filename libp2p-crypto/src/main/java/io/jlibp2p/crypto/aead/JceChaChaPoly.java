@@ -1,24 +1,26 @@
-package io.jlibp2p.noise.internal;
+package io.jlibp2p.crypto.aead;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * ChaCha20-Poly1305 from the JDK's provider (JDK 11+; intrinsified from JDK 21). The Noise nonce
- * is 4 zero bytes followed by the 64-bit counter, little-endian (Noise spec, section 12.3).
+ * ChaCha20-Poly1305 through the JCA: the JDK's provider (JDK 11+; intrinsified from JDK 21) or
+ * another provider by instance. The 96-bit nonce is 4 zero bytes followed by the 64-bit counter,
+ * little-endian, as Noise has it (Noise spec, section 12.3).
  *
  * <p>The provider works on byte arrays: handed a direct buffer (as Netty's socket buffers are), it
  * copies through temporary arrays it allocates per call, a piece at a time on JDK 17. So a message
  * in direct memory is copied once into a scratch array of its thread, processed in place, and copied
  * once out; a message already in arrays goes straight through.
  */
-public final class JdkChaChaPoly implements AeadCipher {
+final class JceChaChaPoly implements AeadCipher {
 
-  private static final String ALGORITHM = "ChaCha20-Poly1305";
+  private static final String ALGORITHM = ChaChaPoly.ALGORITHM;
 
   private final Cipher cipher;
   private final byte[] nonceBytes = new byte[12];
@@ -30,12 +32,18 @@ public final class JdkChaChaPoly implements AeadCipher {
    */
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
-  public JdkChaChaPoly() {
+  /** With the JDK's provider, or {@code provider}'s when it is not null. */
+  JceChaChaPoly(Provider provider) {
     try {
-      cipher = Cipher.getInstance(ALGORITHM);
+      cipher = provider == null ? Cipher.getInstance(ALGORITHM) : Cipher.getInstance(ALGORITHM, provider);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no " + ALGORITHM, e);
+      throw new IllegalStateException((provider == null ? "the JDK" : provider.getName()) + " has no " + ALGORITHM, e);
     }
+  }
+
+  /** The name of the provider behind this cipher. */
+  String providerName() {
+    return cipher.getProvider().getName();
   }
 
   @Override

@@ -1,15 +1,21 @@
-package io.jlibp2p.noise.internal;
+package io.jlibp2p.crypto.aead;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
+import java.security.Provider;
 import java.util.Random;
 import javax.crypto.AEADBadTagException;
 import org.junit.jupiter.api.Test;
 
-/** Heap and direct buffers take different paths through {@link JdkChaChaPoly}; both must agree. */
-class JdkChaChaPolyTest {
+/**
+ * The JDK's ChaCha20-Poly1305 behind {@link AeadCipher}: heap and direct buffers take different
+ * paths through {@link JceChaChaPoly} and must agree; and when the one provider on this module's
+ * test class path does not load, {@link ChaChaPoly} keeps the JDK's and says why.
+ */
+class ChaChaPolyTest {
 
   private static final byte[] KEY = new byte[32];
   private static final byte[] AD = {1, 2, 3};
@@ -18,8 +24,8 @@ class JdkChaChaPolyTest {
     new Random(7).nextBytes(KEY);
   }
 
-  private static JdkChaChaPoly cipher() {
-    JdkChaChaPoly cipher = new JdkChaChaPoly();
+  private static AeadCipher cipher() {
+    AeadCipher cipher = ChaChaPoly.jdk();
     cipher.init(KEY);
     return cipher;
   }
@@ -67,5 +73,24 @@ class JdkChaChaPolyTest {
     byte[] tag = encrypt(new byte[10], true);
     tag[tag.length - 1] ^= (byte) 0x80;
     assertThrows(AEADBadTagException.class, () -> decrypt(tag, true));
+  }
+
+  @Test
+  void aProviderThatDoesNotLoadLeavesTheJdksAndSaysWhy() {
+    // This module's tests register UnloadableChaChaPolyProvider.
+    assertEquals("the JDK's (SunJCE): io.jlibp2p.crypto.aead.UnloadableChaChaPolyProvider failed"
+        + " (java.lang.UnsatisfiedLinkError: no libfast in java.library.path)", ChaChaPoly.implementation());
+    AeadCipher chosen = ChaChaPoly.newCipher();
+    chosen.init(KEY);
+    ByteBuffer out = ByteBuffer.allocate(3 + AeadCipher.TAG_LENGTH);
+    chosen.encrypt(5, AD, buffer(new byte[] {7, 8, 9}, false), out);
+    assertArrayEquals(encrypt(new byte[] {7, 8, 9}, false), bytes(out));
+  }
+
+  @Test
+  void aProviderWithoutTheCipherIsRefusedByName() {
+    Provider bare = new Provider("Bare", "1", "no ciphers") {};
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ChaChaPoly.of(bare));
+    assertEquals("Bare has no ChaCha20-Poly1305", e.getMessage());
   }
 }
