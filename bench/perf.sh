@@ -19,7 +19,8 @@
 #               and per idle stream (100,000 streams over 100 connections), noise+yamux
 #
 # Every jlibp2p figure is taken once per JDK in --jdks: 17 is `java` on the PATH, 25 is Temurin 25
-# from /usr/lib/jvm when present. Results go to stdout as Markdown tables, and with the raw records
+# from /usr/lib/jvm when present; 17-jdkcipher is JDK 17 with noise on the JDK's ChaCha20-Poly1305
+# instead of the jar's Conscrypt one. Results go to stdout as Markdown tables, and with the raw records
 # to bench/out/. Nothing here asserts a figure: docs/benchmarks.md records and discusses them.
 set -euo pipefail
 
@@ -40,7 +41,7 @@ while [[ $# -gt 0 ]]; do
     --jdks) JDKS=$2; shift 2 ;;
     --only) SECTIONS=$2; shift 2 ;;
     --stacks) STACKS=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -69,12 +70,17 @@ report() { echo "$*" | tee -a "$REPORT"; }
 
 # ---- prerequisites ------------------------------------------------------------------------------
 
+# java_for JDK: the java command for a --jdks entry, 17 or 25, optionally with -jdkcipher (17-jdkcipher):
+# noise then runs on the JDK's own ChaCha20-Poly1305 rather than the jar's Conscrypt one.
 java_for() {
-  case "$1" in
-    17) echo java ;;
-    25) ls -d /usr/lib/jvm/temurin-25*/bin/java 2>/dev/null | head -1 ;;
+  local java
+  case "${1%-jdkcipher}" in
+    17) java=java ;;
+    25) java=$(ls -d /usr/lib/jvm/temurin-25*/bin/java 2>/dev/null | head -1) ;;
     *) echo "unknown JDK $1" >&2; return 1 ;;
   esac
+  [[ -n "$java" ]] || return 0
+  if [[ $1 == *-jdkcipher ]]; then echo "$java -Dio.jlibp2p.crypto.chachapoly=jdk"; else echo "$java"; fi
 }
 if [[ -z "$JDKS" ]]; then
   JDKS=17
@@ -114,7 +120,7 @@ start_server() {
   [[ -n "$ns" ]] && wrap=(ip netns exec "$ns")
   local out="$WORK/server-$RANDOM"
   case "$impl" in
-    jlibp2p-*) "${wrap[@]}" "$(java_for "${impl#jlibp2p-}")" -jar "$JAR" listen --listen "/ip4/$ip/tcp/0" \
+    jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" listen --listen "/ip4/$ip/tcp/0" \
                  --security "$sec" --muxer "$mux" >"$out" 2>>"$RAW" & ;;
     js) "${wrap[@]}" node "$JS" listen --perf --ignore-stdin --conn-threshold 1000000 --listen "/ip4/$ip/tcp/0" --security "$sec" --muxer "$mux" \
           --timeout 0 >"$out" 2>>"$RAW" & ;;
@@ -143,7 +149,7 @@ run_client() {
   local hostport
   hostport=$(echo "$SERVER_ADDR" | awk -F/ '{ print $3 ":" $5 }')
   case "$impl" in
-    jlibp2p-*) "${wrap[@]}" "$(java_for "${impl#jlibp2p-}")" -jar "$JAR" perf --server-address "$hostport" \
+    jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" perf --server-address "$hostport" \
                  --security "$sec" --muxer "$mux" --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 600 ;;
     js) "${wrap[@]}" node "$JS" dial "$SERVER_ADDR" perf --security "$sec" --muxer "$mux" \
           --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 0 ;;
@@ -154,7 +160,7 @@ run_client() {
 
 jlibp2ps() { for jdk in $JDKS; do echo "jlibp2p-$jdk"; done; }
 
-label() { case "$1" in jlibp2p-*) echo "jlibp2p (JDK ${1#jlibp2p-})" ;; js) echo "js-libp2p 3.3" ;; legacy) echo "js-libp2p 0.29" ;; esac; }
+label() { case "$1" in jlibp2p-*-jdkcipher) local j=${1#jlibp2p-}; echo "jlibp2p (JDK ${j%-jdkcipher}, JDK cipher)" ;; jlibp2p-*) echo "jlibp2p (JDK ${1#jlibp2p-})" ;; js) echo "js-libp2p 3.3" ;; legacy) echo "js-libp2p 0.29" ;; esac; }
 
 # ---- sections -----------------------------------------------------------------------------------
 
@@ -283,13 +289,13 @@ section_memory() {
   report "|---|---|---:|---:|---:|---:|"
   for jdk in $JDKS; do
     local java
-    java=$(java_for "$jdk")
+    java=$(java_for "$jdk")  # words: the command and its options
     log "memory: JDK $jdk, 10,000 connections in -Xmx256m"
     local conns streams
-    conns=$("$java" -Xmx256m -jar "$JAR" footprint --connections 10000 --security noise --muxer yamux --timeout 120 --json 2>>"$RAW" | tee -a "$RAW")
+    conns=$($java -Xmx256m -jar "$JAR" footprint --connections 10000 --security noise --muxer yamux --timeout 120 --json 2>>"$RAW" | tee -a "$RAW")
     report "| $jdk | 10,000 connections, -Xmx256m | $(echo "$conns" | footprint_field dialer heapBytesPerConnection) B/connection | $(echo "$conns" | footprint_field listener heapBytesPerConnection) B/connection | $(echo "$conns" | footprint_field dialer liveHeapBytes MiB) MiB | $(echo "$conns" | footprint_field listener liveHeapBytes MiB) MiB |"
     log "memory: JDK $jdk, 100,000 streams over 100 connections"
-    streams=$("$java" -Xmx1g -jar "$JAR" footprint --connections 100 --streams 100000 --security noise --muxer yamux --timeout 120 --json 2>>"$RAW" | tee -a "$RAW")
+    streams=$($java -Xmx1g -jar "$JAR" footprint --connections 100 --streams 100000 --security noise --muxer yamux --timeout 120 --json 2>>"$RAW" | tee -a "$RAW")
     report "| $jdk | 100,000 streams on 100 connections | $(echo "$streams" | footprint_field dialer heapBytesPerStream) B/stream | $(echo "$streams" | footprint_field listener heapBytesPerStream) B/stream | $(echo "$streams" | footprint_field dialer liveHeapBytes MiB) MiB | $(echo "$streams" | footprint_field listener liveHeapBytes MiB) MiB |"
   done
 }
@@ -306,7 +312,7 @@ footprint_field() { node -e '
 report "## bench/perf.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
 report ""
 report "Machine: $(nproc) cores, $(awk '/model name/ { $1 = $2 = $3 = ""; print; exit }' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ { print $2 }') GiB, Linux $(uname -r)."
-for jdk in $JDKS; do report "JDK $jdk: $("$(java_for "$jdk")" -version 2>&1 | head -1)."; done
+for jdk in $JDKS; do report "JDK $jdk: $($(java_for "$jdk") -version 2>&1 | head -1)."; done
 report "Node $(node --version). Command: \`bench/perf.sh --size $SIZE --runs $RUNS --warmups $WARMUPS --iterations $ITERATIONS --jdks \"$JDKS\" --only \"$SECTIONS\"\`."
 for section in $SECTIONS; do
   "section_$section"
