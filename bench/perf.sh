@@ -86,6 +86,9 @@ if [[ -z "$JDKS" ]]; then
   JDKS=17
   [[ -n "$(java_for 25)" ]] && JDKS="17 25"
 fi
+for jdk in $JDKS; do
+  [[ -n "$(java_for "$jdk")" ]] || { echo "no java for --jdks entry $jdk (17, 25 or 17-jdkcipher; 25 needs /usr/lib/jvm/temurin-25*)" >&2; exit 2; }
+done
 if [[ ! -f "$JAR" ]]; then
   log "building the jlibp2p jar"
   (cd "$ROOT" && ./mvnw -B -q -DskipTests install -pl libp2p-examples -am)

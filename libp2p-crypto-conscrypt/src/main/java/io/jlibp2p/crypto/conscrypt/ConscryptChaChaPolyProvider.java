@@ -6,8 +6,7 @@ import org.conscrypt.Conscrypt;
 
 /**
  * Conscrypt's ChaCha20-Poly1305 for {@link io.jlibp2p.crypto.aead.ChaChaPoly}: BoringSSL's
- * assembly, about 8 times the JDK 17 cipher's speed on this project's build machine (see {@code
- * docs/benchmarks.md}). Found by {@link java.util.ServiceLoader}: having this module on the class
+ * assembly, several times the JDK 17 cipher's speed (figures in {@code docs/benchmarks.md}). Found by {@link java.util.ServiceLoader}: having this module on the class
  * path is the whole configuration.
  *
  * <p>One provider instance for the process, made on first use and never registered with {@link
@@ -21,7 +20,8 @@ public final class ConscryptChaChaPolyProvider implements ChaChaPolyProvider {
   /**
    * Conscrypt's provider.
    *
-   * @throws UnsatisfiedLinkError if its native library does not load on this platform: Conscrypt
+   * @throws LinkageError if its native library does not load on this platform (an {@link
+   *     UnsatisfiedLinkError} on the first call, a {@link NoClassDefFoundError} after): Conscrypt
    *     2.5.2's jar carries Linux and macOS builds for x86-64 and Windows builds for x86 and x86-64,
    *     none for ARM64 (there the JDK's cipher stays)
    */

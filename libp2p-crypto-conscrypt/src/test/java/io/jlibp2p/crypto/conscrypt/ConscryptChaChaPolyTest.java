@@ -1,8 +1,10 @@
 package io.jlibp2p.crypto.conscrypt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlibp2p.crypto.aead.AeadCipher;
 import io.jlibp2p.crypto.aead.ChaChaPoly;
@@ -10,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
+import org.conscrypt.Conscrypt;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +30,15 @@ class ConscryptChaChaPolyTest {
     new Random(17).nextBytes(KEY);
   }
 
+  @BeforeAll
+  static void onlyWhereConscryptLoads() {
+    assumeTrue(Conscrypt.isAvailable(), "Conscrypt has no native library for this platform");
+  }
+
   @Test
   void conscryptIsChosen() {
     assertTrue(ChaChaPoly.implementation().startsWith("Conscrypt "), ChaChaPoly.implementation());
+    assertEquals("Conscrypt", ChaChaPoly.chosenProvider().orElseThrow().getName());
   }
 
   @Test

@@ -9,26 +9,33 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * ChaCha20-Poly1305 through the JCA: the JDK's provider (JDK 11+; intrinsified from JDK 21) or
+ * ChaCha20-Poly1305 through the JCA: the JDK's provider (JDK 11+; with intrinsics in later releases) or
  * another provider by instance. The 96-bit nonce is 4 zero bytes followed by the 64-bit counter,
  * little-endian, as Noise has it (Noise spec, section 12.3).
  *
- * <p>The provider works on byte arrays: handed a direct buffer (as Netty's socket buffers are), it
- * copies through temporary arrays it allocates per call, a piece at a time on JDK 17. So a message
- * in direct memory is copied once into a scratch array of its thread, processed in place, and copied
- * once out; a message already in arrays goes straight through.
+ * <p>The JDK's provider works on byte arrays: handed a direct buffer (as Netty's socket buffers
+ * are), it copies through temporary arrays it allocates per call, a piece at a time on JDK 17. So
+ * with the JDK's, a message in direct memory is copied once into a scratch array of its thread,
+ * processed in place, and copied once out; a message already in arrays goes straight through.
+ * Another provider gets the buffers as they are: a native one reads direct memory itself.
  */
 final class JceChaChaPoly implements AeadCipher {
 
   private static final String ALGORITHM = ChaChaPoly.ALGORITHM;
 
+  /** The largest message whose scratch array a thread keeps: a whole Noise frame. */
+  private static final int KEPT_SCRATCH = 65535 + TAG_LENGTH;
+
   private final Cipher cipher;
+  /** Whether direct buffers go through {@link #SCRATCH}: only for the JDK's provider. */
+  private final boolean copiesDirectBuffers;
   private final byte[] nonceBytes = new byte[12];
   private SecretKeySpec key;
   /**
    * For messages in direct memory, one per thread rather than per connection (10,000 idle
-   * connections must not hold 64 KiB each); grows to the largest message seen, a Noise frame.
-   * Never used across calls, so sharing it between the ciphers of one thread is safe.
+   * connections must not hold 64 KiB each); grows to the largest message seen up to {@link
+   * #KEPT_SCRATCH}, and a longer message gets an array of its own. Never used across calls, so
+   * sharing it between the ciphers of one thread is safe.
    */
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
 
@@ -36,6 +43,7 @@ final class JceChaChaPoly implements AeadCipher {
   JceChaChaPoly(Provider provider) {
     try {
       cipher = provider == null ? Cipher.getInstance(ALGORITHM) : Cipher.getInstance(ALGORITHM, provider);
+      copiesDirectBuffers = provider == null;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException((provider == null ? "the JDK" : provider.getName()) + " has no " + ALGORITHM, e);
     }
@@ -78,7 +86,7 @@ final class JceChaChaPoly implements AeadCipher {
   private void process(int mode, long nonce, byte[] ad, ByteBuffer in, ByteBuffer out) throws GeneralSecurityException {
     cipher.init(mode, key, iv(nonce));
     cipher.updateAAD(ad);
-    if (in.hasArray() && out.hasArray()) {
+    if ((in.hasArray() && out.hasArray()) || !copiesDirectBuffers) {
       cipher.doFinal(in, out);
       return;
     }
@@ -91,6 +99,9 @@ final class JceChaChaPoly implements AeadCipher {
   }
 
   private static byte[] scratch(int length) {
+    if (length > KEPT_SCRATCH) {
+      return new byte[length];
+    }
     byte[] scratch = SCRATCH.get();
     if (scratch.length < length) {
       scratch = new byte[length];

@@ -3,6 +3,7 @@ package io.jlibp2p.noise.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlibp2p.crypto.aead.AeadCipher;
 import io.jlibp2p.crypto.aead.ChaChaPoly;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.conscrypt.Conscrypt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,7 @@ class CacophonyVectorsTest {
 
   @Test
   void everyVectorReproducesByteForByteWithConscryptsCipher() throws Exception {
+    assumeTrue(Conscrypt.isAvailable(), "Conscrypt has no native library for this platform");
     Provider conscrypt = new ConscryptChaChaPolyProvider().provider();
     runAll(() -> ChaChaPoly.of(conscrypt));
   }
