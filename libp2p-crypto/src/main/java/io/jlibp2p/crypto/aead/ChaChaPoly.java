@@ -7,23 +7,23 @@ import java.util.ServiceLoader;
 
 /**
  * ChaCha20-Poly1305 ciphers from the fastest implementation that works here, chosen once per
- * process: the first {@link ChaChaPolyProvider} on the class path whose cipher loads and agrees
- * byte for byte with the JDK's, else the JDK's own.
+ * process: before JDK 21, the first {@link ChaChaPolyProvider} on the class path whose cipher loads
+ * and agrees byte for byte with the JDK's, else the JDK's own; from JDK 21, the JDK's own.
  *
  * <p>Why: on JDK 17 the JDK's ChaCha20-Poly1305 has no intrinsics and bounds a noise connection at
- * about 300 MiB/s; a native one (Conscrypt's BoringSSL) runs several times faster. Later JDKs
- * (Temurin 25 here) have intrinsics of their own.
+ * about 300 MiB/s; Conscrypt's BoringSSL one runs 6 times as fast. Later JDKs have intrinsics of
+ * their own, and Temurin 25's beat Conscrypt's by 40% (figures in {@code docs/benchmarks.md}).
  *
  * <p>The system property {@value #IMPLEMENTATION_PROPERTY} set to {@code jdk} keeps the JDK's
- * even when a provider is present (to compare the two, for instance); any other value, or none,
- * lets the choice run.
+ * even when a provider is present (to compare the two, for instance), and set to {@code native}
+ * lets a provider win on any JDK; any other value, or none, leaves the choice as above.
  */
 public final class ChaChaPoly {
 
   /** The JCA name of the cipher. */
   public static final String ALGORITHM = "ChaCha20-Poly1305";
 
-  /** The system property that, set to {@code jdk}, keeps the JDK's implementation. */
+  /** The system property that, set to {@code jdk} or {@code native}, overrides the choice. */
   public static final String IMPLEMENTATION_PROPERTY = "io.jlibp2p.crypto.chachapoly";
 
   private ChaChaPoly() {}
@@ -68,6 +68,6 @@ public final class ChaChaPoly {
   private static final class Choice {
     static final ChaChaPolyChoice MADE = ChaChaPolyChoice.make(
         ServiceLoader.load(ChaChaPolyProvider.class, ChaChaPoly.class.getClassLoader()).iterator(),
-        System.getProperty(IMPLEMENTATION_PROPERTY, ""));
+        System.getProperty(IMPLEMENTATION_PROPERTY, ""), Runtime.version().feature());
   }
 }

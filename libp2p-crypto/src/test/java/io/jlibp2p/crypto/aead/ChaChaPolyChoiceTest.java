@@ -20,7 +20,7 @@ class ChaChaPolyChoiceTest {
   void aWorkingProviderIsChosen() {
     // SunJCE by instance: a provider that agrees with the JDK's, as a native one must.
     Provider sunJce = Security.getProvider("SunJCE");
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "");
+    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "", 17);
     assertSame(sunJce, choice.provider());
     assertEquals("SunJCE " + sunJce.getVersionStr(), choice.description());
   }
@@ -28,9 +28,18 @@ class ChaChaPolyChoiceTest {
   @Test
   void theSystemPropertyKeepsTheJdksWhateverIsPresent() {
     Provider sunJce = Security.getProvider("SunJCE");
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "JDK");
+    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "JDK", 17);
     assertNull(choice.provider());
     assertEquals(JDK + "io.jlibp2p.crypto.chachapoly=jdk", choice.description());
+  }
+
+  @Test
+  void fromJdk21TheJdksIsKeptUnlessNativeIsAskedFor() {
+    Provider sunJce = Security.getProvider("SunJCE");
+    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "", 21);
+    assertNull(choice.provider());
+    assertEquals(JDK + "JDK 21 has intrinsics for it", choice.description());
+    assertSame(sunJce, ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "native", 25).provider());
   }
 
   @Test
@@ -38,9 +47,9 @@ class ChaChaPolyChoiceTest {
     Provider bare = new Provider("Bare", "1", "no ciphers") {};
     ChaChaPolyProvider none = () -> bare;
     Provider sunJce = Security.getProvider("SunJCE");
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(none, () -> sunJce).iterator(), "");
+    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(none, () -> sunJce).iterator(), "", 17);
     assertSame(sunJce, choice.provider());
-    ChaChaPolyChoice alone = ChaChaPolyChoice.make(List.of(none).iterator(), "");
+    ChaChaPolyChoice alone = ChaChaPolyChoice.make(List.of(none).iterator(), "", 17);
     assertNull(alone.provider());
     assertEquals(JDK + none.getClass().getName() + " failed (java.lang.IllegalStateException: Bare has no ChaCha20-Poly1305)",
         alone.description());
@@ -59,7 +68,7 @@ class ChaChaPolyChoiceTest {
         throw new ServiceConfigurationError("io.jlibp2p.crypto.aead.ChaChaPolyProvider: Provider com.example.Gone not found");
       }
     };
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(broken, "");
+    ChaChaPolyChoice choice = ChaChaPolyChoice.make(broken, "", 17);
     assertNull(choice.provider());
     assertEquals(JDK + "java.util.ServiceConfigurationError: io.jlibp2p.crypto.aead.ChaChaPolyProvider:"
         + " Provider com.example.Gone not found", choice.description());
@@ -67,6 +76,6 @@ class ChaChaPolyChoiceTest {
 
   @Test
   void noProviderAtAllIsSaidSo() {
-    assertEquals(JDK + "no ChaChaPolyProvider on the class path", ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of().iterator(), "").description());
+    assertEquals(JDK + "no ChaChaPolyProvider on the class path", ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of().iterator(), "", 17).description());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.security.Provider;
@@ -79,6 +80,7 @@ class ChaChaPolyTest {
 
   @Test
   void aProviderThatDoesNotLoadLeavesTheJdksAndSaysWhy() {
+    assumeTrue(Runtime.version().feature() < ChaChaPolyChoice.INTRINSIFIED_JDK, "from JDK 21 no provider is tried");
     // This module's tests register UnloadableChaChaPolyProvider.
     assertEquals("the JDK's (SunJCE): io.jlibp2p.crypto.aead.UnloadableChaChaPolyProvider failed"
         + " (java.lang.UnsatisfiedLinkError: no libfast in java.library.path)", ChaChaPoly.implementation());
