@@ -7,8 +7,8 @@ import org.conscrypt.Conscrypt;
 /**
  * Conscrypt's ChaCha20-Poly1305 for {@link io.jlibp2p.crypto.aead.ChaChaPoly}: BoringSSL's
  * assembly, 6 times the JDK 17 cipher's speed (figures in {@code docs/benchmarks.md}); from JDK 21
- * {@code ChaChaPoly} keeps the JDK's own, whose intrinsics are faster still. Found by {@link java.util.ServiceLoader}: having this module on the class
- * path is the whole configuration.
+ * {@code ChaChaPoly} keeps the JDK's own, whose intrinsics are faster still. Found by {@link
+ * java.util.ServiceLoader}: having this module on the class path is the whole configuration.
  *
  * <p>One provider instance for the process, made on first use and never registered with {@link
  * java.security.Security}: the application's own JCA and TLS choices stay as they were.

@@ -12,7 +12,7 @@ import java.util.ServiceLoader;
  *
  * <p>Why: on JDK 17 the JDK's ChaCha20-Poly1305 has no intrinsics and bounds a noise connection at
  * about 300 MiB/s; Conscrypt's BoringSSL one runs 6 times as fast. Later JDKs have intrinsics of
- * their own, and Temurin 25's beat Conscrypt's by 40% (figures in {@code docs/benchmarks.md}).
+ * their own, and Temurin 25's beat Conscrypt's by 30% (figures in {@code docs/benchmarks.md}).
  *
  * <p>The system property {@value #IMPLEMENTATION_PROPERTY} set to {@code jdk} keeps the JDK's
  * even when a provider is present (to compare the two, for instance), and set to {@code native}

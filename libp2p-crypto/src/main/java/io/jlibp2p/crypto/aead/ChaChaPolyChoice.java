@@ -98,7 +98,11 @@ record ChaChaPolyChoice(Provider provider, String description) {
     }
   }
 
-  private static byte[] crypt(AeadCipher cipher, byte[] key, long nonce, byte[] ad, byte[] input, boolean direct,
+  /**
+   * Runs {@code input} through {@code cipher} keyed with {@code key}, in heap or direct buffers, and
+   * returns what comes out: the ciphertext and tag when {@code encrypt}, else the plaintext.
+   */
+  static byte[] crypt(AeadCipher cipher, byte[] key, long nonce, byte[] ad, byte[] input, boolean direct,
       boolean encrypt) throws AEADBadTagException {
     cipher.init(key);
     int outLength = encrypt ? input.length + AeadCipher.TAG_LENGTH : input.length - AeadCipher.TAG_LENGTH;

@@ -9,8 +9,8 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * ChaCha20-Poly1305 through the JCA: the JDK's provider (JDK 11+; with intrinsics in later releases) or
- * another provider by instance. The 96-bit nonce is 4 zero bytes followed by the 64-bit counter,
+ * ChaCha20-Poly1305 through the JCA: the JDK's provider (JDK 11+; with intrinsics in later
+ * releases) or another provider by instance. The 96-bit nonce is 4 zero bytes followed by the 64-bit counter,
  * little-endian, as Noise has it (Noise spec, section 12.3).
  *
  * <p>The JDK's provider works on byte arrays: handed a direct buffer (as Netty's socket buffers

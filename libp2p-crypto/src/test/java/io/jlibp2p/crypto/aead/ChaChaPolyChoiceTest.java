@@ -15,41 +15,41 @@ import org.junit.jupiter.api.Test;
 class ChaChaPolyChoiceTest {
 
   private static final String JDK = "the JDK's (SunJCE): ";
+  private static final Provider SUN_JCE = Security.getProvider("SunJCE");
+
+  private static ChaChaPolyChoice make(String property, int jdkFeature, ChaChaPolyProvider... sources) {
+    return ChaChaPolyChoice.make(List.of(sources).iterator(), property, jdkFeature);
+  }
 
   @Test
   void aWorkingProviderIsChosen() {
     // SunJCE by instance: a provider that agrees with the JDK's, as a native one must.
-    Provider sunJce = Security.getProvider("SunJCE");
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "", 17);
-    assertSame(sunJce, choice.provider());
-    assertEquals("SunJCE " + sunJce.getVersionStr(), choice.description());
+    ChaChaPolyChoice choice = make("", 17, () -> SUN_JCE);
+    assertSame(SUN_JCE, choice.provider());
+    assertEquals("SunJCE " + SUN_JCE.getVersionStr(), choice.description());
   }
 
   @Test
   void theSystemPropertyKeepsTheJdksWhateverIsPresent() {
-    Provider sunJce = Security.getProvider("SunJCE");
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "JDK", 17);
+    ChaChaPolyChoice choice = make("JDK", 17, () -> SUN_JCE);
     assertNull(choice.provider());
     assertEquals(JDK + "io.jlibp2p.crypto.chachapoly=jdk", choice.description());
   }
 
   @Test
   void fromJdk21TheJdksIsKeptUnlessNativeIsAskedFor() {
-    Provider sunJce = Security.getProvider("SunJCE");
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "", 21);
+    ChaChaPolyChoice choice = make("", 21, () -> SUN_JCE);
     assertNull(choice.provider());
     assertEquals(JDK + "JDK 21 has intrinsics for it", choice.description());
-    assertSame(sunJce, ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(() -> sunJce).iterator(), "native", 25).provider());
+    assertSame(SUN_JCE, make("native", 25, () -> SUN_JCE).provider());
   }
 
   @Test
   void aProviderWithoutTheCipherIsPassedOverForTheNext() {
     Provider bare = new Provider("Bare", "1", "no ciphers") {};
     ChaChaPolyProvider none = () -> bare;
-    Provider sunJce = Security.getProvider("SunJCE");
-    ChaChaPolyChoice choice = ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of(none, () -> sunJce).iterator(), "", 17);
-    assertSame(sunJce, choice.provider());
-    ChaChaPolyChoice alone = ChaChaPolyChoice.make(List.of(none).iterator(), "", 17);
+    assertSame(SUN_JCE, make("", 17, none, () -> SUN_JCE).provider());
+    ChaChaPolyChoice alone = make("", 17, none);
     assertNull(alone.provider());
     assertEquals(JDK + none.getClass().getName() + " failed (java.lang.IllegalStateException: Bare has no ChaCha20-Poly1305)",
         alone.description());
@@ -76,6 +76,6 @@ class ChaChaPolyChoiceTest {
 
   @Test
   void noProviderAtAllIsSaidSo() {
-    assertEquals(JDK + "no ChaChaPolyProvider on the class path", ChaChaPolyChoice.make(List.<ChaChaPolyProvider>of().iterator(), "", 17).description());
+    assertEquals(JDK + "no ChaChaPolyProvider on the class path", make("", 17).description());
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.ByteBuffer;
 import java.security.Provider;
 import java.util.Random;
 import javax.crypto.AEADBadTagException;
@@ -26,33 +25,13 @@ class ChaChaPolyTest {
     new Random(7).nextBytes(KEY);
   }
 
-  private static AeadCipher cipher() {
-    AeadCipher cipher = ChaChaPoly.jdk();
-    cipher.init(KEY);
-    return cipher;
-  }
-
-  private static ByteBuffer buffer(byte[] content, boolean direct) {
-    ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(content.length) : ByteBuffer.allocate(content.length);
-    return buffer.put(content).flip();
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] out = new byte[buffer.flip().remaining()];
-    buffer.get(out);
-    return out;
-  }
-
-  private static byte[] encrypt(byte[] plaintext, boolean direct) {
-    ByteBuffer out = direct ? ByteBuffer.allocateDirect(plaintext.length + 16) : ByteBuffer.allocate(plaintext.length + 16);
-    cipher().encrypt(5, AD, buffer(plaintext, direct), out);
-    return bytes(out);
+  // Through the same helper as ChaChaPoly's self-check, with this class's key, nonce 5 and AD.
+  private static byte[] encrypt(byte[] plaintext, boolean direct) throws AEADBadTagException {
+    return ChaChaPolyChoice.crypt(ChaChaPoly.jdk(), KEY, 5, AD, plaintext, direct, true);
   }
 
   private static byte[] decrypt(byte[] ciphertext, boolean direct) throws AEADBadTagException {
-    ByteBuffer out = direct ? ByteBuffer.allocateDirect(ciphertext.length - 16) : ByteBuffer.allocate(ciphertext.length - 16);
-    cipher().decrypt(5, AD, buffer(ciphertext, direct), out);
-    return bytes(out);
+    return ChaChaPolyChoice.crypt(ChaChaPoly.jdk(), KEY, 5, AD, ciphertext, direct, false);
   }
 
   @Test
@@ -69,7 +48,7 @@ class ChaChaPolyTest {
   }
 
   @Test
-  void aFlippedBitInDirectMemoryFailsAuthentication() {
+  void aFlippedBitInDirectMemoryFailsAuthentication() throws AEADBadTagException {
     byte[] ciphertext = encrypt(new byte[1000], true);
     ciphertext[500] ^= 1;
     assertThrows(AEADBadTagException.class, () -> decrypt(ciphertext, true));
@@ -79,17 +58,14 @@ class ChaChaPolyTest {
   }
 
   @Test
-  void aProviderThatDoesNotLoadLeavesTheJdksAndSaysWhy() {
+  void aProviderThatDoesNotLoadLeavesTheJdksAndSaysWhy() throws AEADBadTagException {
     assumeTrue(Runtime.version().feature() < ChaChaPolyChoice.INTRINSIFIED_JDK, "from JDK 21 no provider is tried");
     // This module's tests register UnloadableChaChaPolyProvider.
     assertEquals("the JDK's (SunJCE): io.jlibp2p.crypto.aead.UnloadableChaChaPolyProvider failed"
         + " (java.lang.UnsatisfiedLinkError: no libfast in java.library.path)", ChaChaPoly.implementation());
     assertTrue(ChaChaPoly.chosenProvider().isEmpty());
-    AeadCipher chosen = ChaChaPoly.newCipher();
-    chosen.init(KEY);
-    ByteBuffer out = ByteBuffer.allocate(3 + AeadCipher.TAG_LENGTH);
-    chosen.encrypt(5, AD, buffer(new byte[] {7, 8, 9}, false), out);
-    assertArrayEquals(encrypt(new byte[] {7, 8, 9}, false), bytes(out));
+    byte[] chosen = ChaChaPolyChoice.crypt(ChaChaPoly.newCipher(), KEY, 5, AD, new byte[] {7, 8, 9}, false, true);
+    assertArrayEquals(encrypt(new byte[] {7, 8, 9}, false), chosen);
   }
 
   @Test

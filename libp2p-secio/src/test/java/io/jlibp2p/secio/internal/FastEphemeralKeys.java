@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
@@ -26,14 +25,12 @@ final class FastEphemeralKeys {
 
   private final EcdhCurve curve;
   private final X9ECParameters bouncy;
-  private final ECParameterSpec jdk;
   private final SecureRandom random = new SecureRandom();
   private final FixedPointCombMultiplier multiplier = new FixedPointCombMultiplier();
 
   FastEphemeralKeys(EcdhCurve curve) {
     this.curve = curve;
     this.bouncy = CustomNamedCurves.getByName(curve.jdkName);
-    this.jdk = curve.parameters;
   }
 
   /**
@@ -61,8 +58,8 @@ final class FastEphemeralKeys {
     try {
       KeyFactory factory = KeyFactory.getInstance("EC");
       ECPoint w = new ECPoint(point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger());
-      return new KeyPair(factory.generatePublic(new ECPublicKeySpec(w, jdk)),
-          factory.generatePrivate(new ECPrivateKeySpec(scalar, jdk)));
+      return new KeyPair(factory.generatePublic(new ECPublicKeySpec(w, curve.parameters)),
+          factory.generatePrivate(new ECPrivateKeySpec(scalar, curve.parameters)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK refused a " + curve.secioName + " key made by BouncyCastle", e);
     }
