@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.EarlyStreamEnd;
+import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.ProtocolNegotiationException;
 import io.jlibp2p.core.host.UpgradeException;
@@ -105,6 +107,69 @@ abstract class AbstractHostTest extends AbstractHostPairTest {
       // stream's event loop, where the timeout is too, and runs only after the timeout had its turn.
       stream.eventLoop().schedule(() -> { }, 600, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
       assertEquals("later", text(collect(stream)));
+    }
+  }
+
+  @Test
+  void aStreamToAnIdentifiedJlibp2pPeerSendsItsEndWithItsRequest() throws Exception {
+    assertTrue(endLeavesBeforeTheConfirmation(EarlyStreamEnd.KNOWN_PEERS, server),
+        "the default lets a jlibp2p listener have the end a round trip sooner");
+  }
+
+  @Test
+  void aStreamToAPeerNotKnownToAcceptAnEarlyEndHoldsIt() throws Exception {
+    try (Host jsLike = Hosts.serving(stack().builder().agentVersion("js-libp2p/3.3.11 UserAgent=v20.20.2"))) {
+      jsLike.start().join();
+      assertFalse(endLeavesBeforeTheConfirmation(EarlyStreamEnd.KNOWN_PEERS, jsLike),
+          "js-libp2p 3.x resets a stream whose end comes before its handler is ready");
+    }
+  }
+
+  @Test
+  void theEarlyEndRuleDecidesOverTheAgentVersion() throws Exception {
+    assertFalse(endLeavesBeforeTheConfirmation(EarlyStreamEnd.NEVER, server));
+    try (Host unknown = Hosts.serving(stack().builder().agentVersion("myapp/1.0"))) {
+      unknown.start().join();
+      assertTrue(endLeavesBeforeTheConfirmation(EarlyStreamEnd.ALWAYS, unknown));
+    }
+  }
+
+  /**
+   * Dials {@code listener} from a new host with {@code rule}, waits for identify, then opens an
+   * echo stream that writes and ends at once, and tells whether the end (its write) completed
+   * before the listener's confirmation of the protocol (the stream's {@code streamOpened}). Both
+   * happen on the stream's event loop, so the order is exact: a held end is released only after
+   * the confirmation; an early one is written in the flush of the proposal, before any answer.
+   */
+  private boolean endLeavesBeforeTheConfirmation(EarlyStreamEnd rule, Host listener) throws Exception {
+    CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    EventListener confirmations = new EventListener() {
+      @Override
+      public void streamOpened(Stream stream) {
+        if (Hosts.ECHO.equals(stream.protocol())) {
+          confirmed.complete(null);
+        }
+      }
+    };
+    try (Host dialer = stack().builder()
+        .transport(TcpTransport.builder().threads(1).build())
+        .earlyStreamEnd(rule)
+        .eventListener(confirmations)
+        .build()) {
+      Multiaddr address = listener.listenAddresses().get(0);
+      await(dialer.dial(address));
+      Eventually.await("identify is over", 10,
+          () -> dialer.peerstore().metadata(listener.peerId()).agentVersion().isPresent());
+      CompletableFuture<Boolean> endedFirst = new CompletableFuture<>();
+      StreamCollector collector = new StreamCollector();
+      await(dialer.newStream(listener.peerId(), stream -> {
+        stream.pipeline().addLast(collector);
+        stream.writeAndFlush(Unpooled.copiedBuffer("request", StandardCharsets.UTF_8));
+        stream.closeWrite().addListener(f -> endedFirst.complete(f.isSuccess() && !confirmed.isDone()));
+      }, Hosts.ECHO));
+      assertEquals("request", text(collector), "the listener has the whole request and its end either way");
+      await(confirmed);
+      return await(endedFirst);
     }
   }
 

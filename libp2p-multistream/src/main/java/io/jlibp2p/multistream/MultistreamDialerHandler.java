@@ -36,12 +36,14 @@ import java.util.concurrent.CompletableFuture;
  * protocol's own deadlines apply.
  *
  * <p>In lazy mode, an outbound message that is not bytes (a stream's half-close) waits for the
- * listener's echo, and so does everything written after it; bytes before it go out at once. A
- * request written and half-closed in one go therefore costs one round trip more than the bare
- * optimistic exchange. The reason is interop: js-libp2p 3.x resets a stream whose proposal,
+ * listener's echo by default, and so does everything written after it; bytes before it go out at
+ * once. A request written and half-closed in one go therefore costs one round trip more than the
+ * bare optimistic exchange. The reason is interop: js-libp2p 3.x resets a stream whose proposal,
  * data and end all arrive before its multistream handler finishes (it cannot hand the buffered
  * data back to a stream that has already ended). Held messages count as pending outbound bytes,
- * so they weigh on the channel's writability, and they fail if the channel closes first.
+ * so they weigh on the channel's writability, and they fail if the channel closes first. {@link
+ * Builder#holdEndUntilConfirmed(boolean) holdEndUntilConfirmed(false)} sends them at once, for a
+ * listener known to accept a stream's end before its confirmation (go, rust and jlibp2p do).
  *
  * <p>Without lazy mode, the header and first proposal still go out in one packet, and each {@code
  * na} is answered with the next proposal. If every proposal is rejected, {@link
@@ -54,6 +56,7 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler
 
   private final List<String> protocols;
   private final boolean lazy;
+  private final boolean holdEnd;
   private final ProtocolSelectedCallback callback;
   private final List<String> proposed = new ArrayList<>();
   /** In lazy mode, the writes held back until the listener's echo; created on the first one. */
@@ -68,6 +71,7 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler
       throw new IllegalArgumentException(
           "lazy negotiation needs exactly one protocol, got " + protocols);
     }
+    this.holdEnd = lazy && builder.holdEnd;
     this.callback = builder.callback;
   }
 
@@ -94,6 +98,11 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler
   /** Whether this dialer negotiates optimistically. */
   public boolean isLazy() {
     return lazy;
+  }
+
+  /** Whether this dialer, being lazy, holds a half-close until the listener's echo. */
+  public boolean holdsEndUntilConfirmed() {
+    return holdEnd;
   }
 
   @Override
@@ -146,7 +155,7 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     boolean holding = heldUntilConfirmed != null && !heldUntilConfirmed.isEmpty();
     boolean bytes = msg instanceof ByteBuf || msg instanceof ByteBufHolder;
-    if (lazy && !isFinished() && (holding || !bytes)) {
+    if (holdEnd && !isFinished() && (holding || !bytes)) {
       if (heldUntilConfirmed == null) {
         heldUntilConfirmed = new PendingWriteQueue(ctx);
       }
@@ -231,6 +240,7 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler
   public static final class Builder extends NegotiationHandlerBuilder<Builder> {
     private final List<String> protocols;
     private Boolean lazy;
+    private boolean holdEnd = true;
 
     private Builder(List<String> protocols) {
       if (protocols.isEmpty()) {
@@ -246,6 +256,17 @@ public final class MultistreamDialerHandler extends AbstractNegotiationHandler
      */
     public Builder lazy(boolean lazy) {
       this.lazy = lazy;
+      return this;
+    }
+
+    /**
+     * Whether a lazy dialer holds a half-close (any outbound message that is not bytes), and what
+     * is written after it, until the listener's echo; on by default, as js-libp2p 3.x needs. Off,
+     * a request and its end leave with the proposal, a round trip sooner; use that only towards a
+     * listener known to accept it. Without lazy mode nothing is held either way.
+     */
+    public Builder holdEndUntilConfirmed(boolean hold) {
+      this.holdEnd = hold;
       return this;
     }
 

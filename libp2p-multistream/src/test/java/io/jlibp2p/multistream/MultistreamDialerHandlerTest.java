@@ -189,6 +189,38 @@ class MultistreamDialerHandlerTest extends AbstractNegotiationHandlerTest {
   }
 
   @Test
+  void lazyModeWithoutTheHoldSendsTheEndWithTheRequest() {
+    MultistreamDialerHandler dialer =
+        MultistreamDialerHandler.builder("/perf/1.0.0").holdEndUntilConfirmed(false).build();
+    channel = new EmbeddedChannel(dialer);
+    assertFalse(dialer.holdsEndUntilConfirmed());
+    channel.writeAndFlush(Unpooled.wrappedBuffer(utf8("request")));
+    ChannelFuture ended = channel.writeAndFlush(END_OF_WRITES);
+    channel.writeAndFlush(Unpooled.wrappedBuffer(utf8("late")));
+    channel.runPendingTasks();
+    ByteArrayOutputStream beforeTheEnd = new ByteArrayOutputStream();
+    for (Object message = channel.readOutbound(); message != END_OF_WRITES; message = channel.readOutbound()) {
+      assertInstanceOf(ByteBuf.class, message, "the end leaves before any echo");
+      beforeTheEnd.writeBytes(ByteBufUtil.getBytes((ByteBuf) message));
+      ((ByteBuf) message).release();
+    }
+    assertArrayEquals(
+        concat(messages(Multistream.PROTOCOL_ID, "/perf/1.0.0"), utf8("request")), beforeTheEnd.toByteArray());
+    assertTrue(ended.isSuccess());
+    assertArrayEquals(utf8("late"), drainOutbound(channel));
+
+    feed(channel, messages(Multistream.PROTOCOL_ID, "/perf/1.0.0"));
+    assertTrue(dialer.confirmedProtocol().isDone());
+  }
+
+  @Test
+  void theHoldIsOnByDefaultAndOnlyForLazyDialers() {
+    assertTrue(MultistreamDialerHandler.builder("/perf/1.0.0").build().holdsEndUntilConfirmed());
+    assertFalse(MultistreamDialerHandler.builder("/perf/1.0.0").lazy(false).build().holdsEndUntilConfirmed());
+    assertFalse(MultistreamDialerHandler.builder("/a", "/b").build().holdsEndUntilConfirmed());
+  }
+
+  @Test
   void lazyModeFailsAHeldHalfCloseWhenTheChannelClosesFirst() {
     MultistreamDialerHandler dialer = MultistreamDialerHandler.builder("/perf/1.0.0").build();
     channel = new EmbeddedChannel(dialer);

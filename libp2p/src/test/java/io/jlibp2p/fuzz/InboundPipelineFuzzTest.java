@@ -239,7 +239,7 @@ class InboundPipelineFuzzTest {
       channel.config().setAllocator(ALLOCATOR);
       ConnectionUpgrader upgrader = new ConnectionUpgrader(
           LOCAL, SECURE_CHANNELS, MUXERS, NEVER, NEVER, this, ConnectionGater.ALLOW_ALL, fatal::add);
-      StreamNegotiation streams = new StreamNegotiation(NEVER, this);
+      StreamNegotiation streams = new StreamNegotiation(NEVER, this, peer -> false);
       streams.setHandler(ECHO_PROTOCOL, stream -> stream.pipeline().addLast(new Echo()));
       // As InboundAdmission: reserve the connection, then upgrade it before its first read.
       upgraded = upgrader.upgrade(

@@ -231,10 +231,16 @@ public interface Host extends AutoCloseable {
     private ConnectionGater connectionGater = ConnectionGater.ALLOW_ALL;
     private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private Duration dialBackoff = Duration.ofSeconds(5);
+    private EarlyStreamEnd earlyStreamEnd = EarlyStreamEnd.KNOWN_PEERS;
 
     private Builder() {}
 
-    /** The agent version identify announces; {@code jlibp2p/<version>} by default. */
+    /**
+     * The agent version identify announces; {@code jlibp2p/<version>} by default. Keep a word
+     * {@code jlibp2p/<version>} in one of your own ({@code myapp/2.1 jlibp2p/0.1.0}): other
+     * jlibp2p hosts read it to send a stream's end a round trip sooner (see {@link
+     * EarlyStreamEnd#KNOWN_PEERS}).
+     */
     public Builder agentVersion(String agentVersion) {
       this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion");
       return this;
@@ -356,6 +362,17 @@ public interface Host extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether a stream this host opens with one protocol may send its end before the remote
+     * confirms the protocol, which saves a request/response exchange a round trip; {@link
+     * EarlyStreamEnd#KNOWN_PEERS} (peers identified as jlibp2p) by default, because js-libp2p 3.x
+     * resets such streams.
+     */
+    public Builder earlyStreamEnd(EarlyStreamEnd rule) {
+      this.earlyStreamEnd = Objects.requireNonNull(rule, "rule");
+      return this;
+    }
+
     /** The time each phase of a connection upgrade may take; 10 s by default. */
     public Builder upgradeTimeout(Duration timeout) {
       this.upgradeTimeout = Objects.requireNonNull(timeout, "timeout");
@@ -398,7 +415,7 @@ public interface Host extends AutoCloseable {
           services, upgradeTimeout, negotiationTimeout, closeGracePeriod, agentVersion, Optional.ofNullable(peerstore), eventListener,
           Optional.ofNullable(eventLoopGroup), clock,
           resourceLimits != null ? resourceLimits : ResourceLimits.autoscaled(), connectionGater, connectionManager,
-          dialBackoff));
+          dialBackoff, earlyStreamEnd));
     }
   }
 }

@@ -93,7 +93,9 @@ public final class DefaultHost implements Host {
     this.ownsGroup = config.eventLoopGroup().isEmpty();
     this.group = config.eventLoopGroup().orElseGet(
         () -> new DefaultEventLoopGroup(1, new DefaultThreadFactory("jlibp2p-host", true)));
-    this.streams = new StreamNegotiation(config.negotiationTimeout(), events);
+    this.peerstore = config.peerstore().orElseGet(() -> Peerstore.builder().clock(config.clock()).build());
+    this.streams = new StreamNegotiation(config.negotiationTimeout(), events,
+        peer -> config.earlyStreamEnd().allowedFor(peer, peerstore.metadata(peer)));
     this.upgrader = new ConnectionUpgrader(
         config.identity(), config.secureChannels(), config.muxers(), config.upgradeTimeout(),
         config.closeGracePeriod(), events, config.connectionGater(), this::fatal);
@@ -101,7 +103,6 @@ public final class DefaultHost implements Host {
     this.dialPolicy = new DialPolicy(gater, DialBackoff.scaled(config.clock(), config.dialBackoff()));
     this.admission = new InboundAdmission(gater, resources, upgrader, streams::inboundStream, this::adopt);
     this.dialer = new Dialer(config.transports(), upgrader, streams::inboundStream, resources);
-    this.peerstore = config.peerstore().orElseGet(() -> Peerstore.builder().clock(config.clock()).build());
     this.observedAddresses = new ObservedAddresses(config.clock());
     this.identify = new IdentifyService(config.identity(), config.agentVersion(), peerstore, observedAddresses,
         streams, this::listenAddressesWithoutPeerId, table::open, config.clock(), group);

@@ -2,6 +2,7 @@ package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.connmgr.ConnectionManagerConfig;
 import io.jlibp2p.core.gater.ConnectionGater;
+import io.jlibp2p.core.host.EarlyStreamEnd;
 import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.HostService;
@@ -37,7 +38,8 @@ public record HostConfig(
     ResourceLimits resourceLimits,
     ConnectionGater connectionGater,
     ConnectionManagerConfig connectionManager,
-    Duration dialBackoff) {
+    Duration dialBackoff,
+    EarlyStreamEnd earlyStreamEnd) {
 
   public HostConfig {
     transports = List.copyOf(transports);
@@ -60,7 +62,8 @@ public record HostConfig(
         .resourceLimits(resourceLimits)
         .connectionGater(connectionGater)
         .connectionManager(connectionManager)
-        .dialBackoff(dialBackoff);
+        .dialBackoff(dialBackoff)
+        .earlyStreamEnd(earlyStreamEnd);
     secureChannels.forEach(builder::secureChannel);
     muxers.forEach(builder::muxer);
     listenOn.forEach(builder::listenOn);

@@ -5,6 +5,7 @@ import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.ProtocolNegotiationException;
 import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.Stream;
+import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.multistream.MultistreamDialerHandler;
 import io.jlibp2p.multistream.MultistreamListenerHandler;
 import io.jlibp2p.multistream.ProtocolRegistry;
@@ -28,15 +29,18 @@ public final class StreamNegotiation {
 
   private final Duration timeout;
   private final EventListener events;
+  /** Whether a stream to a peer may send its end before the peer confirms its protocol. */
+  private final Predicate<PeerId> mayEndEarly;
   private final Map<String, StreamHandler> exact = new ConcurrentHashMap<>();
   /** The service that serves a protocol, for the protocols services registered. */
   private final Map<String, String> serviceOf = new ConcurrentHashMap<>();
   private final List<Family> families = new CopyOnWriteArrayList<>();
   private volatile ProtocolRegistry registry = ProtocolRegistry.builder().build();
 
-  public StreamNegotiation(Duration timeout, EventListener events) {
+  public StreamNegotiation(Duration timeout, EventListener events, Predicate<PeerId> mayEndEarly) {
     this.timeout = timeout;
     this.events = events;
+    this.mayEndEarly = mayEndEarly;
   }
 
   public synchronized void setHandler(String protocolId, StreamHandler handler) {
@@ -113,9 +117,12 @@ public final class StreamNegotiation {
   public CompletableFuture<Stream> open(HostConnection connection, StreamHandler handler, List<String> protocols) {
     AtomicReference<Stream> selected = new AtomicReference<>();
     AtomicReference<LimitExceededException> refused = new AtomicReference<>();
+    // Only a lazy (single-protocol) dialer can send an end before the confirmation.
+    boolean holdEnd = protocols.size() != 1 || !mayEndEarly.test(connection.remotePeer());
     MultistreamDialerHandler dialer =
         MultistreamDialerHandler.builder(protocols)
             .timeout(timeout)
+            .holdEndUntilConfirmed(holdEnd)
             .onSelected((ctx, protocol) -> {
               Stream stream = (Stream) ctx.channel();
               stream.attr(Stream.PROTOCOL).set(protocol);
