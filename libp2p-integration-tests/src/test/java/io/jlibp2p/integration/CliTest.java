@@ -210,6 +210,17 @@ class CliTest {
   }
 
   @Test
+  void trainRunsEachSecureChannelWithEachMuxerInOneProcess() throws Exception {
+    CliProcess.Result result = CliProcess.run("train", "--security", "noise,plaintext", "--muxer", "yamux,mplex",
+        "--connections", "3", "--bytes", "65536", "--json");
+    assertEquals(0, result.exit(), result.stderr());
+    String json = result.line();
+    assertEquals("4", field(json, "stacks"), json);
+    assertEquals("16", field(json, "connections"), "3 small ones and a large one per stack: " + json);
+    assertEquals(Long.toString(4 * 2 * 65536), field(json, "bytes"), json);
+  }
+
+  @Test
   void listenExitsZeroOnSigterm() throws Exception {
     CliProcess.run("ping", address, "--count", "1");
     listener.terminate();
@@ -249,13 +260,16 @@ class CliTest {
   }
 
   @Test
-  void perfAndFootprintRejectImpossibleCountsAsUsageErrors() throws Exception {
+  void perfFootprintAndTrainRejectImpossibleCountsAsUsageErrors() throws Exception {
     CliProcess.Result perf = CliProcess.run("perf", "--server-address", "127.0.0.1:1", "--iterations", "0");
     assertEquals(2, perf.exit(), perf.stderr());
     assertTrue(perf.stderr().contains("--iterations must be at least 1"), perf.stderr());
     CliProcess.Result footprint = CliProcess.run("footprint", "--connections", "0");
     assertEquals(2, footprint.exit(), footprint.stderr());
     assertTrue(footprint.stderr().contains("--connections must be at least 1"), footprint.stderr());
+    CliProcess.Result train = CliProcess.run("train", "--bytes", "-1");
+    assertEquals(2, train.exit(), train.stderr());
+    assertTrue(train.stderr().contains("--bytes not negative"), train.stderr());
   }
 
   @Test
