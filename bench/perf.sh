@@ -14,7 +14,13 @@
 #   latency     a new connection plus a 1-byte round trip (perf with 1 byte each way), --iterations
 #               times in one client process (default 100), median, over loopback
 #   rtt         the same across a link with a 10 ms delay each way between two network namespaces
-#               (bench/delay-link.py; needs root), as a multiple of the round-trip time
+#               (bench/delay-link.py; needs root), as a multiple of the round-trip time: jlibp2p
+#               to jlibp2p, js to js, and jlibp2p to js (whose listener gets a stream's end a round
+#               trip later)
+#   warmstart   a fresh `./jlibp2p` client and server, as a user starts them, without and with the
+#               launcher's start-up cache (`./jlibp2p --make-cache`): the process time and median
+#               of its first 100 connections, and its first 256 MiB up and down, beside the same
+#               process warm (connections 901-1,000; the 10th 256 MiB); noise+yamux, median of 3
 #   memory      heap per idle connection (10,000 connections, the dialer limited to 256 MiB of heap)
 #               and per idle stream (100,000 streams over 100 connections), noise+yamux
 #
@@ -29,7 +35,7 @@ SIZE=$((1024 * 1024 * 1024))
 RUNS=3
 WARMUPS=2
 ITERATIONS=100
-SECTIONS="reference throughput latency rtt memory"
+SECTIONS="reference throughput latency rtt warmstart memory"
 STACKS="plaintext+mplex plaintext+yamux noise+mplex noise+yamux tls+mplex tls+yamux secio+mplex"
 JDKS=""
 while [[ $# -gt 0 ]]; do
@@ -41,7 +47,7 @@ while [[ $# -gt 0 ]]; do
     --jdks) JDKS=$2; shift 2 ;;
     --only) SECTIONS=$2; shift 2 ;;
     --stacks) STACKS=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -125,6 +131,8 @@ start_server() {
   case "$impl" in
     jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" listen --listen "/ip4/$ip/tcp/0" \
                  --security "$sec" --muxer "$mux" >"$out" 2>>"$RAW" & ;;
+    tool-*) "${wrap[@]}" env $(tool_env "$impl") "$ROOT/jlibp2p" listen --listen "/ip4/$ip/tcp/0" \
+              --security "$sec" --muxer "$mux" >"$out" 2>>"$RAW" & ;;
     js) "${wrap[@]}" node "$JS" listen --perf --ignore-stdin --conn-threshold 1000000 --listen "/ip4/$ip/tcp/0" --security "$sec" --muxer "$mux" \
           --timeout 0 >"$out" 2>>"$RAW" & ;;
     legacy) "${wrap[@]}" node "$LEGACY" listen --ignore-stdin --listen "/ip4/$ip/tcp/0" --timeout 0 >"$out" 2>>"$RAW" & ;;
@@ -137,7 +145,7 @@ start_server() {
     sleep 0.1
   done
   case "$impl" in
-    jlibp2p-*) SERVER_ADDR=$first ;;
+    jlibp2p-*|tool-*) SERVER_ADDR=$first ;;
     *) SERVER_ADDR=$(echo "$first" | node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>{const a=JSON.parse(d).addrs;console.log(a.find(x=>x.includes("/tcp/")))})') ;;
   esac
   [[ -n "$SERVER_ADDR" ]] || { echo "the $impl server did not start; see $RAW" >&2; exit 1; }
@@ -154,6 +162,8 @@ run_client() {
   case "$impl" in
     jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" perf --server-address "$hostport" \
                  --security "$sec" --muxer "$mux" --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 600 ;;
+    tool-*) "${wrap[@]}" env $(tool_env "$impl") "$ROOT/jlibp2p" perf --server-address "$hostport" \
+              --security "$sec" --muxer "$mux" --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 600 ;;
     js) "${wrap[@]}" node "$JS" dial "$SERVER_ADDR" perf --security "$sec" --muxer "$mux" \
           --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 0 ;;
     legacy) "${wrap[@]}" node "$LEGACY" dial "$SERVER_ADDR" perf --upload-bytes "$up" --download-bytes "$down" \
@@ -162,6 +172,17 @@ run_client() {
 }
 
 jlibp2ps() { for jdk in $JDKS; do echo "jlibp2p-$jdk"; done; }
+
+# java_home_for JDK: the installation behind java_for's command
+java_home_for() { local java; read -r java _ <<<"$(java_for "$1")"; dirname "$(dirname "$(readlink -f "$(command -v "$java")")")"; }
+# tool_env tool-MODE-JDK: the environment ./jlibp2p runs in for MODE (cold: without its start-up
+# cache; cached: with it) on JDK
+tool_env() {
+  local rest=${1#tool-}
+  echo "JAVA_HOME=$(java_home_for "${rest#*-}")"
+  [[ ${rest%%-*} == cold ]] && echo "JLIBP2P_NO_CACHE=1"
+  return 0
+}
 
 label() { case "$1" in jlibp2p-*-jdkcipher) local j=${1#jlibp2p-}; echo "jlibp2p (JDK ${j%-jdkcipher}, JDK cipher)" ;; jlibp2p-*) echo "jlibp2p (JDK ${1#jlibp2p-})" ;; js) echo "js-libp2p 3.3" ;; legacy) echo "js-libp2p 0.29" ;; esac; }
 
@@ -281,6 +302,56 @@ section_rtt() {
     local sec=${stack%+*} mux=${stack#*+}
     for j in $(jlibp2ps); do latency_row "$j" "$j" "$sec" "$mux" jlbench-b jlbench-a 10.77.0.1 "$rtt"; done
     latency_row js js "$sec" "$mux" jlbench-b jlbench-a 10.77.0.1 "$rtt"
+    # A js listener gets the stream's end only after its confirmation: a round trip more.
+    for j in $(jlibp2ps); do latency_row "$j" js "$sec" "$mux" jlbench-b jlbench-a 10.77.0.1 "$rtt"; done
+  done
+}
+
+# nth_final N FIELD: FIELD of the Nth final record on stdin
+nth_final() { finals "$2" | sed -n "$1p"; }
+# seconds since the epoch, to the nanosecond
+now() { date +%s.%N; }
+
+# warm_start_run IMPL UP DOWN N: one fresh server and one fresh client of IMPL, N iterations of UP
+# and DOWN bytes; the client's records on stdout, its process time (launch to exit) in $WORK/wall
+warm_start_run() {
+  start_server "$1" noise yamux
+  local begin
+  begin=$(now)
+  run_client "$1" noise yamux "$2" "$3" "$4"
+  awk -v a="$begin" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }' >"$WORK/wall"
+  stop_server
+}
+
+section_warmstart() {
+  local mib256=$((256 * 1024 * 1024))
+  report ""
+  report "### A warm start: fresh \`./jlibp2p\` processes without and with the start-up cache, noise+yamux, loopback, median of 3"
+  report ""
+  report "| JDK | start | 100 connections: process s | first connection ms | median ms | first 256 MiB up MiB/s | down MiB/s |"
+  report "|---|---|---:|---:|---:|---:|---:|"
+  for jdk in $JDKS; do
+    [[ $jdk == *-jdkcipher ]] && continue
+    log "warm start: JDK $jdk, making the start-up cache"
+    env JAVA_HOME="$(java_home_for "$jdk")" "$ROOT/jlibp2p" --make-cache >>"$RAW" 2>&1
+    local mode
+    for mode in cold cached; do
+      local impl=tool-$mode-$jdk walls=() firsts=() medians=() ups=() downs=() records
+      for _ in 1 2 3; do
+        log "warm start: JDK $jdk, $mode"
+        records=$(warm_start_run "$impl" 1 1 100)
+        walls+=("$(cat "$WORK/wall")")
+        firsts+=("$(echo "$records" | nth_final 1 timeSeconds)")
+        medians+=("$(echo "$records" | finals timeSeconds | median)")
+        ups+=("$(mibps "$mib256" "$(warm_start_run "$impl" "$mib256" 0 1 | nth_final 1 timeSeconds)")")
+        downs+=("$(mibps "$mib256" "$(warm_start_run "$impl" 0 "$mib256" 1 | nth_final 1 timeSeconds)")")
+      done
+      report "| $jdk | $mode | $(printf '%s\n' "${walls[@]}" | median | awk '{ printf "%.2f", $1 }') | $(printf '%s\n' "${firsts[@]}" | median | awk '{ printf "%.1f", $1 * 1000 }') | $(printf '%s\n' "${medians[@]}" | median | awk '{ printf "%.2f", $1 * 1000 }') | $(printf '%s\n' "${ups[@]}" | median) | $(printf '%s\n' "${downs[@]}" | median) |"
+    done
+    log "warm start: JDK $jdk, warm"
+    local warm
+    warm=$(warm_start_run "tool-cold-$jdk" 1 1 1000 | finals timeSeconds | sed -n '901,1000p' | median)
+    report "| $jdk | warm | | | $(awk -v s="$warm" 'BEGIN { printf "%.2f", s * 1000 }') | $(mibps "$mib256" "$(warm_start_run "tool-cold-$jdk" "$mib256" 0 10 | nth_final 10 timeSeconds)") | $(mibps "$mib256" "$(warm_start_run "tool-cold-$jdk" 0 "$mib256" 10 | nth_final 10 timeSeconds)") |"
   done
 }
 
