@@ -131,7 +131,7 @@ start_server() {
   case "$impl" in
     jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" listen --listen "/ip4/$ip/tcp/0" \
                  --security "$sec" --muxer "$mux" >"$out" 2>>"$RAW" & ;;
-    tool-*) "${wrap[@]}" env $(tool_env "$impl") "$ROOT/jlibp2p" listen --listen "/ip4/$ip/tcp/0" \
+    tool-*) tool_env "$impl"; "${wrap[@]}" env "${TOOL_ENV[@]}" "$ROOT/jlibp2p" listen --listen "/ip4/$ip/tcp/0" \
               --security "$sec" --muxer "$mux" >"$out" 2>>"$RAW" & ;;
     js) "${wrap[@]}" node "$JS" listen --perf --ignore-stdin --conn-threshold 1000000 --listen "/ip4/$ip/tcp/0" --security "$sec" --muxer "$mux" \
           --timeout 0 >"$out" 2>>"$RAW" & ;;
@@ -162,7 +162,7 @@ run_client() {
   case "$impl" in
     jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" perf --server-address "$hostport" \
                  --security "$sec" --muxer "$mux" --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 600 ;;
-    tool-*) "${wrap[@]}" env $(tool_env "$impl") "$ROOT/jlibp2p" perf --server-address "$hostport" \
+    tool-*) tool_env "$impl"; "${wrap[@]}" env "${TOOL_ENV[@]}" "$ROOT/jlibp2p" perf --server-address "$hostport" \
               --security "$sec" --muxer "$mux" --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 600 ;;
     js) "${wrap[@]}" node "$JS" dial "$SERVER_ADDR" perf --security "$sec" --muxer "$mux" \
           --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 0 ;;
@@ -175,13 +175,12 @@ jlibp2ps() { for jdk in $JDKS; do echo "jlibp2p-$jdk"; done; }
 
 # java_home_for JDK: the installation behind java_for's command
 java_home_for() { local java; read -r java _ <<<"$(java_for "$1")"; dirname "$(dirname "$(readlink -f "$(command -v "$java")")")"; }
-# tool_env tool-MODE-JDK: the environment ./jlibp2p runs in for MODE (cold: without its start-up
-# cache; cached: with it) on JDK
+# tool_env tool-MODE-JDK: sets TOOL_ENV to the environment ./jlibp2p runs in for MODE (cold:
+# without its start-up cache; cached: with it) on JDK; the caches are this run's own
 tool_env() {
   local rest=${1#tool-}
-  echo "JAVA_HOME=$(java_home_for "${rest#*-}")"
-  [[ ${rest%%-*} == cold ]] && echo "JLIBP2P_NO_CACHE=1"
-  return 0
+  TOOL_ENV=("JAVA_HOME=$(java_home_for "${rest#*-}")" "JLIBP2P_CACHE_DIR=$WORK/cache")
+  if [[ ${rest%%-*} == cold ]]; then TOOL_ENV+=("JLIBP2P_NO_CACHE=1"); fi
 }
 
 label() { case "$1" in jlibp2p-*-jdkcipher) local j=${1#jlibp2p-}; echo "jlibp2p (JDK ${j%-jdkcipher}, JDK cipher)" ;; jlibp2p-*) echo "jlibp2p (JDK ${1#jlibp2p-})" ;; js) echo "js-libp2p 3.3" ;; legacy) echo "js-libp2p 0.29" ;; esac; }
@@ -312,6 +311,10 @@ nth_final() { finals "$2" | sed -n "$1p"; }
 # seconds since the epoch, to the nanosecond
 now() { date +%s.%N; }
 
+# figure VALUE WHAT: VALUE, or the run stops naming WHAT if it is empty (a run inside $(...) that
+# failed only ends its subshell)
+figure() { [[ -n "$1" && "$1" != nan ]] || { echo "warm start: no figure for $2; see $RAW" >&2; exit 1; }; echo "$1"; }
+
 # warm_start_run IMPL UP DOWN N: one fresh server and one fresh client of IMPL, N iterations of UP
 # and DOWN bytes; the client's records on stdout, its process time (launch to exit) in $WORK/wall
 warm_start_run() {
@@ -333,7 +336,7 @@ section_warmstart() {
   for jdk in $JDKS; do
     [[ $jdk == *-jdkcipher ]] && continue
     log "warm start: JDK $jdk, making the start-up cache"
-    env JAVA_HOME="$(java_home_for "$jdk")" "$ROOT/jlibp2p" --make-cache >>"$RAW" 2>&1
+    env JAVA_HOME="$(java_home_for "$jdk")" JLIBP2P_CACHE_DIR="$WORK/cache" "$ROOT/jlibp2p" --make-cache >>"$RAW" 2>&1
     local mode
     for mode in cold cached; do
       local impl=tool-$mode-$jdk walls=() firsts=() medians=() ups=() downs=() records
@@ -341,10 +344,10 @@ section_warmstart() {
         log "warm start: JDK $jdk, $mode"
         records=$(warm_start_run "$impl" 1 1 100)
         walls+=("$(cat "$WORK/wall")")
-        firsts+=("$(echo "$records" | nth_final 1 timeSeconds)")
+        firsts+=("$(figure "$(echo "$records" | nth_final 1 timeSeconds)" "$impl connections")")
         medians+=("$(echo "$records" | finals timeSeconds | median)")
-        ups+=("$(mibps "$mib256" "$(warm_start_run "$impl" "$mib256" 0 1 | nth_final 1 timeSeconds)")")
-        downs+=("$(mibps "$mib256" "$(warm_start_run "$impl" 0 "$mib256" 1 | nth_final 1 timeSeconds)")")
+        ups+=("$(mibps "$mib256" "$(figure "$(warm_start_run "$impl" "$mib256" 0 1 | nth_final 1 timeSeconds)" "$impl upload")")")
+        downs+=("$(mibps "$mib256" "$(figure "$(warm_start_run "$impl" 0 "$mib256" 1 | nth_final 1 timeSeconds)" "$impl download")")")
       done
       report "| $jdk | $mode | $(printf '%s\n' "${walls[@]}" | median | awk '{ printf "%.2f", $1 }') | $(printf '%s\n' "${firsts[@]}" | median | awk '{ printf "%.1f", $1 * 1000 }') | $(printf '%s\n' "${medians[@]}" | median | awk '{ printf "%.2f", $1 * 1000 }') | $(printf '%s\n' "${ups[@]}" | median) | $(printf '%s\n' "${downs[@]}" | median) |"
     done

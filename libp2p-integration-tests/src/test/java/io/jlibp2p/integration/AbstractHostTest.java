@@ -134,6 +134,14 @@ abstract class AbstractHostTest extends AbstractHostPairTest {
     }
   }
 
+  @Test
+  void aRuleThatThrowsHoldsTheEndAndTheStreamStillWorks() throws Exception {
+    EarlyStreamEnd broken = (peer, metadata) -> {
+      throw new IllegalStateException("a broken rule");
+    };
+    assertFalse(endLeavesBeforeTheConfirmation(broken, server));
+  }
+
   /**
    * Dials {@code listener} from a new host with {@code rule}, waits for identify, then opens an
    * echo stream that writes and ends at once, and tells whether the end (its write) completed

@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
  * data back to a stream that has already ended). Held messages count as pending outbound bytes,
  * so they weigh on the channel's writability, and they fail if the channel closes first. {@link
  * Builder#holdEndUntilConfirmed(boolean) holdEndUntilConfirmed(false)} sends them at once, for a
- * listener known to accept a stream's end before its confirmation (go, rust and jlibp2p do).
+ * listener known to accept a stream's end before its confirmation (jlibp2p's does).
  *
  * <p>Without lazy mode, the header and first proposal still go out in one packet, and each {@code
  * na} is answered with the next proposal. If every proposal is rejected, {@link

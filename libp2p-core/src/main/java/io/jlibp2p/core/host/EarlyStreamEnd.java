@@ -12,19 +12,21 @@ import java.util.Objects;
  *
  * <p>Such a stream negotiates lazily: the protocol's proposal, the first request bytes and, if the
  * application half-closes at once (a request/response protocol such as perf), the stream's end
- * can all go out in the first flight. go-, rust- and jlibp2p listeners accept that, and the answer
- * comes back one round trip sooner. js-libp2p 3.x does not: it resets a stream whose end arrives
- * before its protocol handler is ready. So by default ({@link #KNOWN_PEERS}) the end waits for the
- * remote's confirmation unless the peer's last identify named an implementation known to accept
- * it. The first streams to a peer never identified before wait either way.
+ * can all go out in the first flight. A jlibp2p listener accepts that (tested), and the answer
+ * comes back one round trip sooner; go's and rust's listeners read the proposal and leave what
+ * follows in the stream, so they should too, but no test here shows it. js-libp2p 3.x does not:
+ * it resets a stream whose end arrives before its protocol handler is ready. So by default
+ * ({@link #KNOWN_PEERS}) the end waits for the remote's confirmation unless the peer's last
+ * identify named an implementation known to accept it; with that rule the first streams to a peer
+ * never identified before wait.
  *
  * <pre>{@code
- * // A private network of jlibp2p and go-libp2p nodes, whatever their agent versions say:
+ * // A private network with no js-libp2p node, whatever the agent versions say:
  * Host host = Libp2p.hostBuilder().earlyStreamEnd(EarlyStreamEnd.ALWAYS).build();
  * }</pre>
  *
  * <p>Called on the thread that opens the stream, often an event loop: it must be quick and must
- * not block.
+ * not block. A rule that throws is logged and the end is held.
  */
 @FunctionalInterface
 public interface EarlyStreamEnd {
@@ -51,7 +53,7 @@ public interface EarlyStreamEnd {
 
   /**
    * Allowed for peers whose agent version has a word (separated by white space) starting with one
-   * of {@code prefixes}, such as {@code "jlibp2p/", "rust-libp2p/"}; refused for peers never
+   * of {@code prefixes}, such as {@code "jlibp2p/", "myapp/"}; refused for peers never
    * identified.
    */
   static EarlyStreamEnd forAgents(String... prefixes) {

@@ -6,6 +6,7 @@ import io.jlibp2p.core.connmgr.ConnectionManager;
 import io.jlibp2p.core.gater.ConnectionGatedException;
 import io.jlibp2p.core.gater.ConnectionGater;
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.EarlyStreamEnd;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.HostService;
 import io.jlibp2p.core.host.StreamHandler;
@@ -94,8 +95,10 @@ public final class DefaultHost implements Host {
     this.group = config.eventLoopGroup().orElseGet(
         () -> new DefaultEventLoopGroup(1, new DefaultThreadFactory("jlibp2p-host", true)));
     this.peerstore = config.peerstore().orElseGet(() -> Peerstore.builder().clock(config.clock()).build());
+    Peerstore knownPeers = this.peerstore;
+    EarlyStreamEnd earlyEnd = config.earlyStreamEnd();
     this.streams = new StreamNegotiation(config.negotiationTimeout(), events,
-        peer -> config.earlyStreamEnd().allowedFor(peer, peerstore.metadata(peer)));
+        peer -> earlyEnd.allowedFor(peer, knownPeers.metadata(peer)));
     this.upgrader = new ConnectionUpgrader(
         config.identity(), config.secureChannels(), config.muxers(), config.upgradeTimeout(),
         config.closeGracePeriod(), events, config.connectionGater(), this::fatal);

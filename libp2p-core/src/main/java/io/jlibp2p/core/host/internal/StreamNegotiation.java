@@ -18,12 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The host's protocols, and the multistream-select negotiation of every stream: a listener on
  * each stream the remote opens, a dialer on each stream this side opens.
  */
 public final class StreamNegotiation {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamNegotiation.class);
 
   private record Family(String description, Predicate<String> matcher, StreamHandler handler) {}
 
@@ -118,7 +122,7 @@ public final class StreamNegotiation {
     AtomicReference<Stream> selected = new AtomicReference<>();
     AtomicReference<LimitExceededException> refused = new AtomicReference<>();
     // Only a lazy (single-protocol) dialer can send an end before the confirmation.
-    boolean holdEnd = protocols.size() != 1 || !mayEndEarly.test(connection.remotePeer());
+    boolean holdEnd = protocols.size() != 1 || !mayEndEarly(connection.remotePeer());
     MultistreamDialerHandler dialer =
         MultistreamDialerHandler.builder(protocols)
             .timeout(timeout)
@@ -168,6 +172,16 @@ public final class StreamNegotiation {
               }
               return stream;
             }));
+  }
+
+  /** The host's {@code EarlyStreamEnd} rule for {@code peer}; a rule that throws holds the end. */
+  private boolean mayEndEarly(PeerId peer) {
+    try {
+      return mayEndEarly.test(peer);
+    } catch (RuntimeException e) {
+      log.warn("the early stream end rule threw for {}; the stream's end waits for the confirmation", peer, e);
+      return false;
+    }
   }
 
   /**
