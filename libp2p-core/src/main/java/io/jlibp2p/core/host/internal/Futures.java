@@ -2,8 +2,8 @@ package io.jlibp2p.core.host.internal;
 
 import java.util.concurrent.CompletionException;
 
-/** What the host's future chains share. */
-final class Futures {
+/** What the host's future chains share, and the services in core that build on them. */
+public final class Futures {
 
   private Futures() {}
 
@@ -11,7 +11,7 @@ final class Futures {
    * The failure itself rather than the {@link CompletionException} a dependent stage wraps it in,
    * so that listeners and callers see the exception that was thrown.
    */
-  static Throwable unwrap(Throwable error) {
+  public static Throwable unwrap(Throwable error) {
     return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }
