@@ -5,6 +5,7 @@
 //   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk N] [options]
 //   node peer.mjs dial <multiaddr> identify [options]
 //   node peer.mjs dial <multiaddr> perf --upload-bytes N --download-bytes M [--iterations K] [options]
+//   node peer.mjs dial <multiaddr> upper <text>   one length-prefixed request/response on /jlibp2p/upper/1.0.0
 //   --identify (listen and dial) adds the identify + identify-push services;
 //   listen reads newline-delimited commands on stdin (peer/identify/handle/unhandle/push).
 //   --perf (listen) serves /perf/1.0.0 (perf.mjs); --chat (listen) serves /chat/1.0.0, one
@@ -28,10 +29,11 @@ import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createInterface } from 'node:readline'
 import { multiaddr } from '@multiformats/multiaddr'
-import { echo as utilsEcho } from '@libp2p/utils'
+import { echo as utilsEcho, lpStream } from '@libp2p/utils'
 import { PERF_PROTOCOL, handlePerf, perfRun } from './perf.mjs'
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
+const UPPER_PROTOCOL = '/jlibp2p/upper/1.0.0'
 
 // ---------------------------------------------------------------------------
 // selectable components. --security / --muxer take one name or a
@@ -526,6 +528,15 @@ async function cmdListen (opts) {
     maxOutboundStreams: 64
   })
 
+  // One length-prefixed request, one length-prefixed response (its text in upper case), then the
+  // stream closes: jlibp2p's RequestResponse framing, as js's own lpStream reads and writes it.
+  await node.handle(UPPER_PROTOCOL, (stream, connection) => {
+    serveUpper(stream).catch((err) => {
+      diag(`upper ${stream.id} from ${connection.remotePeer}: ${err.message}`)
+      stream.abort(err)
+    })
+  })
+
   if (opts.perf) {
     await node.handle(PERF_PROTOCOL, (stream, connection) => {
       handlePerf(stream).then(
@@ -698,6 +709,16 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
       return { ok: true, bytes: n, streams: opts.parallel, ms: round(ms), mibPerSec: round(n * opts.parallel / 1048576 / (ms / 1000)), dialMs: round(dialMs) }
     }
 
+    if (action === 'upper') {
+      const stream = await connection.newStream(UPPER_PROTOCOL, { signal })
+      const lp = lpStream(stream)
+      await lp.write(new TextEncoder().encode(actionArgs[0]), { signal })
+      await stream.close({ signal })
+      const response = await lp.read({ signal })
+      succeeded = true
+      return { ok: true, response: new TextDecoder().decode(response.subarray()), remotePeer: connection.remotePeer.toString() }
+    }
+
     if (action === 'identify') {
       // js started identify itself on 'connection:open'; wait for that one
       // (or run one if none is in flight), then read the peer store
@@ -754,6 +775,13 @@ async function perfClient (node, ma, opts, signal) {
 
 function round (x) {
   return Math.round(x * 1000) / 1000
+}
+
+async function serveUpper (stream) {
+  const lp = lpStream(stream)
+  const request = await lp.read()
+  await lp.write(new TextEncoder().encode(new TextDecoder().decode(request.subarray()).toUpperCase()))
+  await stream.close()
 }
 
 async function echoClient (connection, nBytes, chunkSize, signal) {
@@ -849,11 +877,13 @@ async function main () {
       } else if (action === 'perf') {
         if (positional.length !== 3) usage('dial <addr> perf takes options only: --upload-bytes N --download-bytes M [--iterations K]')
         if (opts.uploadBytes == null || opts.downloadBytes == null) usage('dial <addr> perf needs --upload-bytes and --download-bytes')
+      } else if (action === 'upper') {
+        if (positional.length !== 4) usage('dial <addr> upper needs exactly one <text>')
       } else if (action === 'identify') {
         if (positional.length !== 3) usage('dial <addr> identify takes no further arguments')
         opts.identify = true // the identify action implies --identify
       } else {
-        usage(`unknown dial action ${JSON.stringify(action)} (expected ping, echo, identify or perf)`)
+        usage(`unknown dial action ${JSON.stringify(action)} (expected ping, echo, identify, perf or upper)`)
       }
     } else {
       usage(cmd == null ? 'missing command' : `unknown command ${JSON.stringify(cmd)}`)
@@ -888,7 +918,7 @@ async function main () {
 
   try {
     const [, target, action, ...rest] = positional
-    const actionArgs = rest.map(x => Number(x))
+    const actionArgs = action === 'upper' ? rest : rest.map(x => Number(x))
     const result = await cmdDial(target, action, actionArgs, opts, controller.signal)
     clearTimeout(timer)
     out(result)
