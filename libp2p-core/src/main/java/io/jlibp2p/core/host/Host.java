@@ -211,7 +211,7 @@ public interface Host extends AutoCloseable {
   @Override
   void close();
 
-  /** Configures a {@link Host}. Not thread-safe; {@link #build()} copies what it holds. */
+  /** Configures one {@link Host}. Not thread-safe; {@link #build()} copies what it holds, once. */
   final class Builder {
     private PrivateKey identity;
     private final List<Transport> transports = new ArrayList<>();
@@ -232,6 +232,7 @@ public interface Host extends AutoCloseable {
     private ConnectionManagerConfig connectionManager = ConnectionManagerConfig.defaults();
     private Duration dialBackoff = Duration.ofSeconds(5);
     private EarlyStreamEnd earlyStreamEnd = EarlyStreamEnd.KNOWN_PEERS;
+    private boolean built;
 
     private Builder() {}
 
@@ -400,16 +401,24 @@ public interface Host extends AutoCloseable {
     }
 
     /**
-     * Builds the host and starts its services.
+     * Builds the host and starts its services. A builder builds one host: the transports and
+     * services it holds belong to that host, and close with it.
      *
-     * @throws IllegalStateException without a transport, a secure channel and a muxer
+     * @throws IllegalStateException without a transport, a secure channel and a muxer, or when
+     *     this builder has built a host already
      */
     public Host build() {
+      if (built) {
+        throw new IllegalStateException(
+            "this Host.Builder has built a host already, which owns its transports and services and closes"
+                + " them with it; start from a new builder (such as Libp2p.hostBuilder()) for each host");
+      }
       if (transports.isEmpty() || secureChannels.isEmpty() || muxers.isEmpty()) {
         throw new IllegalStateException(
             "a host needs at least one transport, secure channel and muxer; for the default stack"
                 + " (TCP, noise, yamux) start from io.jlibp2p.Libp2p.hostBuilder() in the libp2p artifact");
       }
+      built = true;
       return new DefaultHost(new HostConfig(
           identity != null ? identity : PrivateKey.generate(), transports, secureChannels, muxers, listenOn,
           services, upgradeTimeout, negotiationTimeout, closeGracePeriod, agentVersion, Optional.ofNullable(peerstore), eventListener,

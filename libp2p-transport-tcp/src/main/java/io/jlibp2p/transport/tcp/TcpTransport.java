@@ -81,8 +81,20 @@ public final class TcpTransport implements Transport {
     return TcpAddresses.isListenable(address);
   }
 
+  /**
+   * A closed transport's threads are gone, so Netty could not even report a dial's failure: it
+   * would never complete. A transport belongs to the host it was built into, and closes with it.
+   */
+  private TransportException closedError(String what, Multiaddr address) {
+    return new TransportException("cannot " + what + " " + address + ": this TcpTransport is closed (the host that"
+        + " owned it has closed); give each host a transport of its own, for example from a new builder");
+  }
+
   @Override
   public CompletableFuture<RawConnection> dial(Multiaddr address, RawConnectionHandler handler) {
+    if (group.isShuttingDown()) {
+      return CompletableFuture.failedFuture(closedError("dial", address));
+    }
     if (!canDial(address)) {
       return CompletableFuture.failedFuture(
           new TransportException("TCP cannot dial " + address + ": expected /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>"));
@@ -133,6 +145,9 @@ public final class TcpTransport implements Transport {
 
   @Override
   public CompletableFuture<TransportListener> listen(Multiaddr address, RawConnectionHandler handler) {
+    if (group.isShuttingDown()) {
+      return CompletableFuture.failedFuture(closedError("listen on", address));
+    }
     if (!canListen(address)) {
       return CompletableFuture.failedFuture(
           new TransportException("TCP cannot listen on " + address + ": expected /ip4|ip6/<ip>/tcp/<port>"));

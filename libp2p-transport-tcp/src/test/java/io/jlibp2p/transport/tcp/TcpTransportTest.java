@@ -20,8 +20,10 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class TcpTransportTest extends AbstractTransportTest {
@@ -95,6 +97,21 @@ class TcpTransportTest extends AbstractTransportTest {
         assertThrows(ExecutionException.class, () -> transport.dial(address, c -> {}).get(20, TimeUnit.SECONDS));
     TransportException failure = assertInstanceOf(TransportException.class, e.getCause());
     assertTrue(failure.getMessage().contains("no-such-host.invalid"), failure.getMessage());
+  }
+
+  @Test
+  void aClosedTransportFailsDialsAndListensAtOnceSayingWhy() throws Exception {
+    TcpTransport closed = TcpTransport.builder().threads(1).build();
+    closed.close();
+    Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/tcp/1");
+    for (Supplier<CompletableFuture<?>> attempt : List.<Supplier<CompletableFuture<?>>>of(
+        () -> closed.dial(address, c -> {}), () -> closed.listen(address, c -> {}))) {
+      CompletableFuture<?> future = attempt.get();
+      assertTrue(future.isDone(), "fails at once instead of never");
+      ExecutionException e = assertThrows(ExecutionException.class, future::get);
+      TransportException failure = assertInstanceOf(TransportException.class, e.getCause());
+      assertTrue(failure.getMessage().contains("this TcpTransport is closed"), failure.getMessage());
+    }
   }
 
   /** A server whose accept queue is full drops SYNs, so the connect hangs until the timeout. */
