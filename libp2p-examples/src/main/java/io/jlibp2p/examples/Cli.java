@@ -1,6 +1,7 @@
 package io.jlibp2p.examples;
 
-import io.jlibp2p.core.Libp2pException;
+import io.jlibp2p.multiformats.DecodingException;
+import io.jlibp2p.multiformats.InvalidMultiaddrException;
 import io.jlibp2p.multiformats.Multiaddr;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,10 @@ final class Cli {
   static Multiaddr multiaddr(String text) {
     try {
       return Multiaddr.fromString(text);
-    } catch (Libp2pException e) {
+    } catch (InvalidMultiaddrException e) {
+      // Its message names the text and what is wrong with it already.
+      throw CliException.usage(e.getMessage());
+    } catch (DecodingException e) {
       throw CliException.usage("invalid multiaddr \"" + text + "\": " + e.getMessage());
     }
   }

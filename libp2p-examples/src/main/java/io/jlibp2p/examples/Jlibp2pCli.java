@@ -17,7 +17,7 @@ import picocli.CommandLine;
 // INHERIT: every subcommand takes --help and --version too, as the usage-error hint promises.
 @Command(name = "jlibp2p", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Jlibp2pCli.Version.class,
-    description = "A libp2p peer: chat, serve, ping, identify, echo and perf over TCP with noise, secio or plaintext, and yamux or mplex.",
+    description = "A libp2p peer: chat, serve, ping, identify, echo and perf over TCP with noise, TLS, secio or plaintext, and yamux or mplex.",
     subcommands = {ChatCommand.class, ListenCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class, FootprintCommand.class, TrainCommand.class,
         CommandLine.HelpCommand.class})
 public final class Jlibp2pCli implements Callable<Integer> {
@@ -42,6 +42,9 @@ public final class Jlibp2pCli implements Callable<Integer> {
     boolean json = arguments.contains("--json");
     CommandLine cli = new CommandLine(new Jlibp2pCli());
     cli.setParameterExceptionHandler((error, args2) -> {
+      if (json) {
+        System.out.println(new Json().put("ok", false).put("error", error.getMessage()));
+      }
       System.err.println("error: " + error.getMessage());
       System.err.println("Run '" + error.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
       return 2;

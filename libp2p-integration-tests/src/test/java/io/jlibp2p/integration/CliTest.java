@@ -260,6 +260,24 @@ class CliTest {
   }
 
   @Test
+  void anInvalidMultiaddrIsAUsageErrorSaidOnce() throws Exception {
+    CliProcess.Result result = CliProcess.run("ping", "/ip4/bad", "--json");
+    assertEquals(2, result.exit(), result.stderr());
+    assertEquals("error: invalid multiaddr \"/ip4/bad\": invalid component /ip4/bad: not an IPv4 address\n",
+        result.stderr().replace("\r", ""));
+    assertEquals("false", field(result.line(), "ok"));
+  }
+
+  @Test
+  void withJsonAParsingErrorIsAlsoAJsonLine() throws Exception {
+    CliProcess.Result result = CliProcess.run("ping", address, "--count", "x", "--json");
+    assertEquals(2, result.exit(), result.stderr());
+    assertEquals("false", field(result.line(), "ok"));
+    assertTrue(field(result.line(), "error").contains("'x' is not an int"), result.line());
+    assertTrue(result.stderr().contains("Run 'jlibp2p ping --help' for usage."), result.stderr());
+  }
+
+  @Test
   void perfFootprintAndTrainRejectImpossibleCountsAsUsageErrors() throws Exception {
     CliProcess.Result perf = CliProcess.run("perf", "--server-address", "127.0.0.1:1", "--iterations", "0");
     assertEquals(2, perf.exit(), perf.stderr());
