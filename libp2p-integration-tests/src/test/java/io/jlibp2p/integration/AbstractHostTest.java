@@ -294,13 +294,18 @@ abstract class AbstractHostTest extends AbstractHostPairTest {
   }
 
   @Test
-  void lazyStreamToAnUnsupportedProtocolIsReset() throws Exception {
+  void lazyStreamToAnUnsupportedProtocolFailsNamingThePeerAndTheProtocol() throws Exception {
     StreamCollector collector = new StreamCollector();
     await(client.dial(serverAddress()));
     Stream stream = await(client.newStream(server.peerId(), s -> s.pipeline().addLast(collector), "/nope/1.0.0"));
     stream.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(collector.done));
-    assertInstanceOf(NegotiationException.class, e.getCause());
+    ProtocolNegotiationException failure = assertInstanceOf(ProtocolNegotiationException.class, e.getCause());
+    assertTrue(failure.getMessage().contains("/nope/1.0.0"), failure.getMessage());
+    assertTrue(failure.getMessage().contains(server.peerId().toString()), failure.getMessage());
+    assertInstanceOf(NegotiationException.class, failure.getCause(), "the multistream refusal is the cause");
+    stream.closeFuture().await(30, TimeUnit.SECONDS);
+    assertFalse(stream.isOpen(), "and the stream closes");
   }
 
   @Test

@@ -151,8 +151,10 @@ class RequestResponseHostTest {
     Host server = host(RequestResponse.builder(UPPER).build());
     RequestResponse client = clientOf(server, b -> b);
     Throwable cause = failure(client.request(server.peerId(), new byte[1]));
-    // A single proposal is lazy: the refusal arrives after the stream was handed out.
-    assertTrue(cause instanceof NegotiationException || cause instanceof ProtocolNegotiationException, cause.toString());
+    // A single proposal is lazy: the refusal arrives after the stream was handed out, and the
+    // host names the peer and the protocol, with multistream's refusal as the cause.
+    assertInstanceOf(ProtocolNegotiationException.class, cause);
+    assertInstanceOf(NegotiationException.class, cause.getCause());
     assertTrue(cause.getMessage().contains(UPPER), cause.getMessage());
   }
 

@@ -41,8 +41,7 @@ import java.util.function.Function;
  * anything is sent, and a response longer than {@link Builder#maxResponseBytes} as its prefix
  * arrives, both with a {@link io.jlibp2p.core.LimitExceededException}; no whole response within
  * {@link Builder#timeout} fails with a {@link RequestTimeoutException}; a peer that does not serve
- * the protocol, with the host's {@link io.jlibp2p.core.host.ProtocolNegotiationException} or the
- * lazy negotiation's {@link io.jlibp2p.multistream.NegotiationException}; a peer that resets the
+ * the protocol, with a {@link io.jlibp2p.core.host.ProtocolNegotiationException}; a peer that resets the
  * stream (a failing server does), with a {@link io.jlibp2p.core.muxer.StreamResetException}; one
  * that ends the stream without a whole response, with a {@link
  * io.jlibp2p.multiformats.DecodingException}. The stream is reset on every failure.

@@ -130,6 +130,9 @@ public final class StreamNegotiation {
             .onSelected((ctx, protocol) -> {
               Stream stream = (Stream) ctx.channel();
               stream.attr(Stream.PROTOCOL).set(protocol);
+              if (ctx.handler() instanceof MultistreamDialerHandler lazyDialer && lazyDialer.isLazy()) {
+                ctx.pipeline().addAfter(ctx.name(), "late-refusal", new LateRefusal(connection.remotePeer(), protocols));
+              }
               try {
                 moveToProtocolScope(stream, protocol);
               } catch (LimitExceededException e) {
