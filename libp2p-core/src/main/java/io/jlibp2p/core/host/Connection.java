@@ -81,7 +81,12 @@ public interface Connection extends AutoCloseable {
    */
   CompletableFuture<Void> closeNow();
 
-  /** {@link #closeAsync()}, and waits for it. */
+  /**
+   * {@link #closeAsync()}, and waits for it.
+   *
+   * @throws IllegalStateException on a Netty thread (a stream handler, an event listener), where
+   *     the wait would block the event loop the close needs; use {@link #closeAsync()} there
+   */
   @Override
   default void close() {
     closeAsync().join();

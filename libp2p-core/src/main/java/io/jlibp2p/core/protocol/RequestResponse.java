@@ -5,6 +5,7 @@ import io.jlibp2p.core.codec.LengthPrefixedFrameDecoder;
 import io.jlibp2p.core.codec.LengthPrefixedFrameEncoder;
 import io.jlibp2p.core.host.AbstractHostService;
 import io.jlibp2p.core.host.ServiceContext;
+import io.jlibp2p.core.host.internal.EventLoopGuardedFuture;
 import io.jlibp2p.core.host.internal.Futures;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.crypto.PeerId;
@@ -133,7 +134,7 @@ public final class RequestResponse extends AbstractHostService {
         response.completeExceptionally(Futures.unwrap(error));
       }
     });
-    return response;
+    return EventLoopGuardedFuture.of("RequestResponse.request", response);
   }
 
   private static void resetIfOpened(AtomicReference<Stream> opened) {

@@ -29,7 +29,6 @@ import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +80,7 @@ public final class DefaultHost implements Host {
   private final AtomicBoolean closing = new AtomicBoolean();
   /** Set by {@link #closeNow()}: connections close abruptly, also those a graceful close is draining. */
   private volatile boolean abrupt;
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final CompletableFuture<Void> closed = EventLoopGuardedFuture.incomplete("Host.closeAsync");
 
   public DefaultHost(HostConfig config) {
     this.config = config;
@@ -160,7 +159,7 @@ public final class DefaultHost implements Host {
 
   @Override
   public CompletableFuture<IdentifyInfo> identify(PeerId peer) {
-    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(Connection::identify);
+    return EventLoopGuardedFuture.of("Host.identify", connectionTo(peer, peerstore.addresses(peer)).thenCompose(Connection::identify));
   }
 
   @Override
@@ -224,7 +223,7 @@ public final class DefaultHost implements Host {
       }
       started.add(transport.listen(address, admission::accept));
     }
-    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+    return EventLoopGuardedFuture.of("Host.start", CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
         .thenRun(() -> {
           started.forEach(f -> listeners.add(f.join()));
           // A close that ran meanwhile did not see these listeners.
@@ -232,7 +231,7 @@ public final class DefaultHost implements Host {
             started.forEach(f -> f.join().closeAsync());
           }
           identify.localChanged();
-        });
+        }));
   }
 
   @Override
@@ -255,7 +254,7 @@ public final class DefaultHost implements Host {
 
   @Override
   public CompletableFuture<Connection> dial(Multiaddr address) {
-    return dialAddress(address).thenApply(c -> c);
+    return EventLoopGuardedFuture.of("Host.dial", dialAddress(address).thenApply(c -> c));
   }
 
   private CompletableFuture<HostConnection> dialAddress(Multiaddr address) {
@@ -349,29 +348,31 @@ public final class DefaultHost implements Host {
 
   @Override
   public CompletableFuture<Stream> newStream(PeerId peer, String... protocols) {
-    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, null, List.of(protocols)));
+    return EventLoopGuardedFuture.of("Host.newStream",
+        connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, null, List.of(protocols))));
   }
 
   @Override
   public CompletableFuture<Stream> newStream(Multiaddr address, String... protocols) {
-    return dialAddress(address).thenCompose(c -> streams.open(c, null, List.of(protocols)));
+    return EventLoopGuardedFuture.of("Host.newStream", dialAddress(address).thenCompose(c -> streams.open(c, null, List.of(protocols))));
   }
 
   @Override
   public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
     Objects.requireNonNull(handler, "handler");
-    return connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols)));
+    return EventLoopGuardedFuture.of("Host.newStream",
+        connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols))));
   }
 
   @Override
   public CompletableFuture<Stream> newStream(Connection connection, String... protocols) {
-    return streams.open(table.own(connection), null, List.of(protocols));
+    return EventLoopGuardedFuture.of("Host.newStream", streams.open(table.own(connection), null, List.of(protocols)));
   }
 
   @Override
   public CompletableFuture<Stream> newStream(Connection connection, StreamHandler handler, String... protocols) {
     Objects.requireNonNull(handler, "handler");
-    return streams.open(table.own(connection), handler, List.of(protocols));
+    return EventLoopGuardedFuture.of("Host.newStream", streams.open(table.own(connection), handler, List.of(protocols)));
   }
 
   @Override
@@ -462,7 +463,7 @@ public final class DefaultHost implements Host {
 
   @Override
   public void close() {
-    if (Thread.currentThread() instanceof FastThreadLocalThread) {
+    if (EventLoopGuardedFuture.onNettyThread()) {
       // An event loop (a transport's or the host's) would wait here for itself to stop.
       throw new IllegalStateException(
           "Host.close() waits for the host's threads to stop, so it must not run on a Netty thread"

@@ -30,8 +30,8 @@ public final class HostConnection implements Connection {
   private final SecureSession session;
   private final String muxerProtocol;
   private final StreamMuxer.Session muxing;
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
-  private final CompletableFuture<IdentifyInfo> identified = new CompletableFuture<>();
+  private final CompletableFuture<Void> closed = EventLoopGuardedFuture.incomplete("Connection.closeAsync");
+  private final CompletableFuture<IdentifyInfo> identified = EventLoopGuardedFuture.incomplete("Connection.identify");
   private final Duration upgradeTime;
   private final Duration closeGracePeriod;
   private final AtomicBoolean draining = new AtomicBoolean();
