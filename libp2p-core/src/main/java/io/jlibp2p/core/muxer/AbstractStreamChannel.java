@@ -22,6 +22,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stream child channel every muxer shares, modelled on Netty's HTTP/2 child channels: the
@@ -49,6 +51,8 @@ import java.util.concurrent.TimeUnit;
  * ownership of its buffer; buffers still queued when the stream closes are released here.
  */
 public abstract class AbstractStreamChannel extends AbstractChannel implements Stream {
+
+  private static final Logger log = LoggerFactory.getLogger(AbstractStreamChannel.class);
 
   /** Written through the pipeline by {@link #closeWrite()}, so it follows earlier writes. */
   private static final Object CLOSE_WRITE = new Object() {
@@ -476,7 +480,10 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
     return METADATA;
   }
 
-  /** A pipeline that passes a fatal error nobody handled on to the connection, where the host hears it. */
+  /**
+   * A pipeline that passes a fatal error nobody handled on to the connection, where the host hears
+   * it, and logs a reset nobody handled as one DEBUG line.
+   */
   @Override
   protected DefaultChannelPipeline newChannelPipeline() {
     return new DefaultChannelPipeline(this) {
@@ -484,6 +491,13 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
       protected void onUnhandledInboundException(Throwable cause) {
         if (FatalErrors.isFatal(cause) && parent().isActive()) {
           parent().pipeline().fireExceptionCaught(cause);
+          return;
+        }
+        if (cause instanceof StreamResetException) {
+          // The stream closes with it either way, and a handler that wants to know catches it.
+          // Closing a host or a connection resets every open stream: Netty's WARN with a stack
+          // trace for each would bury the log in what the close itself caused.
+          log.debug("stream {} on {}: {}; no handler caught it", id(), parent(), cause.getMessage());
           return;
         }
         super.onUnhandledInboundException(cause);
