@@ -24,6 +24,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -98,6 +99,30 @@ class RequestResponseHostTest {
     RequestResponse client = clientOf(server, b -> b);
     assertArrayEquals("ASYNC".getBytes(UTF_8), client.request(server.peerId(), "async".getBytes(UTF_8)).get(30, TimeUnit.SECONDS));
     assertEquals(hosts.get(1).peerId().toString(), asker.get(30, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void cancellingTheRequestResetsItsStream() throws Exception {
+    CompletableFuture<Void> asked = new CompletableFuture<>();
+    Host server = host(RequestResponse.builder(UPPER).serveAsync((peer, request) -> {
+      asked.complete(null);
+      return new CompletableFuture<>();
+    }).build());
+    RequestResponse client = clientOf(server, b -> b);
+    CompletableFuture<byte[]> response = client.request(server.peerId(), new byte[1]);
+    asked.get(30, TimeUnit.SECONDS);
+    assertTrue(response.cancel(false));
+    awaitNoStreams(server);
+  }
+
+  @Test
+  void theRequestIsTakenAsItWasWhenAsked() throws Exception {
+    Host server = host(RequestResponse.builder(UPPER).serve(RequestResponseHostTest::upper).build());
+    RequestResponse client = clientOf(server, b -> b);
+    byte[] request = "asked".getBytes(UTF_8);
+    CompletableFuture<byte[]> response = client.request(server.peerId(), request);
+    Arrays.fill(request, (byte) 'x'); // the caller reuses its array at once
+    assertArrayEquals("ASKED".getBytes(UTF_8), response.get(30, TimeUnit.SECONDS));
   }
 
   @Test

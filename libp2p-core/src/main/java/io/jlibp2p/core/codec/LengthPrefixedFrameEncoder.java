@@ -46,11 +46,18 @@ public final class LengthPrefixedFrameEncoder extends ChannelOutboundHandlerAdap
     int length = message.readableBytes();
     if (length > maxLength) {
       message.release();
-      promise.setFailure(new LimitExceededException(
+      // With a void promise, the failure goes to the pipeline's exceptionCaught instead.
+      promise.tryFailure(new LimitExceededException(
           "outbound message of " + length + " bytes exceeds the limit of " + maxLength));
       return;
     }
-    ByteBuf prefix = ctx.alloc().buffer(UnsignedVarint.encodedLength(length));
+    ByteBuf prefix;
+    try {
+      prefix = ctx.alloc().buffer(UnsignedVarint.encodedLength(length));
+    } catch (Throwable e) {
+      message.release(); // out of direct memory, for one: Netty fails the promise with it
+      throw e;
+    }
     UnsignedVarint.write(length, prefix);
     ctx.write(ctx.alloc().compositeBuffer(2).addComponents(true, prefix, message), promise);
   }

@@ -96,6 +96,8 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
   private boolean closeWriteRequested;
   private boolean localWriteClosed;
   private boolean reset;
+  /** Set when the reset came from the remote, a limit or the connection closing, not this side's own choice. */
+  private boolean resetFromOutside;
   /** The promise of a close() that waits for pending writes to go out; null when none does. */
   private ChannelPromise lingeringClose;
   private ScheduledFuture<?> lingerCheck;
@@ -181,6 +183,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
 
   /** The remote reset the stream, or a limit forced it: the pipeline sees the exception. */
   public final void onReset(String reason) {
+    resetFromOutside = true;
     remoteClosed = true;
     if (closed) {
       onStreamClosed(true);
@@ -196,6 +199,7 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
     if (closed) {
       return;
     }
+    resetFromOutside = true;
     reset = true;
     remoteClosed = true;
     if (!(localWriteClosed && inputShutdownFired)) {
@@ -495,9 +499,15 @@ public abstract class AbstractStreamChannel extends AbstractChannel implements S
         }
         if (cause instanceof StreamResetException) {
           // The stream closes with it either way, and a handler that wants to know catches it.
-          // Closing a host or a connection resets every open stream: Netty's WARN with a stack
-          // trace for each would bury the log in what the close itself caused.
-          log.debug("stream {} on {}: {}; no handler caught it", id(), parent(), cause.getMessage());
+          // Closing a host or a connection resets every open stream, and so does the remote's
+          // own reset: Netty's WARN with a stack trace for each would bury the log in what the
+          // close caused. A reset this side made for a reason of its own (writes that could not
+          // be delivered) is still worth a WARN line.
+          if (resetFromOutside) {
+            log.debug("stream {} on {}: {}; no handler caught it", id(), parent(), cause.getMessage());
+          } else {
+            log.warn("stream {} on {}: {}", id(), parent(), cause.getMessage());
+          }
           return;
         }
         super.onUnhandledInboundException(cause);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -103,20 +104,34 @@ public final class RequestResponse extends AbstractHostService {
   public CompletableFuture<byte[]> request(PeerId peer, byte[] request) {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(request, "request");
-    CompletableFuture<byte[]> response = new CompletableFuture<>();
+    // The caller's own future: cancelling or completing it ends the exchange (the stream is reset).
+    CompletableFuture<byte[]> response = EventLoopGuardedFuture.incomplete("RequestResponse.request");
     if (request.length > maxRequestBytes) {
       response.completeExceptionally(new LimitExceededException(
           protocolId + " request of " + request.length + " bytes exceeds the limit of " + maxRequestBytes));
       return response;
     }
+    // Copied now: the caller may reuse its array, and the write happens later on the event loop.
+    byte[] copy = request.clone();
     AtomicReference<Stream> opened = new AtomicReference<>();
-    ScheduledFuture<?> deadline = context().scheduler().schedule(() -> {
-      if (response.completeExceptionally(new RequestTimeoutException(
-          "no response to " + protocolId + " from " + peer + " within " + timeout.toMillis() + " ms"))) {
+    ScheduledFuture<?> deadline;
+    try {
+      deadline = context().scheduler().schedule(() -> {
+        response.completeExceptionally(new RequestTimeoutException(
+            "no response to " + protocolId + " from " + peer + " within " + timeout.toMillis() + " ms"));
+      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      response.completeExceptionally(new IllegalStateException("the host of this " + protocolId + " service has closed", e));
+      return response;
+    }
+    // However it ends (the response, a failure, the timeout, the caller's cancel), an open stream
+    // that did not deliver a response is reset; one that did is closing already.
+    response.whenComplete((bytes, error) -> {
+      deadline.cancel(false);
+      if (error != null) {
         resetIfOpened(opened);
       }
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    response.whenComplete((bytes, error) -> deadline.cancel(false));
+    });
     host().newStream(peer, stream -> {
       opened.set(stream);
       if (response.isDone()) {
@@ -127,14 +142,14 @@ public final class RequestResponse extends AbstractHostService {
           new LengthPrefixedFrameDecoder(maxResponseBytes),
           new LengthPrefixedFrameEncoder(maxRequestBytes),
           new RequestResponseClient(protocolId, response));
-      stream.writeAndFlush(Unpooled.wrappedBuffer(request));
+      stream.writeAndFlush(Unpooled.wrappedBuffer(copy));
       stream.closeWrite();
     }, protocolId).whenComplete((stream, error) -> {
       if (error != null) {
         response.completeExceptionally(Futures.unwrap(error));
       }
     });
-    return EventLoopGuardedFuture.of("RequestResponse.request", response);
+    return response;
   }
 
   private static void resetIfOpened(AtomicReference<Stream> opened) {

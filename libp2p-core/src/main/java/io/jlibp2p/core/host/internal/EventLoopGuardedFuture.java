@@ -1,6 +1,7 @@
 package io.jlibp2p.core.host.internal;
 
-import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeoutException;
  * complete. Such a wait blocks an event loop, and hangs for ever when the host needs that very
  * loop to complete the future (a stream handler calling {@code newStream(...).join()}); Netty's own
  * futures refuse it the same way, with {@code BlockingOperationException}. A complete future's
- * {@code join()} and {@code get()} answer anywhere. Stages chained from it are guarded too.
+ * {@code join()} and {@code get()} answer anywhere. Stages chained from it ({@code thenApply} and
+ * the like) are guarded too; {@code allOf}, {@code anyOf} and {@code toCompletableFuture()} of a
+ * minimal stage give plain futures.
  */
 public final class EventLoopGuardedFuture<T> extends CompletableFuture<T> {
 
@@ -39,9 +42,13 @@ public final class EventLoopGuardedFuture<T> extends CompletableFuture<T> {
     return new EventLoopGuardedFuture<>(operation);
   }
 
-  /** Whether this thread is one of Netty's (an event loop of a transport, a muxer or the host). */
+  /**
+   * Whether this thread runs a Netty event loop (a transport's, whose connections and streams it
+   * serves, or the host's own). Other threads, a Netty {@code DefaultEventExecutorGroup}'s
+   * included, may wait.
+   */
   static boolean onNettyThread() {
-    return Thread.currentThread() instanceof FastThreadLocalThread;
+    return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
   }
 
   private void refuseToBlock(String call) {

@@ -131,7 +131,7 @@ public final class StreamNegotiation {
               Stream stream = (Stream) ctx.channel();
               stream.attr(Stream.PROTOCOL).set(protocol);
               if (ctx.handler() instanceof MultistreamDialerHandler lazyDialer && lazyDialer.isLazy()) {
-                ctx.pipeline().addAfter(ctx.name(), "late-refusal", new LateRefusal(connection.remotePeer(), protocols));
+                ctx.pipeline().addAfter(ctx.name(), null, new LateRefusal(connection.remotePeer(), protocols));
               }
               try {
                 moveToProtocolScope(stream, protocol);

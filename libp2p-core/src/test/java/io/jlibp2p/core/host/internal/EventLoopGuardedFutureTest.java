@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -16,18 +19,34 @@ import org.junit.jupiter.api.Test;
 
 class EventLoopGuardedFutureTest {
 
-  /** What {@code call} threw, or returned, when run on a Netty thread. */
-  private static Object onNettyThread(Callable<?> call) throws Exception {
+  /** What {@code call} threw, or returned, when run on {@code executor}. */
+  private static Object on(EventExecutorGroup executor, Callable<?> call) throws Exception {
     CompletableFuture<Object> outcome = new CompletableFuture<>();
-    Thread thread = new FastThreadLocalThread(() -> {
+    executor.execute(() -> {
       try {
         outcome.complete(call.call());
       } catch (Throwable e) {
         outcome.complete(e);
       }
-    }, "test-event-loop");
-    thread.start();
-    return outcome.get(30, TimeUnit.SECONDS);
+    });
+    try {
+      return outcome.get(30, TimeUnit.SECONDS);
+    } finally {
+      executor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** What {@code call} threw, or returned, when run on a Netty event loop. */
+  private static Object onNettyThread(Callable<?> call) throws Exception {
+    return on(new DefaultEventLoopGroup(1, new DefaultThreadFactory("test-event-loop")), call);
+  }
+
+  @Test
+  void aNettyExecutorThatIsNotAnEventLoopMayWait() throws Exception {
+    CompletableFuture<String> source = new CompletableFuture<>();
+    CompletableFuture<String> guarded = EventLoopGuardedFuture.of("Host.newStream", source);
+    new Thread(() -> source.complete("waited")).start();
+    assertEquals("waited", on(new DefaultEventExecutorGroup(1), guarded::join));
   }
 
   @Test
@@ -36,7 +55,7 @@ class EventLoopGuardedFutureTest {
     for (Callable<?> wait : List.<Callable<?>>of(
         pending::join, pending::get, () -> pending.get(1, TimeUnit.SECONDS))) {
       IllegalStateException e = assertInstanceOf(IllegalStateException.class, onNettyThread(wait));
-      assertTrue(e.getMessage().contains("on the future of Host.newStream, which is not complete, on the Netty thread test-event-loop"),
+      assertTrue(e.getMessage().contains("on the future of Host.newStream, which is not complete, on the Netty thread test-event-loop-"),
           e.getMessage());
       assertTrue(e.getMessage().contains("thenCompose"), e.getMessage());
     }
