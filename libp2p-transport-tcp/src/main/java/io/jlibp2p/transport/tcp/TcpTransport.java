@@ -8,6 +8,7 @@ import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.transport.tcp.internal.ActivationHandler;
+import io.jlibp2p.transport.tcp.internal.NettyRequirement;
 import io.jlibp2p.transport.tcp.internal.SocketChannels;
 import io.jlibp2p.transport.tcp.internal.TcpAddresses;
 import io.jlibp2p.transport.tcp.internal.TcpListener;
@@ -54,6 +55,7 @@ public final class TcpTransport implements Transport {
   private final ChannelGroup channels;
 
   private TcpTransport(Builder builder) {
+    NettyRequirement.check();
     this.sockets = SocketChannels.select(builder.preferNative);
     this.group =
         new MultiThreadIoEventLoopGroup(
