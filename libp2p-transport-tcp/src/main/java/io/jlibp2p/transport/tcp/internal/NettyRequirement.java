@@ -3,6 +3,7 @@ package io.jlibp2p.transport.tcp.internal;
 import io.netty.util.Version;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -18,7 +19,11 @@ public final class NettyRequirement {
 
   private NettyRequirement() {}
 
-  /** Checks the class path this class was loaded from. */
+  /**
+   * Checks the class path this class was loaded from. Every transport runs it as it is built, so
+   * the Netty versions, which take reading every jar's version file, are looked up only to say
+   * what is wrong.
+   */
   public static void check() {
     check(name -> {
       try {
@@ -27,19 +32,20 @@ public final class NettyRequirement {
       } catch (ClassNotFoundException | LinkageError e) {
         return false;
       }
-    }, Version.identify(NettyRequirement.class.getClassLoader()));
+    }, () -> Version.identify(NettyRequirement.class.getClassLoader()));
   }
 
   /**
-   * Checks with {@code classPresent} and the Netty artifacts {@code versions} found.
+   * Checks with {@code classPresent}; {@code versions} gives the Netty artifacts found, asked
+   * only when Netty 4.2 is missing.
    *
    * @throws IllegalStateException naming the Netty versions found when Netty 4.2 is missing
    */
-  static void check(Predicate<String> classPresent, Map<String, Version> versions) {
+  static void check(Predicate<String> classPresent, Supplier<Map<String, Version>> versions) {
     if (classPresent.test(NETTY_42_CLASS)) {
       return;
     }
-    String found = versions.values().stream()
+    String found = versions.get().values().stream()
         .map(v -> v.artifactId() + " " + v.artifactVersion())
         .sorted()
         .collect(Collectors.joining(", "));

@@ -16,7 +16,7 @@ class NettyRequirementTest {
   @Test
   void withoutNetty42sClassesItSaysWhatWasFoundAndWhatToDo() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> NettyRequirement.check(name -> !name.equals(NettyRequirement.NETTY_42_CLASS), Version.identify()));
+        () -> NettyRequirement.check(name -> !name.equals(NettyRequirement.NETTY_42_CLASS), Version::identify));
     assertTrue(e.getMessage().startsWith("jlibp2p needs Netty 4.2, but the class path has an older Netty (netty-"),
         e.getMessage());
     assertTrue(e.getMessage().contains("import io.netty:netty-bom 4.2.x"), e.getMessage());
