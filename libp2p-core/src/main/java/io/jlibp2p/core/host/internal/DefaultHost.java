@@ -254,7 +254,7 @@ public final class DefaultHost implements Host {
 
   @Override
   public CompletableFuture<Connection> dial(Multiaddr address) {
-    return EventLoopGuardedFuture.of("Host.dial", dialAddress(address).thenApply(c -> c));
+    return EventLoopGuardedFuture.of("Host.dial", dialAddress(address));
   }
 
   private CompletableFuture<HostConnection> dialAddress(Multiaddr address) {

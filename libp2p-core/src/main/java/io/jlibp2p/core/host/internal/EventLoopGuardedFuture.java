@@ -25,7 +25,7 @@ public final class EventLoopGuardedFuture<T> extends CompletableFuture<T> {
   }
 
   /** A guarded future that completes as {@code source} does; {@code operation} names the call, such as {@code newStream}. */
-  public static <T> CompletableFuture<T> of(String operation, CompletableFuture<T> source) {
+  public static <T> CompletableFuture<T> of(String operation, CompletableFuture<? extends T> source) {
     EventLoopGuardedFuture<T> guarded = new EventLoopGuardedFuture<>(operation);
     source.whenComplete((value, error) -> {
       if (error != null) {
