@@ -348,31 +348,36 @@ public final class DefaultHost implements Host {
 
   @Override
   public CompletableFuture<Stream> newStream(PeerId peer, String... protocols) {
-    return EventLoopGuardedFuture.of("Host.newStream",
-        connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, null, List.of(protocols))));
+    return openStream(connectionTo(peer, peerstore.addresses(peer)), null, protocols);
   }
 
   @Override
   public CompletableFuture<Stream> newStream(Multiaddr address, String... protocols) {
-    return EventLoopGuardedFuture.of("Host.newStream", dialAddress(address).thenCompose(c -> streams.open(c, null, List.of(protocols))));
+    return openStream(dialAddress(address), null, protocols);
   }
 
   @Override
   public CompletableFuture<Stream> newStream(PeerId peer, StreamHandler handler, String... protocols) {
     Objects.requireNonNull(handler, "handler");
-    return EventLoopGuardedFuture.of("Host.newStream",
-        connectionTo(peer, peerstore.addresses(peer)).thenCompose(c -> streams.open(c, handler, List.of(protocols))));
+    return openStream(connectionTo(peer, peerstore.addresses(peer)), handler, protocols);
   }
 
   @Override
   public CompletableFuture<Stream> newStream(Connection connection, String... protocols) {
-    return EventLoopGuardedFuture.of("Host.newStream", streams.open(table.own(connection), null, List.of(protocols)));
+    return openStream(CompletableFuture.completedFuture(table.own(connection)), null, protocols);
   }
 
   @Override
   public CompletableFuture<Stream> newStream(Connection connection, StreamHandler handler, String... protocols) {
     Objects.requireNonNull(handler, "handler");
-    return EventLoopGuardedFuture.of("Host.newStream", streams.open(table.own(connection), handler, List.of(protocols)));
+    return openStream(CompletableFuture.completedFuture(table.own(connection)), handler, protocols);
+  }
+
+  /** What every newStream does once it knows how to get its connection; a null handler hands the stream out unread. */
+  private CompletableFuture<Stream> openStream(
+      CompletableFuture<HostConnection> connection, StreamHandler handler, String... protocols) {
+    return EventLoopGuardedFuture.of("Host.newStream",
+        connection.thenCompose(c -> streams.open(c, handler, List.of(protocols))));
   }
 
   @Override
