@@ -66,6 +66,7 @@ class DocumentationExamplesTest {
       "io.jlibp2p.*",
       "io.jlibp2p.core.*",
       "io.jlibp2p.core.host.*",
+      "io.jlibp2p.core.blocking.*",
       "io.jlibp2p.core.codec.*",
       "io.jlibp2p.core.connmgr.*",
       "io.jlibp2p.core.gater.*",

@@ -31,6 +31,10 @@ public final class HarmlessBlockingCalls implements BlockHoundIntegration {
     // instructions, which parks only when two event loops free at once; Netty's own BlockHound
     // integration allows the pooled allocator's locks for the same reason, but not yet this one.
     builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+    // A blocking stream's bridge shares one lock between its event loop and the application
+    // thread that reads or writes it; that thread holds it only to move a buffer or copy at most
+    // 64 KiB, never across a wait, so an event loop that finds it taken waits microseconds.
+    builder.allowBlockingCallsInside("io.jlibp2p.core.blocking.internal.StreamBridge", "lockBriefly");
     builder.blockingMethodCallback(method -> {
       BlockingOperationError error = new BlockingOperationError(method);
       CAUGHT.add(error);

@@ -47,7 +47,7 @@ public final class EventLoopGuardedFuture<T> extends CompletableFuture<T> {
    * serves, or the host's own). Other threads, a Netty {@code DefaultEventExecutorGroup}'s
    * included, may wait.
    */
-  static boolean onNettyThread() {
+  public static boolean onNettyThread() {
     return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
   }
 

@@ -1,0 +1,311 @@
+package io.jlibp2p.integration;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jlibp2p.core.blocking.BlockingStream;
+import io.jlibp2p.core.blocking.BlockingStreams;
+import io.jlibp2p.core.blocking.StreamResetIOException;
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.ProtocolNegotiationException;
+import io.jlibp2p.testing.Eventually;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link BlockingStreams} between two hosts of one stack: what a socket-style protocol needs, each
+ * way a stream ends, and the mistakes that must fail loudly.
+ */
+@Timeout(60)
+abstract class AbstractBlockingStreamsTest extends AbstractHostPairTest {
+
+  static final String ECHO = "/test/blocking-echo/1.0.0";
+
+  /** The client's own threads, for what a test does beside its main thread. */
+  protected final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
+
+  /** Serves {@link #ECHO} on the server: everything read is written back, until the end. */
+  protected void serveEcho() {
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> stream.inputStream().transferTo(stream.outputStream())));
+  }
+
+  protected BlockingStream open(String protocol) throws Exception {
+    return await(BlockingStreams.open(client, serverAddress(), protocol));
+  }
+
+  protected static byte[] random(int size) {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static int available(InputStream in) {
+    try {
+      return in.available();
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  protected void awaitNoStreams() throws InterruptedException {
+    Eventually.await("every stream closes", 10, () -> server.connections().stream().mapToInt(Connection::openStreams).sum() == 0
+        && client.connections().stream().mapToInt(Connection::openStreams).sum() == 0);
+  }
+
+  @Test
+  void aRequestIsEchoedToItsEnd() throws Exception {
+    serveEcho();
+    try (BlockingStream stream = open(ECHO)) {
+      stream.outputStream().write("hello".getBytes(UTF_8));
+      stream.closeWrite();
+      assertEquals("hello", new String(stream.inputStream().readAllBytes(), UTF_8));
+      assertEquals(-1, stream.inputStream().read(), "the end stays the end");
+    }
+    awaitNoStreams();
+  }
+
+  @Test
+  void severalMebibytesArriveWholeWhileBothSidesWrite() throws Exception {
+    serveEcho();
+    byte[] sent = random(8 << 20);
+    try (BlockingStream stream = open(ECHO)) {
+      CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+        try {
+          stream.outputStream().write(sent);
+          stream.closeWrite();
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      }, threads);
+      byte[] received = stream.inputStream().readAllBytes();
+      await(writing);
+      assertArrayEquals(sent, received);
+    }
+    awaitNoStreams();
+  }
+
+  @Test
+  void theHandlerSeesTheProtocolThePeerAndTheConnection() throws Exception {
+    CompletableFuture<List<Object>> seen = new CompletableFuture<>();
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> seen.complete(
+        List.of(stream.protocol(), stream.remotePeer(), stream.connection().remotePeer(), Thread.currentThread().isDaemon()))));
+    try (BlockingStream stream = open(ECHO)) {
+      assertEquals(-1, stream.inputStream().read(), "the handler returned: the stream ends");
+      assertEquals(ECHO, stream.protocol());
+      assertEquals(server.peerId(), stream.remotePeer());
+    }
+    List<Object> facts = await(seen);
+    assertEquals(List.of(ECHO, client.peerId(), client.peerId()), facts.subList(0, 3));
+    assertEquals(true, facts.get(3), "handler threads never keep the JVM alive");
+  }
+
+  @Test
+  void whatAHandlerWritesJustBeforeItReturnsIsDelivered() throws Exception {
+    byte[] reply = random(2 << 20);
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> stream.outputStream().write(reply)));
+    try (BlockingStream stream = open(ECHO)) {
+      assertArrayEquals(reply, stream.inputStream().readAllBytes());
+    }
+    awaitNoStreams();
+  }
+
+  @Test
+  void aHandlerThatThrowsResetsTheStream() throws Exception {
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> {
+      throw new IllegalStateException("the handler's own bug (this WARN is expected)");
+    }));
+    try (BlockingStream stream = open(ECHO)) {
+      assertThrows(StreamResetIOException.class, () -> stream.inputStream().read());
+    }
+    awaitNoStreams();
+  }
+
+  @Test
+  void aResetFailsEveryReadAndWriteThatFollows() throws Exception {
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> {
+      stream.inputStream().read();
+      stream.reset();
+    }));
+    try (BlockingStream stream = open(ECHO)) {
+      stream.outputStream().write(1);
+      StreamResetIOException e = assertThrows(StreamResetIOException.class, () -> stream.inputStream().read());
+      assertTrue(e.getMessage().contains("reset"), e.getMessage());
+      assertThrows(StreamResetIOException.class, () -> stream.inputStream().read());
+      assertThrows(StreamResetIOException.class, () -> stream.outputStream().write(2));
+    }
+    awaitNoStreams();
+  }
+
+  @Test
+  void resettingHereFailsTheRemotesReads() throws Exception {
+    CompletableFuture<Throwable> remote = new CompletableFuture<>();
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> {
+      try {
+        stream.inputStream().readAllBytes();
+        remote.complete(null);
+      } catch (IOException e) {
+        remote.complete(e);
+      }
+    }));
+    BlockingStream stream = open(ECHO);
+    stream.outputStream().write(random(1000));
+    stream.reset();
+    assertInstanceOf(StreamResetIOException.class, await(remote));
+    assertThrows(StreamResetIOException.class, () -> stream.inputStream().read());
+    awaitNoStreams();
+  }
+
+  @Test
+  void blockingOnAnEventLoopFailsSayingWhy() throws Exception {
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    server.setStreamHandler(ECHO, raw -> {
+      BlockingStream stream = BlockingStreams.attach(raw);
+      try {
+        stream.inputStream().read();
+        outcome.complete(null);
+      } catch (IOException | RuntimeException e) {
+        outcome.complete(e);
+      }
+      stream.close();
+    });
+    try (BlockingStream stream = open(ECHO)) {
+      stream.outputStream().write(1);
+      IllegalStateException e = assertInstanceOf(IllegalStateException.class, await(outcome));
+      assertTrue(e.getMessage().startsWith("BlockingStream read on the Netty thread"), e.getMessage());
+    }
+  }
+
+  @Test
+  void writingAfterCloseWriteFails() throws Exception {
+    serveEcho();
+    try (BlockingStream stream = open(ECHO)) {
+      stream.outputStream().write(1);
+      stream.outputStream().close();
+      IOException e = assertThrows(IOException.class, () -> stream.outputStream().write(2));
+      assertTrue(e.getMessage().endsWith("is closed for writing"), e.getMessage());
+      assertArrayEquals(new byte[] {1}, stream.inputStream().readAllBytes(), "still readable");
+    }
+  }
+
+  @Test
+  void aReadTimesOutAndTheStreamLivesOn() throws Exception {
+    serveEcho();
+    try (BlockingStream stream = open(ECHO)) {
+      stream.setReadTimeout(Duration.ofMillis(200));
+      SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> stream.inputStream().read());
+      assertTrue(e.getMessage().contains("within the read timeout of PT0.2S"), e.getMessage());
+      stream.setReadTimeout(Duration.ZERO);
+      stream.outputStream().write(7);
+      assertEquals(7, stream.inputStream().read());
+    }
+  }
+
+  @Test
+  void anInterruptedReadThrowsInterruptedIOException() throws Exception {
+    serveEcho();
+    try (BlockingStream stream = open(ECHO)) {
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      Thread reader = new Thread(() -> {
+        try {
+          stream.inputStream().read();
+          outcome.complete(null);
+        } catch (IOException e) {
+          outcome.complete(e);
+        }
+      });
+      reader.start();
+      Eventually.await("the reader waits", 10, () -> reader.getState() == Thread.State.WAITING);
+      reader.interrupt();
+      assertInstanceOf(InterruptedIOException.class, await(outcome));
+    }
+  }
+
+  @Test
+  void aProtocolTheRemoteDoesNotServeFailsNamingIt() throws Exception {
+    serveEcho();
+    try {
+      BlockingStream stream = open("/test/nobody/1.0.0");
+      // A single protocol is proposed optimistically: the refusal comes with the first read.
+      IOException e = assertThrows(IOException.class, () -> stream.inputStream().read());
+      ProtocolNegotiationException cause = assertInstanceOf(ProtocolNegotiationException.class, e.getCause());
+      assertTrue(cause.getMessage().contains("/test/nobody/1.0.0"), cause.getMessage());
+    } catch (ExecutionException e) {
+      ProtocolNegotiationException cause = assertInstanceOf(ProtocolNegotiationException.class, e.getCause());
+      assertTrue(cause.getMessage().contains("/test/nobody/1.0.0"), cause.getMessage());
+    }
+    awaitNoStreams();
+  }
+
+  @Test
+  void aStreamNoThreadTakesIsReset() throws Exception {
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> fail("never runs"), task -> {
+      throw new RejectedExecutionException("no thread for it (this WARN is expected)");
+    }));
+    try (BlockingStream stream = open(ECHO)) {
+      assertThrows(StreamResetIOException.class, () -> stream.inputStream().read());
+    }
+    awaitNoStreams();
+  }
+
+  @Test
+  void manyStreamsAtOnceEachGetTheirOwnEcho() throws Exception {
+    serveEcho();
+    await(client.dial(serverAddress()));
+    List<CompletableFuture<Void>> exchanges = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      byte[] sent = random(16 * 1024 + i);
+      exchanges.add(CompletableFuture.runAsync(() -> {
+        try (BlockingStream stream = open(ECHO)) {
+          stream.outputStream().write(sent);
+          stream.closeWrite();
+          assertArrayEquals(sent, stream.inputStream().readAllBytes());
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }, threads));
+    }
+    await(CompletableFuture.allOf(exchanges.toArray(CompletableFuture[]::new)));
+    assertEquals(1, client.connections().size(), "one connection carried them all");
+    awaitNoStreams();
+  }
+
+  @Test
+  void availableCountsWhatArrivedAndIsUnread() throws Exception {
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> {
+      stream.outputStream().write(random(1000));
+      stream.inputStream().read();
+    }));
+    try (BlockingStream stream = open(ECHO)) {
+      InputStream in = stream.inputStream();
+      Eventually.await("the reply arrives", 10, () -> stream.stream().isOpen() && available(in) == 1000);
+      assertEquals(1000, in.readNBytes(1000).length);
+      assertEquals(0, in.available());
+    }
+  }
+}
