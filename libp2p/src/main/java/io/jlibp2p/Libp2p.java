@@ -2,12 +2,13 @@ package io.jlibp2p;
 
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.noise.NoiseSecureChannel;
+import io.jlibp2p.ping.Ping;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.yamux.YamuxStreamMuxer;
 
 /**
  * The entry point with the default stack: TCP, noise and yamux, which every modern libp2p peer
- * speaks.
+ * speaks, and the ping service, which go's and js's hosts serve by default too.
  *
  * <pre>{@code
  * Host host = Libp2p.hostBuilder()
@@ -16,17 +17,20 @@ import io.jlibp2p.yamux.YamuxStreamMuxer;
  * }</pre>
  *
  * <p>More can be added to the returned builder, after the defaults in preference order: plaintext
- * or secio secure channels, the mplex muxer, other transports. They are opt-in.
+ * or secio secure channels, the mplex muxer, other transports. They are opt-in. To ping other
+ * peers, take the host's service: {@code host.service(Ping.class).orElseThrow().ping(peer)}; to
+ * not answer ping, {@code withoutService(Ping.class)}.
  */
 public final class Libp2p {
 
   private Libp2p() {}
 
-  /** A host builder with TCP, noise and yamux already configured. */
+  /** A host builder with TCP, noise, yamux and the {@link Ping} service already configured. */
   public static Host.Builder hostBuilder() {
     return Host.builder()
         .transport(TcpTransport.builder().build())
         .secureChannel(new NoiseSecureChannel())
-        .muxer(YamuxStreamMuxer.create());
+        .muxer(YamuxStreamMuxer.create())
+        .service(new Ping());
   }
 }

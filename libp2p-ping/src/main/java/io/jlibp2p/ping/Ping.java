@@ -25,12 +25,12 @@ import java.util.concurrent.TimeUnit;
  * /ipfs/ping/1.0.0}): the dialer sends 32 random bytes, the listener echoes them, the dialer times
  * the round trip.
  *
- * <p>A host service: attached to a host, it serves ping and pings other peers.
+ * <p>A host service: attached to a host, it serves ping and pings other peers. {@code
+ * Libp2p.hostBuilder()} adds one; a bare {@code Host.builder()} needs {@code .service(new Ping())}.
  *
  * <pre>{@code
- * Ping ping = new Ping();
- * Host host = Libp2p.hostBuilder().service(ping).build();
- * Duration rtt = ping.ping(peer).join();
+ * Host host = Libp2p.hostBuilder().build();
+ * Duration rtt = host.service(Ping.class).orElseThrow().ping(peer).join();
  * }</pre>
  */
 public final class Ping extends AbstractHostService {

@@ -283,9 +283,26 @@ public interface Host extends AutoCloseable {
       return this;
     }
 
-    /** Adds a service, such as ping; it starts as the host is built and stops as it closes. */
+    /**
+     * Adds a service, such as ping; it starts as the host is built and stops as it closes. A
+     * service of the same class added before is replaced, so a {@code Ping} you keep a reference to
+     * takes the place of the one {@code Libp2p.hostBuilder()} adds by default.
+     */
     public Builder service(HostService service) {
-      services.add(Objects.requireNonNull(service, "service"));
+      Objects.requireNonNull(service, "service");
+      services.removeIf(existing -> existing.getClass() == service.getClass());
+      services.add(service);
+      return this;
+    }
+
+    /**
+     * Removes the services that are instances of {@code type}, such as the ping service {@code
+     * Libp2p.hostBuilder()} adds: {@code withoutService(Ping.class)} builds a host that does not
+     * answer ping.
+     */
+    public Builder withoutService(Class<? extends HostService> type) {
+      Objects.requireNonNull(type, "type");
+      services.removeIf(type::isInstance);
       return this;
     }
 

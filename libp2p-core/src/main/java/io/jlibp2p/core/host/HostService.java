@@ -8,9 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * ServiceContext} it is started with.
  *
  * <pre>{@code
- * Ping ping = new Ping();
- * Host host = Libp2p.hostBuilder().service(ping).build();
- * Duration rtt = ping.ping(peer).join();
+ * Host host = Libp2p.hostBuilder().service(Perf.server()).build();   // ping is there already
+ * Duration rtt = host.service(Ping.class).orElseThrow().ping(peer).join();
  * }</pre>
  *
  * <p>A service instance belongs to one host. {@link #start} runs while the host is built, before
