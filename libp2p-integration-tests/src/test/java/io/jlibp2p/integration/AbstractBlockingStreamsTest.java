@@ -20,6 +20,7 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -108,6 +109,31 @@ abstract class AbstractBlockingStreamsTest extends AbstractHostPairTest {
       assertArrayEquals(sent, received);
     }
     awaitNoStreams();
+  }
+
+  @Test
+  void anArrayRewrittenAfterEachLargeWriteArrivesAsItWasWhenWritten() throws Exception {
+    int size = 1 << 20;
+    int messages = 16;
+    CompletableFuture<byte[]> received = new CompletableFuture<>();
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> received.complete(stream.inputStream().readAllBytes())));
+    byte[] buffer = new byte[size];
+    try (BlockingStream stream = open(ECHO)) {
+      for (int i = 0; i < messages; i++) {
+        Arrays.fill(buffer, (byte) i);
+        stream.outputStream().write(buffer);   // large: the array is lent, and must be back when this returns
+      }
+      stream.closeWrite();
+      byte[] all = await(received);
+      assertEquals(messages * size, all.length);
+      for (int i = 0; i < messages; i++) {
+        for (int j = i * size; j < (i + 1) * size; j++) {
+          if (all[j] != (byte) i) {
+            fail("byte " + j + " of message " + i + " is " + all[j] + ": the array was reused while still lent");
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -1,11 +1,18 @@
 package io.jlibp2p.integration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.blocking.BlockingStream;
 import io.jlibp2p.core.blocking.BlockingStreams;
+import io.jlibp2p.core.blocking.StreamResetIOException;
+import io.jlibp2p.testing.Eventually;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +56,47 @@ class NoiseYamuxBlockingStreamsTest extends AbstractBlockingStreamsTest {
       await(writing);
       assertArrayEquals(sent, await(received));
       System.out.println("blocking stream writer stalled after " + stalledAt + " bytes while the reader waited");
+    }
+  }
+
+  // Flow control makes these writes wait; mplex has none (it resets a stream past its buffer).
+
+  @Test
+  void anInterruptedLargeWriteResetsTheStreamAndThrowsInterruptedIOException() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> never.await()));
+    try (BlockingStream stream = open(ECHO)) {
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      Thread writer = new Thread(() -> {
+        try {
+          stream.outputStream().write(new byte[8 << 20]);   // far past the remote's window: it blocks
+          outcome.complete(null);
+        } catch (IOException e) {
+          outcome.complete(e);
+        }
+      });
+      writer.start();
+      Eventually.await("the writer waits", 10, () -> writer.getState() == Thread.State.WAITING);
+      writer.interrupt();
+      Throwable thrown = await(outcome);
+      assertInstanceOf(InterruptedIOException.class, thrown);
+      assertTrue(thrown.getMessage().contains("the stream was reset"), thrown.getMessage());
+      assertThrows(StreamResetIOException.class, () -> stream.outputStream().write(1));
+    } finally {
+      never.countDown();
+    }
+  }
+
+  @Test
+  void aWriteTimesOutWhileTheRemoteDoesNotRead() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> never.await()));
+    try (BlockingStream stream = open(ECHO)) {
+      stream.setWriteTimeout(Duration.ofMillis(300));
+      SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> stream.outputStream().write(new byte[8 << 20]));
+      assertTrue(e.getMessage().contains("within the write timeout of PT0.3S"), e.getMessage());
+    } finally {
+      never.countDown();
     }
   }
 

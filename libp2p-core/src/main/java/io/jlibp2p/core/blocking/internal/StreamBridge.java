@@ -8,6 +8,8 @@ import io.jlibp2p.core.muxer.StreamResetException;
 import io.jlibp2p.core.resource.ChunkedReservation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -33,10 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * #RESUME_READING_BELOW} bytes it turns {@code autoRead} back on. What the bridge keeps is reserved
  * from the stream's resource scope first; a scope without room resets the stream.
  *
- * <p>Writing: each write is cut into chunks of at most {@value #WRITE_CHUNK} bytes, and each chunk
- * waits until the stream is writable, so the stream's outbound buffer holds at most one chunk
- * beyond its high water mark. Every chunk is flushed: a writer that forgets {@code flush()} loses
- * nothing and never waits on a buffer that only a flush would drain.
+ * <p>Writing: a write under {@value #LEND_AT_LEAST} bytes (or any write under a write timeout) is
+ * copied in chunks of at most {@value #WRITE_CHUNK} bytes, each waiting until the stream is
+ * writable, so the stream's outbound buffer holds at most one chunk beyond its high water mark. A
+ * larger write lends its array, at most {@value #LEND_CHUNK} bytes at a time, and waits until the
+ * stream has let go of each piece. Everything is flushed: a writer that forgets {@code flush()}
+ * loses nothing and never waits on a buffer that only a flush would drain.
  *
  * <p>Threads: the Netty side runs on the stream's event loop, the blocking side on one reading and
  * one writing application thread, never a Netty one. Both take {@link #lock}, which is never held
@@ -58,8 +62,14 @@ public final class StreamBridge extends ChannelDuplexHandler {
   /** The most one read copies while holding {@link #lock}, which bounds how long an event loop can wait for it. */
   static final int MAX_COPY_UNDER_LOCK = 64 * 1024;
 
-  /** The most one write hands to the stream at once. */
+  /** The most one write copies and hands to the stream at once. */
   static final int WRITE_CHUNK = 64 * 1024;
+
+  /** Writes of at least this many bytes lend their array to the stream instead of copying it. */
+  static final int LEND_AT_LEAST = 64 * 1024;
+
+  /** The most of a lent array that the stream holds at once. */
+  static final int LEND_CHUNK = 1024 * 1024;
 
   private static final long RESERVATION_CHUNK = 64 * 1024;
 
@@ -376,13 +386,23 @@ public final class StreamBridge extends ChannelDuplexHandler {
     }
   }
 
-  /** Blocks while the stream is not writable, then writes {@code length} bytes, chunk by chunk. */
+  /**
+   * Blocks while the stream is not writable, then writes {@code length} bytes. A small write, or
+   * any write under a write timeout, is copied chunk by chunk and returns once its last chunk is
+   * handed to the stream. A large one lends the array itself, a piece at a time, and returns once
+   * the stream has let go of it (the muxer has framed it and the layer below has encrypted or
+   * copied it): one copy fewer, which is most of the cost of moving large messages.
+   */
   public void write(byte[] from, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, from.length);
     refuseOnNettyThread("write");
     long timeout = writeTimeoutNanos;
     writing.lock();
     try {
+      if (length >= LEND_AT_LEAST && timeout == 0) {
+        lend(from, offset, length);
+        return;
+      }
       while (length > 0) {
         awaitWritable(timeout > 0 ? System.nanoTime() + timeout : 0);
         int bytes = Math.min(length, WRITE_CHUNK);
@@ -394,6 +414,95 @@ public final class StreamBridge extends ChannelDuplexHandler {
       }
     } finally {
       writing.unlock();
+    }
+  }
+
+  /**
+   * Writes {@code from} without copying it, piece by piece, each piece waiting until the stream has
+   * released it. Interrupted meanwhile, it resets the stream, which is how it gets the array back
+   * at once (as an interruptible channel closes), and throws.
+   */
+  private void lend(byte[] from, int offset, int length) throws IOException {
+    while (length > 0) {
+      awaitWritable(0);
+      int bytes = Math.min(length, LEND_CHUNK);
+      LentArray lent = new LentArray(from, offset, bytes);
+      stream.writeAndFlush(lent).addListener(onWriteDone);
+      awaitReturned(lent);
+      offset += bytes;
+      length -= bytes;
+    }
+    lockBriefly();
+    try {
+      if (writeFailure != null) {
+        throw writeFailure;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void awaitReturned(LentArray lent) throws IOException {
+    lockBriefly();
+    try {
+      while (!lent.returned) {
+        try {
+          changed.await();
+        } catch (InterruptedException e) {
+          lock.unlock();
+          try {
+            reset();
+            lent.awaitReturnedUninterruptibly();
+          } finally {
+            lockBriefly();
+          }
+          Thread.currentThread().interrupt();
+          InterruptedIOException interrupted = new InterruptedIOException(
+              "interrupted while writing to stream " + stream.id() + "; the stream was reset");
+          interrupted.initCause(e);
+          throw interrupted;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The application's array, lent to Netty for one write: Netty frees it once every slice of it
+   * has been written or dropped, which is when the writer may have it back.
+   */
+  private final class LentArray extends UnpooledHeapByteBuf {
+    // Guarded by lock.
+    private boolean returned;
+
+    LentArray(byte[] array, int offset, int length) {
+      super(UnpooledByteBufAllocator.DEFAULT, array, array.length);
+      setIndex(offset, offset + length);
+    }
+
+    @Override
+    protected void deallocate() {
+      super.deallocate();
+      lockBriefly();
+      try {
+        returned = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** After a reset, which frees it soon: waits for that without letting an interrupt end the wait. */
+    void awaitReturnedUninterruptibly() {
+      lockBriefly();
+      try {
+        while (!returned) {
+          changed.awaitUninterruptibly();
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
