@@ -4,16 +4,21 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.blocking.BlockingStream;
 import io.jlibp2p.core.blocking.BlockingStreams;
 import io.jlibp2p.core.blocking.StreamResetIOException;
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.ProtocolNegotiationException;
+import io.jlibp2p.core.protocol.RequestResponse;
 import io.jlibp2p.testing.Eventually;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -132,6 +138,71 @@ abstract class AbstractBlockingStreamsTest extends AbstractHostPairTest {
             fail("byte " + j + " of message " + i + " is " + all[j] + ": the array was reused while still lent");
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void messagesGoBothWaysWithTheirLengthPrefixes() throws Exception {
+    byte[] large = random(3 << 20);
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> {
+      byte[] message;
+      while ((message = stream.readMessage(4 << 20)) != null) {
+        stream.writeMessage(message);
+      }
+    }));
+    try (BlockingStream stream = open(ECHO)) {
+      for (byte[] message : List.of(new byte[0], "one".getBytes(UTF_8), large)) {
+        stream.writeMessage(message);
+        assertArrayEquals(message, stream.readMessage(4 << 20));
+      }
+      stream.closeWrite();
+      assertNull(stream.readMessage(16), "the remote ended between messages");
+    }
+  }
+
+  @Test
+  void aMessageOverTheLimitFailsAsItsPrefixArrives() throws Exception {
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> stream.writeMessage(new byte[17])));
+    try (BlockingStream stream = open(ECHO)) {
+      IOException e = assertThrows(IOException.class, () -> stream.readMessage(16));
+      assertEquals("a message of 17 bytes exceeds the limit of 16", e.getMessage());
+      assertInstanceOf(LimitExceededException.class, e.getCause());
+    }
+  }
+
+  @Test
+  void aStreamThatEndsInsideAMessageFailsWithEofException() throws Exception {
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> stream.outputStream().write(new byte[] {5, 'a', 'b'})));
+    try (BlockingStream stream = open(ECHO)) {
+      EOFException e = assertThrows(EOFException.class, () -> stream.readMessage(16));
+      assertEquals("the stream ended inside a message: 2 of its 5 bytes arrived", e.getMessage());
+    }
+  }
+
+  @Test
+  void messagesAreFramedAsRequestResponseFramesThem() throws Exception {
+    String upper = "/test/upper/1.0.0";
+    server.setStreamHandler(upper, BlockingStreams.handler(stream -> {
+      byte[] request = stream.readMessage(1024);
+      stream.writeMessage(new String(request, UTF_8).toUpperCase(Locale.ROOT).getBytes(UTF_8));
+    }));
+    RequestResponse asking = RequestResponse.builder(upper).build();
+    RequestResponse serving = RequestResponse.builder(upper)
+        .serve(request -> new String(request, UTF_8).toLowerCase(Locale.ROOT).getBytes(UTF_8))
+        .build();
+    try (Host asker = Hosts.serving(stack().builder().service(asking));
+        Host responder = Hosts.serving(stack().builder().service(serving))) {
+      asker.start().join();
+      responder.start().join();
+      await(asker.dial(serverAddress()));
+      assertEquals("HELLO", new String(await(asking.request(server.peerId(), "hello".getBytes(UTF_8))), UTF_8),
+          "a RequestResponse client, a blocking server");
+      try (BlockingStream stream = await(BlockingStreams.open(client, responder.listenAddresses().get(0), upper))) {
+        stream.writeMessage("WORLD".getBytes(UTF_8));
+        stream.closeWrite();
+        assertEquals("world", new String(stream.readMessage(1024), UTF_8), "a blocking client, a RequestResponse server");
+        assertNull(stream.readMessage(1024));
       }
     }
   }

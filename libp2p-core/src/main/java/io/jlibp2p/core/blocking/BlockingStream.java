@@ -1,5 +1,6 @@
 package io.jlibp2p.core.blocking;
 
+import io.jlibp2p.core.blocking.internal.MessageFraming;
 import io.jlibp2p.core.blocking.internal.StreamBridge;
 import io.jlibp2p.core.host.Connection;
 import io.jlibp2p.core.muxer.Stream;
@@ -21,6 +22,9 @@ import java.time.Duration;
  *   byte[] echo = stream.inputStream().readAllBytes();
  * }
  * }</pre>
+ *
+ * <p>Most libp2p protocols exchange length-prefixed messages: {@link #writeMessage} and {@link
+ * #readMessage} frame them as the rest of jlibp2p does.
  *
  * <p>Flow control holds end to end: the stream keeps at most a few hundred KiB that the reader has
  * not read, and past that the muxer gives the remote no more credit (yamux), so a slow reader slows
@@ -98,10 +102,35 @@ public final class BlockingStream implements AutoCloseable {
 
   /**
    * How long a write waits for the stream to become writable before it throws a {@link
-   * java.net.SocketTimeoutException}; zero, the default, waits as long as it takes.
+   * java.net.SocketTimeoutException}; zero, the default, waits as long as it takes. What the
+   * stream took before the timeout is still sent, and a graceful close waits for it: {@link
+   * #reset()} the stream to abandon it. Under a timeout every write is copied, since only a copy
+   * can be left behind.
    */
   public void setWriteTimeout(Duration timeout) {
     bridge.writeTimeout(timeout);
+  }
+
+  /**
+   * Reads one length-prefixed message, {@code uvarint(length) || bytes}: the framing most libp2p
+   * protocols use, and {@link io.jlibp2p.core.codec.LengthPrefixedFrameDecoder}'s.
+   *
+   * @return the message, or null if the remote ended its writing before another message began
+   * @throws java.io.EOFException if the remote ended its writing inside a message
+   * @throws IOException if the prefix is malformed or announces more than {@code maxBytes} (with
+   *     a {@link io.jlibp2p.core.LimitExceededException} as its cause), or as {@link
+   *     #inputStream()}'s reads throw
+   */
+  public byte[] readMessage(int maxBytes) throws IOException {
+    return MessageFraming.read(in, maxBytes);
+  }
+
+  /**
+   * Writes {@code message} with its uvarint length prefix, as {@link #readMessage} and {@link
+   * io.jlibp2p.core.codec.LengthPrefixedFrameDecoder} read it.
+   */
+  public void writeMessage(byte[] message) throws IOException {
+    MessageFraming.write(out, message);
   }
 
   /** Ends this side's writing once what was written before is sent. Does not wait; idempotent. */
