@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,8 +228,13 @@ public final class DefaultHost implements Host {
         .thenRun(() -> {
           started.forEach(f -> listeners.add(f.join()));
           // A close that ran meanwhile did not see these listeners.
+          List<Multiaddr> addresses = listenAddresses();
           if (closing.get()) {
             started.forEach(f -> f.join().closeAsync());
+          } else if (addresses.isEmpty()) {
+            log.info("host {} started; it listens on nothing and only dials", peerId);
+          } else {
+            log.info("host {} listening on {}", peerId, addresses.stream().map(Multiaddr::toString).collect(Collectors.joining(" ")));
           }
           identify.localChanged();
         }));
