@@ -391,7 +391,9 @@ class DocumentationExamplesTest {
           statements.add(i);
         }
       }
-      boolean onlyComments = statements.stream().allMatch(i -> lines.get(i).strip().startsWith("//"));
+      // Comments between declarations (a type's Javadoc) do not make a compilation unit a fragment.
+      boolean onlyComments = statements.stream().map(i -> lines.get(i).strip())
+          .allMatch(line -> line.startsWith("//") || line.startsWith("/*") || line.startsWith("*"));
       return new Parts(example, imports, types, onlyComments ? List.of() : statements, publicType, lines);
     }
 
