@@ -87,6 +87,7 @@ public final class DefaultHost implements Host {
     this.config = config;
     this.peerId = PeerId.fromPublicKey(config.identity().publicKey());
     this.events = new EventDispatcher(config.eventListener());
+    events.add(new LifecycleLog());
     this.resources = new ResourceManager(config.resourceLimits(), (peer, refusal) -> {
       refusalLog.refused(peer, refusal);
       events.limitExceeded(peer, refusal);
