@@ -122,13 +122,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
    */
   public void noticeIfClosed() {
     if (!stream.isOpen()) {
-      lockBriefly();
-      try {
-        inactive = true;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      changeAndSignal(() -> inactive = true);
     }
   }
 
@@ -183,20 +177,14 @@ public final class StreamBridge extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof ChannelInputShutdownEvent) {
-      lockBriefly();
-      try {
-        remoteEnded = true;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      changeAndSignal(() -> remoteEnded = true);
     }
     ctx.fireUserEventTriggered(evt);
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    signal();
+    changeAndSignal(() -> { });
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -215,13 +203,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    lockBriefly();
-    try {
-      inactive = true;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    changeAndSignal(() -> inactive = true);
     ctx.fireChannelInactive();
   }
 
@@ -315,9 +297,11 @@ public final class StreamBridge extends ChannelDuplexHandler {
     lock.lock();
   }
 
-  private void signal() {
+  /** Makes {@code change} under {@link #lock} and wakes whoever waits for one. */
+  private void changeAndSignal(Runnable change) {
     lockBriefly();
     try {
+      change.run();
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -484,13 +468,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
     @Override
     protected void deallocate() {
       super.deallocate();
-      lockBriefly();
-      try {
-        returned = true;
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      changeAndSignal(() -> returned = true);
     }
 
     /** After a reset, which frees it soon: waits for that without letting an interrupt end the wait. */
