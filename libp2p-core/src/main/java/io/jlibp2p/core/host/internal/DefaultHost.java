@@ -59,7 +59,6 @@ public final class DefaultHost implements Host {
   private final PeerId peerId;
   private final EventDispatcher events;
   private final ResourceManager resources;
-  private final RefusalLog refusalLog = new RefusalLog();
   private final ConnectionGater gater;
   private final DialPolicy dialPolicy;
   private final InboundAdmission admission;
@@ -88,10 +87,8 @@ public final class DefaultHost implements Host {
     this.peerId = PeerId.fromPublicKey(config.identity().publicKey());
     this.events = new EventDispatcher(config.eventListener());
     events.add(new LifecycleLog());
-    this.resources = new ResourceManager(config.resourceLimits(), (peer, refusal) -> {
-      refusalLog.refused(peer, refusal);
-      events.limitExceeded(peer, refusal);
-    });
+    events.add(new RefusalLog());
+    this.resources = new ResourceManager(config.resourceLimits(), events::limitExceeded);
     this.ownsGroup = config.eventLoopGroup().isEmpty();
     this.group = config.eventLoopGroup().orElseGet(
         () -> new DefaultEventLoopGroup(1, new DefaultThreadFactory("jlibp2p-host", true)));

@@ -1,6 +1,7 @@
 package io.jlibp2p.core.host.internal;
 
 import io.jlibp2p.core.LimitExceededException;
+import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.crypto.PeerId;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,11 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs the resource manager's refusals at INFO, at most one line a second, with the count of those
- * it left out: a peer that floods the host must not flood its log too. Every refusal still reaches
- * the event listener.
+ * Logs every refused limit the host reports ({@link EventListener#limitExceeded}: the resource
+ * manager's scopes, a muxer's stream cap, identify's bounds) at INFO, at most one line a second,
+ * with the count of those it left out: a peer that floods the host must not flood its log too.
+ * Every refusal still reaches the event listeners.
  */
-final class RefusalLog {
+final class RefusalLog implements EventListener {
 
   private static final Logger log = LoggerFactory.getLogger("io.jlibp2p.core.resource");
   private static final long INTERVAL_NANOS = 1_000_000_000L;
@@ -20,7 +22,8 @@ final class RefusalLog {
   private final AtomicLong nextLineAt = new AtomicLong(System.nanoTime());
   private final AtomicLong suppressed = new AtomicLong();
 
-  void refused(Optional<PeerId> peer, LimitExceededException refusal) {
+  @Override
+  public void limitExceeded(Optional<PeerId> peer, LimitExceededException refusal) {
     long now = System.nanoTime();
     long due = nextLineAt.get();
     if (now - due < 0 || !nextLineAt.compareAndSet(due, now + INTERVAL_NANOS)) {
