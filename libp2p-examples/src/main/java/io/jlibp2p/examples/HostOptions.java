@@ -49,6 +49,10 @@ final class HostOptions {
   @Option(names = "--verbose", description = "Log what happens, and print stack traces of errors.")
   boolean verbose;
 
+  @Option(names = "--log-level", paramLabel = "LEVEL",
+      description = "How much jlibp2p logs on stderr: error, warn, info, debug or trace. Default: warn, or debug with --verbose.")
+  String logLevel;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
       description = "How long dialing and each request may take. Default: ${DEFAULT-VALUE}.")
   int timeoutSeconds;
@@ -56,13 +60,24 @@ final class HostOptions {
   /** Where results go; only results, so that scripts can read it. */
   final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
-  /** Applies {@code --verbose} to logging. */
+  /** Applies {@code --verbose} and {@code --log-level} to logging. */
   void configureLogging() {
     ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(verbose ? Level.DEBUG : Level.WARN);
     if (!verbose) {
       // Netty's own chatter is noise to a user even at DEBUG; keep it out unless asked.
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.netty")).setLevel(Level.WARN);
+    }
+    if (logLevel != null) {
+      Level level = switch (logLevel.toLowerCase(Locale.ROOT)) {
+        case "error" -> Level.ERROR;
+        case "warn" -> Level.WARN;
+        case "info" -> Level.INFO;
+        case "debug" -> Level.DEBUG;
+        case "trace" -> Level.TRACE;
+        default -> throw CliException.usage("--log-level: unknown \"" + logLevel + "\"; choose from error, warn, info, debug, trace");
+      };
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.jlibp2p")).setLevel(level);
     }
   }
 

@@ -49,6 +49,25 @@ class CliTest {
   }
 
   @Test
+  void atLogLevelTraceARunLogsItsConnectionFromUpgradeToClose() throws Exception {
+    CliProcess.Result result = CliProcess.run("ping", address, "--count", "1", "--log-level", "trace");
+    assertEquals(0, result.exit(), result.stderr());
+    for (String line : List.of("TRACE io.jlibp2p.core.host - dialing /ip4/127.0.0.1/tcp/",
+        "DEBUG io.jlibp2p.core.host - connection OUTBOUND " + listenerPeer,
+        "DEBUG io.jlibp2p.core.host - stream ")) {
+      assertTrue(result.stderr().contains(line), "no \"" + line + "\" in:\n" + result.stderr());
+    }
+    assertFalse(result.stderr().contains("ERROR"), result.stderr());
+  }
+
+  @Test
+  void anUnknownLogLevelIsAUsageError() throws Exception {
+    CliProcess.Result result = CliProcess.run("ping", address, "--log-level", "loud");
+    assertEquals(2, result.exit(), result.stderr());
+    assertTrue(result.stderr().contains("--log-level: unknown \"loud\"; choose from error, warn, info, debug, trace"), result.stderr());
+  }
+
+  @Test
   void echoChecksEveryByteOnConcurrentStreams() throws Exception {
     String json = CliProcess.run("echo", address, "--size", "300000", "--streams", "3", "--muxer", "mplex", "--json").line();
     assertEquals("true", field(json, "ok"), json);
