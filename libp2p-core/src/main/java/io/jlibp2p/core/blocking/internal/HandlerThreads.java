@@ -22,6 +22,12 @@ public final class HandlerThreads {
   /** The most platform threads the fallback pool runs at once. */
   public static final int MAX_PLATFORM_THREADS = 256;
 
+  /**
+   * The names of the handler threads start so. They belong to no host (the pool is the process's),
+   * so a host's close does not end them: idle platform threads end 30 s later.
+   */
+  public static final String THREAD_NAME_PREFIX = "jlibp2p-stream-";
+
   private static final Logger log = LoggerFactory.getLogger(HandlerThreads.class);
 
   private static final ExecutorService VIRTUAL = virtualThreadPerTask();
@@ -46,7 +52,7 @@ public final class HandlerThreads {
   private static ThreadPoolExecutor platformPool() {
     AtomicLong count = new AtomicLong();
     ThreadFactory daemons = task -> {
-      Thread thread = new Thread(task, "jlibp2p-stream-" + count.getAndIncrement());
+      Thread thread = new Thread(task, THREAD_NAME_PREFIX + count.getAndIncrement());
       thread.setDaemon(true);
       return thread;
     };
@@ -69,7 +75,7 @@ public final class HandlerThreads {
     try {
       Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
       Class<?> builderType = Class.forName("java.lang.Thread$Builder");
-      builder = builderType.getMethod("name", String.class, long.class).invoke(builder, "jlibp2p-stream-", 0L);
+      builder = builderType.getMethod("name", String.class, long.class).invoke(builder, THREAD_NAME_PREFIX, 0L);
       ThreadFactory factory = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
       return (ExecutorService) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class)
           .invoke(null, factory);
