@@ -20,8 +20,10 @@ import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.noise.NoiseSecureChannel;
 import io.jlibp2p.testing.Eventually;
 import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.yamux.YamuxStreamMuxer;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +75,33 @@ class HostLimitsTest {
       peers.add(peer);
       refusals.add(cause);
     }
+  }
+
+  @Test
+  void streamsPastTheMuxersCapAreRefusedAndReported() throws Exception {
+    Limits limits = new Limits();
+    Host server = started(Host.builder().secureChannel(new NoiseSecureChannel())
+        .muxer(YamuxStreamMuxer.builder().maxStreams(2).build()).eventListener(limits));
+    Host client = started(noiseYamux());
+    Connection connection = await(client.dial(server.listenAddresses().get(0)));
+    await(connection.identify());
+    Eventually.await("identify's streams are gone", 10, () -> server.connections().get(0).openStreams() == 0);
+    // Two proposals each, so that a stream waits for the answer (a single one is proposed lazily).
+    List<Stream> held = new ArrayList<>();
+    ExecutionException refused = null;
+    while (refused == null && held.size() <= 2) {
+      try {
+        held.add(client.newStream(connection, "/nope/1.0.0", Hosts.ECHO).get(30, TimeUnit.SECONDS));
+      } catch (ExecutionException e) {
+        refused = e;
+      }
+    }
+    assertTrue(refused != null && held.size() <= 2, held.size() + " streams opened past a cap of 2");
+    Eventually.await("the server reported the refusal", 10, () -> !limits.refusals.isEmpty());
+    String refusal = limits.refusals.get(0).getMessage();
+    assertTrue(refusal.startsWith("yamux: refused stream ") && refusal.endsWith("past the 2 streams the peer may have open"), refusal);
+    assertEquals(Optional.of(client.peerId()), limits.peers.get(0));
+    held.forEach(Stream::close);
   }
 
   @Test

@@ -260,6 +260,9 @@ public final class MplexSession extends ChannelInboundHandlerAdapter implements 
       return;
     }
     if (inbound.size() >= limits.maxStreams()) {
+      // Reported as a refused limit, which the host logs at INFO (at most a line a second).
+      ctx.fireUserEventTriggered(new LimitExceededException(
+          "mplex: refused stream " + id + ", past the " + limits.maxStreams() + " streams the peer may have open"));
       refuse(id);
       return;
     }

@@ -377,6 +377,9 @@ public final class YamuxSession extends ChannelDuplexHandler implements StreamMu
       return null;
     }
     if (streams.size() - countOutbound() >= maxStreams) {
+      // Reported as a refused limit, which the host logs at INFO (at most a line a second).
+      ctx.fireUserEventTriggered(new LimitExceededException(
+          "yamux: refused stream " + id + ", past the " + maxStreams + " streams the peer may have open"));
       refuse(id);
       return null;
     }
