@@ -49,6 +49,11 @@ abstract class AbstractBlockingStreamsTest extends AbstractHostPairTest {
 
   static final String ECHO = "/test/blocking-echo/1.0.0";
 
+  /** How much {@link #severalMebibytesArriveWholeWhileBothSidesWrite} echoes. */
+  protected int echoBytes() {
+    return 8 << 20;
+  }
+
   /** The client's own threads, for what a test does beside its main thread. */
   protected final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -100,7 +105,7 @@ abstract class AbstractBlockingStreamsTest extends AbstractHostPairTest {
   @Test
   void severalMebibytesArriveWholeWhileBothSidesWrite() throws Exception {
     serveEcho();
-    byte[] sent = random(8 << 20);
+    byte[] sent = random(echoBytes());
     try (BlockingStream stream = open(ECHO)) {
       CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
         try {
