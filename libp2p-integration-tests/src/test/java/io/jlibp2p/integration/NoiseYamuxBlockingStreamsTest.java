@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,32 @@ class NoiseYamuxBlockingStreamsTest extends AbstractBlockingStreamsTest {
       stream.reset();   // what the stream took before the timeout would still go out: abandon it
     } finally {
       never.countDown();
+    }
+  }
+
+  @Test
+  void closeWriteDuringABlockedWriteDoesNotWaitAndEndsTheWritingAfterIt() throws Exception {
+    CountDownLatch readNow = new CountDownLatch(1);
+    CompletableFuture<byte[]> received = new CompletableFuture<>();
+    server.setStreamHandler(ECHO, BlockingStreams.handler(stream -> {
+      readNow.await();
+      received.complete(stream.inputStream().readAllBytes());
+    }));
+    byte[] sent = random(8 << 20);
+    try (BlockingStream stream = open(ECHO)) {
+      CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+        try {
+          stream.outputStream().write(sent);
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      }, threads);
+      Thread.sleep(300);   // the write is blocked on the remote's window by now
+      assertTrue(!writing.isDone(), "the write should be waiting for the remote");
+      CompletableFuture.runAsync(stream::closeWrite, threads).get(5, TimeUnit.SECONDS);
+      readNow.countDown();
+      await(writing);
+      assertArrayEquals(sent, await(received), "all of the write, then the end");
     }
   }
 

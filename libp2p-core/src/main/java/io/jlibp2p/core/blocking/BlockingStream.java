@@ -127,13 +127,17 @@ public final class BlockingStream implements AutoCloseable {
 
   /**
    * Writes {@code message} with its uvarint length prefix, as {@link #readMessage} and {@link
-   * io.jlibp2p.core.codec.LengthPrefixedFrameDecoder} read it.
+   * io.jlibp2p.core.codec.LengthPrefixedFrameDecoder} read it. One thread at a time: a large
+   * message goes out as two writes, which another thread's could come between.
    */
   public void writeMessage(byte[] message) throws IOException {
     MessageFraming.write(out, message);
   }
 
-  /** Ends this side's writing once what was written before is sent. Does not wait; idempotent. */
+  /**
+   * Ends this side's writing once what was written before is sent. Does not wait, even for a write
+   * under way on another thread (that write ends the writing as it returns); idempotent.
+   */
   public void closeWrite() {
     bridge.closeWrite();
   }

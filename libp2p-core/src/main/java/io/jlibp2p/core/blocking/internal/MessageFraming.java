@@ -61,15 +61,18 @@ public final class MessageFraming {
       String why = "a message of " + size + " bytes exceeds the limit of " + maxBytes;
       throw new IOException(why, new LimitExceededException(why));
     }
-    byte[] message = new byte[(int) size];
-    int read = in.readNBytes(message, 0, message.length);
-    if (read < message.length) {
-      throw new EOFException("the stream ended inside a message: " + read + " of its " + size + " bytes arrived");
+    // Grown as the bytes arrive, not allocated as announced: a prefix alone must not cost maxBytes.
+    byte[] message = in.readNBytes((int) size);
+    if (message.length < size) {
+      throw new EOFException("the stream ended inside a message: " + message.length + " of its " + size + " bytes arrived");
     }
     return message;
   }
 
-  /** Writes {@code message} with its length prefix. */
+  /**
+   * Writes {@code message} with its length prefix; a large one in two writes, so two threads must
+   * not write messages to one stream at once.
+   */
   public static void write(OutputStream out, byte[] message) throws IOException {
     byte[] prefix = UnsignedVarint.encode(message.length);
     if (message.length < JOIN_BELOW) {

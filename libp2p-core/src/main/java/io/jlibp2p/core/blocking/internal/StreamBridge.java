@@ -21,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -93,6 +94,10 @@ public final class StreamBridge extends ChannelDuplexHandler {
   private boolean resumeScheduled;
   private boolean closedHere;
   private boolean writeClosedHere;
+  /** closeWrite() was called and its end of writing is not sent yet (a write was under way). */
+  private boolean closeWritePending;
+  /** A write that began before any closeWrite() is in progress: a closeWrite() now waits for it to end. */
+  private volatile boolean writeUnderWay;
 
   // Written by the application's threads, read there too: no lock needed.
   private volatile long readTimeoutNanos;
@@ -383,6 +388,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
     long timeout = writeTimeoutNanos;
     writing.lock();
     try {
+      beginWrite();
       if (length >= LEND_AT_LEAST && timeout == 0) {
         lend(from, offset, length);
         return;
@@ -397,7 +403,22 @@ public final class StreamBridge extends ChannelDuplexHandler {
         length -= bytes;
       }
     } finally {
+      writeUnderWay = false;   // guarded by writing, read under both locks
+      sendPendingCloseWrite();
       writing.unlock();
+    }
+  }
+
+  /** Holding {@link #writing}: fails a write begun after closeWrite(), else marks it under way. */
+  private void beginWrite() throws IOException {
+    lockBriefly();
+    try {
+      if (writeClosedHere || closedHere) {
+        throw new IOException("stream " + stream.id() + " is closed for writing");
+      }
+      writeUnderWay = true;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -411,32 +432,36 @@ public final class StreamBridge extends ChannelDuplexHandler {
       awaitWritable(0);
       int bytes = Math.min(length, LEND_CHUNK);
       LentArray lent = new LentArray(from, offset, bytes);
-      stream.writeAndFlush(lent).addListener(onWriteDone);
-      awaitReturned(lent);
+      // Read-only: no handler may write into the application's array, even outside the piece.
+      ChannelFuture written = stream.writeAndFlush(lent.asReadOnly());
+      written.addListener(onWriteDone);
+      written.addListener(done -> changeAndSignal(() -> { }));
+      awaitReturned(lent, written);
+      if (!written.isSuccess()) {
+        // Netty frees a failed write before it fails the promise: the failure is known only now.
+        Throwable cause = written.cause();
+        throw cause instanceof StreamResetException
+            ? new StreamResetIOException(cause.getMessage(), cause)
+            : new IOException("a write to stream " + stream.id() + " failed: " + cause.getMessage(), cause);
+      }
       offset += bytes;
       length -= bytes;
     }
-    lockBriefly();
-    try {
-      if (writeFailure != null) {
-        throw writeFailure;
-      }
-    } finally {
-      lock.unlock();
-    }
   }
 
-  private void awaitReturned(LentArray lent) throws IOException {
+  /** Waits until Netty has let go of {@code lent} and the write's outcome is known. */
+  private void awaitReturned(LentArray lent, ChannelFuture written) throws IOException {
     lockBriefly();
     try {
-      while (!lent.returned) {
+      while (!lent.returned || !written.isDone()) {
         try {
           changed.await();
         } catch (InterruptedException e) {
           lock.unlock();
           try {
-            reset();
-            lent.awaitReturnedUninterruptibly();
+            if (resetForInterrupt()) {
+              lent.awaitReturnedUninterruptibly();
+            }
           } finally {
             lockBriefly();
           }
@@ -449,6 +474,16 @@ public final class StreamBridge extends ChannelDuplexHandler {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Resets the stream to get a lent array back; false if its event loop is gone, and the array with it. */
+  private boolean resetForInterrupt() {
+    try {
+      reset();
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
     }
   }
 
@@ -491,7 +526,8 @@ public final class StreamBridge extends ChannelDuplexHandler {
         if (writeFailure != null) {
           throw writeFailure;
         }
-        if (writeClosedHere || closedHere) {
+        // A closeWrite() during this write ends the writing after it; a write begun after one fails.
+        if (closedHere || (writeClosedHere && !writeUnderWay)) {
           throw new IOException("stream " + stream.id() + " is closed for writing");
         }
         if (inactive) {
@@ -531,15 +567,35 @@ public final class StreamBridge extends ChannelDuplexHandler {
     }
   }
 
-  /** Ends this side's writing after what was written before; the remote reads to its end. */
+  /**
+   * Ends this side's writing after what was written before; the remote reads to its end. Never
+   * waits: while another thread is inside a write, that write ends the writing as it returns.
+   */
   public void closeWrite() {
-    writing.lock();
-    try {
-      if (markClosedHere(false)) {
-        stream.closeWrite();
+    if (!markClosedHere(false)) {
+      return;
+    }
+    if (writing.tryLock()) {
+      try {
+        sendPendingCloseWrite();
+      } finally {
+        writing.unlock();
       }
+    }
+  }
+
+  /** Holding {@link #writing}: sends the end of writing that {@link #closeWrite()} left to it. */
+  private void sendPendingCloseWrite() {
+    boolean send;
+    lockBriefly();
+    try {
+      send = closeWritePending;
+      closeWritePending = false;
     } finally {
-      writing.unlock();
+      lock.unlock();
+    }
+    if (send) {
+      stream.closeWrite();
     }
   }
 
@@ -561,6 +617,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
         closedHere = true;
       } else {
         writeClosedHere = true;
+        closeWritePending = true;
       }
       changed.signalAll();
       return true;
