@@ -200,10 +200,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
       return;
     }
     // The application hears of it from its next read or write; the stream closes with it.
-    IOException failure = cause instanceof StreamResetException
-        ? new StreamResetIOException(cause.getMessage(), cause)
-        : new IOException("stream " + stream.id() + " failed: " + cause.getMessage(), cause);
-    fail(failure, true);
+    fail(asIOException("stream " + stream.id() + " failed", cause), true);
   }
 
   @Override
@@ -262,34 +259,23 @@ public final class StreamBridge extends ChannelDuplexHandler {
 
   private void writeDone(ChannelFuture future) {
     if (!future.isSuccess()) {
-      lockBriefly();
-      try {
+      changeAndSignal(() -> {
         if (writeFailure == null) {
-          Throwable cause = future.cause();
-          writeFailure = cause instanceof StreamResetException
-              ? new StreamResetIOException(cause.getMessage(), cause)
-              : new IOException("a write to stream " + stream.id() + " failed: " + cause.getMessage(), cause);
+          writeFailure = writeFailed(future.cause());
         }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      });
     }
   }
 
   private void fail(IOException failure, boolean forWriting) {
-    lockBriefly();
-    try {
+    changeAndSignal(() -> {
       if (readFailure == null) {
         readFailure = failure;
       }
       if (forWriting && writeFailure == null) {
         writeFailure = failure;
       }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /**
@@ -300,6 +286,17 @@ public final class StreamBridge extends ChannelDuplexHandler {
    */
   private void lockBriefly() {
     lock.lock();
+  }
+
+  private IOException writeFailed(Throwable cause) {
+    return asIOException("a write to stream " + stream.id() + " failed", cause);
+  }
+
+  /** {@code cause} as the application sees it: a reset as {@link StreamResetIOException}. */
+  private static IOException asIOException(String what, Throwable cause) {
+    return cause instanceof StreamResetException
+        ? new StreamResetIOException(cause.getMessage(), cause)
+        : new IOException(what + ": " + cause.getMessage(), cause);
   }
 
   /** Makes {@code change} under {@link #lock} and wakes whoever waits for one. */
@@ -439,10 +436,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
       awaitReturned(lent, written);
       if (!written.isSuccess()) {
         // Netty frees a failed write before it fails the promise: the failure is known only now.
-        Throwable cause = written.cause();
-        throw cause instanceof StreamResetException
-            ? new StreamResetIOException(cause.getMessage(), cause)
-            : new IOException("a write to stream " + stream.id() + " failed: " + cause.getMessage(), cause);
+        throw writeFailed(written.cause());
       }
       offset += bytes;
       length -= bytes;
