@@ -8,10 +8,10 @@ import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.transport.tcp.internal.ActivationHandler;
-import io.jlibp2p.transport.tcp.internal.NettyRequirement;
-import io.jlibp2p.transport.tcp.internal.SocketChannels;
-import io.jlibp2p.transport.tcp.internal.TcpAddresses;
-import io.jlibp2p.transport.tcp.internal.TcpListener;
+import io.jlibp2p.core.transport.internal.NettyRequirement;
+import io.jlibp2p.core.transport.internal.ServerChannelListener;
+import io.jlibp2p.core.transport.internal.SocketChannels;
+import io.jlibp2p.core.transport.internal.TcpAddresses;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -173,7 +173,8 @@ public final class TcpTransport implements Transport {
         (ChannelFuture f) -> {
           if (f.isSuccess()) {
             channels.add(f.channel());
-            bound.complete(new TcpListener(f.channel()));
+            bound.complete(new ServerChannelListener(
+                f.channel(), TcpAddresses.toMultiaddr((InetSocketAddress) f.channel().localAddress())));
           } else {
             bound.completeExceptionally(
                 new TransportException("listening on " + address + " failed: " + f.cause().getMessage(), f.cause()));

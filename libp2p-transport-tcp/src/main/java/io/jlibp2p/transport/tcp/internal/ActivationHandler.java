@@ -3,6 +3,7 @@ package io.jlibp2p.transport.tcp.internal;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.RawConnectionHandler;
+import io.jlibp2p.core.transport.internal.TcpAddresses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;

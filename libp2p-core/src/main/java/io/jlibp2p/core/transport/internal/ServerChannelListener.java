@@ -1,21 +1,21 @@
-package io.jlibp2p.transport.tcp.internal;
+package io.jlibp2p.core.transport.internal;
 
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.netty.channel.Channel;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A bound server socket. */
-public final class TcpListener implements TransportListener {
+/** A bound server socket of a TCP-based transport, listening on the one address it reports. */
+public final class ServerChannelListener implements TransportListener {
 
   private final Channel serverChannel;
   private final List<Multiaddr> addresses;
 
-  public TcpListener(Channel serverChannel) {
+  /** @param address the address it is bound to, with the port the system chose */
+  public ServerChannelListener(Channel serverChannel, Multiaddr address) {
     this.serverChannel = serverChannel;
-    this.addresses = List.of(TcpAddresses.toMultiaddr((InetSocketAddress) serverChannel.localAddress()));
+    this.addresses = List.of(address);
   }
 
   @Override

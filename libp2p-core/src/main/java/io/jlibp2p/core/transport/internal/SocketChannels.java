@@ -1,4 +1,4 @@
-package io.jlibp2p.transport.tcp.internal;
+package io.jlibp2p.core.transport.internal;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;

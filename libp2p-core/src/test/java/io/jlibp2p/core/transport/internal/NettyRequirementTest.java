@@ -1,4 +1,4 @@
-package io.jlibp2p.transport.tcp.internal;
+package io.jlibp2p.core.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
