@@ -9,6 +9,7 @@ import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.ping.Ping;
 import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,6 +43,18 @@ final class HostOptions {
   @Option(names = "--key-file", paramLabel = "PATH",
       description = "A persistent identity: the key in this file, created if it is missing.")
   Path keyFile;
+
+  @Option(names = "--cert", paramLabel = "PEM",
+      description = "The certificate chain (PEM, the server's first) to serve /wss and /tls/ws listen addresses with; needs --key.")
+  Path certificate;
+
+  @Option(names = "--key", paramLabel = "PEM",
+      description = "The unencrypted PKCS#8 private key (PEM) of --cert.")
+  Path certificateKey;
+
+  @Option(names = "--trust", paramLabel = "PEM",
+      description = "Authorities (PEM) that dialed /wss servers' certificates must chain to, instead of the JDK's.")
+  Path trustedCertificates;
 
   @Option(names = "--json", description = "Print one JSON line per result.")
   boolean json;
@@ -111,6 +124,7 @@ final class HostOptions {
     Host.Builder builder = Host.builder()
         .identity(Identities.load(Optional.ofNullable(keyFile), type))
         .transport(TcpTransport.builder().build())
+        .transport(webSocket())
         .upgradeTimeout(timeout())
         .negotiationTimeout(timeout())
         .service(new Ping())
@@ -122,9 +136,38 @@ final class HostOptions {
     Stacks.secureChannels(security).forEach(builder::secureChannel);
     Stacks.muxers(muxer).forEach(builder::muxer);
     for (String address : listen.isEmpty() ? defaults : listen) {
-      builder.listenOn(Cli.multiaddr(address));
+      Multiaddr parsed = Cli.multiaddr(address);
+      if (certificate == null && isSecureWebSocket(parsed)) {
+        throw CliException.usage("--listen " + address + " serves secure WebSocket: give its certificate with --cert"
+            + " and --key (PEM files)");
+      }
+      builder.listenOn(parsed);
     }
     return builder;
+  }
+
+  private static boolean isSecureWebSocket(Multiaddr address) {
+    String text = address.toString();
+    return text.endsWith("/wss") || text.endsWith("/tls/ws");
+  }
+
+  /** The WebSocket transport {@code --cert}, {@code --key} and {@code --trust} describe. */
+  private WebSocketTransport webSocket() {
+    if ((certificate == null) != (certificateKey == null)) {
+      throw CliException.usage("--cert and --key go together: the certificate chain and its private key, both PEM");
+    }
+    WebSocketTransport.Builder builder = WebSocketTransport.builder();
+    try {
+      if (certificate != null) {
+        builder.serverCertificate(certificate, certificateKey);
+      }
+      if (trustedCertificates != null) {
+        builder.trustedCertificates(trustedCertificates);
+      }
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    }
+    return builder.build();
   }
 
   /** Connects to {@code address}; with {@code /p2p/} the remote must prove that identity. */

@@ -40,7 +40,7 @@ final class PerfCommand implements Callable<Integer> {
   @Option(names = "--server-address", required = true, paramLabel = "HOST:PORT", description = "Where the server listens, or the client dials.")
   String serverAddress;
 
-  @Option(names = "--transport", defaultValue = "tcp", paramLabel = "NAME", description = "Only tcp. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--transport", defaultValue = "tcp", paramLabel = "NAME", description = "tcp or ws. Default: ${DEFAULT-VALUE}.")
   String transport;
 
   @Option(names = "--upload-bytes", defaultValue = "0", paramLabel = "N", description = "Bytes the client sends. Default: ${DEFAULT-VALUE}.")
@@ -55,8 +55,8 @@ final class PerfCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (!transport.equals("tcp")) {
-      throw CliException.usage("--transport: only tcp is available, not \"" + transport + "\"");
+    if (!transport.equals("tcp") && !transport.equals("ws")) {
+      throw CliException.usage("--transport: tcp or ws, not \"" + transport + "\"");
     }
     if (uploadBytes < 0 || downloadBytes < 0) {
       throw CliException.usage("--upload-bytes and --download-bytes must not be negative");
@@ -64,7 +64,9 @@ final class PerfCommand implements Callable<Integer> {
     if (iterations < 1) {
       throw CliException.usage("--iterations must be at least 1");
     }
-    Multiaddr address = tcpAddress(serverAddress);
+    Multiaddr address = transport.equals("ws")
+        ? Cli.multiaddr(tcpAddress(serverAddress) + "/ws")
+        : tcpAddress(serverAddress);
     return runServer ? serve(address) : measure(address);
   }
 

@@ -259,9 +259,26 @@ public interface Host extends AutoCloseable {
       return this;
     }
 
-    /** Adds a transport; the host owns it and closes it. */
+    /**
+     * Adds a transport; the host owns it and closes it. Transports are tried in the order added,
+     * the first that can dial or listen on an address taking it. A transport of the same class
+     * added before is replaced in its place and closed, so a {@code WebSocketTransport} with a
+     * server certificate or trust store of your own takes the place of the one {@code
+     * Libp2p.hostBuilder()} adds by default.
+     */
     public Builder transport(Transport transport) {
-      transports.add(Objects.requireNonNull(transport, "transport"));
+      Objects.requireNonNull(transport, "transport");
+      for (int i = 0; i < transports.size(); i++) {
+        Transport existing = transports.get(i);
+        if (existing.getClass() == transport.getClass()) {
+          transports.set(i, transport);
+          if (existing != transport) {
+            existing.close();
+          }
+          return this;
+        }
+      }
+      transports.add(transport);
       return this;
     }
 

@@ -78,7 +78,7 @@ public final class WebSocketTransport implements Transport {
     this.pipelines = new WebSocketPipelines(
         builder.maxFrameSize, builder.maxMessageSize, builder.maxUpgradeRequestSize, builder.handshakeTimeout);
     this.serverTls = builder.serverTls;
-    this.clientTls = TlsContexts.client(builder.trustStore);
+    this.clientTls = builder.clientTls != null ? builder.clientTls : TlsContexts.client((KeyStore) null);
     this.group = new MultiThreadIoEventLoopGroup(
         builder.threads, new DefaultThreadFactory("jlibp2p-ws"), sockets.ioHandlerFactory());
     this.channels = new DefaultChannelGroup("jlibp2p-ws", group.next());
@@ -223,7 +223,7 @@ public final class WebSocketTransport implements Transport {
     private long maxMessageSize = 16L << 20;
     private int maxUpgradeRequestSize = 8 * 1024;
     private SslContext serverTls;
-    private KeyStore trustStore;
+    private SslContext clientTls;
 
     private Builder() {}
 
@@ -319,10 +319,24 @@ public final class WebSocketTransport implements Transport {
 
     /**
      * The authorities a dialed {@code wss} server's certificate must chain to; the JDK's default
-     * trust store when not set. The server's name is always checked against its certificate.
+     * trust store when neither this nor {@link #trustedCertificates(Path)} is set, and the last
+     * one set wins. The server's name is always checked against its certificate.
+     *
+     * @throws IllegalArgumentException if the store cannot be used
      */
     public Builder trustStore(KeyStore trustStore) {
-      this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+      this.clientTls = TlsContexts.client(Objects.requireNonNull(trustStore, "trustStore"));
+      return this;
+    }
+
+    /**
+     * Like {@link #trustStore(KeyStore)}, from a PEM file of the authorities' certificates: a
+     * private authority's, or a self-signed server's own.
+     *
+     * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+     */
+    public Builder trustedCertificates(Path certificatesPem) {
+      this.clientTls = TlsContexts.client(Objects.requireNonNull(certificatesPem, "certificatesPem"));
       return this;
     }
 

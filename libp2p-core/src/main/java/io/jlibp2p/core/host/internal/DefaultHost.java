@@ -218,7 +218,10 @@ public final class DefaultHost implements Host {
     for (Multiaddr address : config.listenOn()) {
       Transport transport = config.transports().stream().filter(t -> t.canListen(address)).findFirst().orElse(null);
       if (transport == null) {
-        return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address));
+        return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address
+            + "; this host's transports are " + config.transports().stream()
+                .map(t -> t.getClass().getSimpleName()).collect(Collectors.joining(", "))
+            + " (a transport may need more configuration for some addresses, as a secure WebSocket its certificate)"));
       }
       started.add(transport.listen(address, admission::accept));
     }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -88,6 +89,21 @@ public final class BinaryFrameCodec extends ChannelDuplexHandler {
   /** A close frame's reason is at most 123 bytes (125 less the status code). */
   private static String truncated(String reason) {
     return reason.length() <= 120 ? reason : reason.substring(0, 117) + "...";
+  }
+
+  /**
+   * Netty's decoder has already answered a broken frame with a close frame; this says which rule
+   * or limit it broke, in the transport's terms.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+      failed = true;
+      ctx.fireExceptionCaught(new WebSocketException("the peer sent a frame the WebSocket protocol or this transport's"
+          + " limits refuse (maxFrameSize for a frame too large): " + corrupted.getMessage(), corrupted));
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
   }
 
   @Override

@@ -68,10 +68,7 @@ public final class TlsContexts {
    */
   public static SslContext client(KeyStore trustStore) {
     try {
-      SslContextBuilder builder = SslContextBuilder.forClient()
-          .sslProvider(SslProvider.JDK)
-          .endpointIdentificationAlgorithm("HTTPS")
-          .applicationProtocolConfig(HTTP_1_1);
+      SslContextBuilder builder = clientBuilder();
       if (trustStore != null) {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trustStore);
@@ -81,6 +78,28 @@ public final class TlsContexts {
     } catch (GeneralSecurityException | SSLException e) {
       throw new IllegalArgumentException("cannot verify wss servers with this trust store: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A client context that trusts only the X.509 certificates in a PEM file, and checks the
+   * server's name against its certificate.
+   *
+   * @throws IllegalArgumentException if the file cannot be read or holds no certificate
+   */
+  public static SslContext client(Path trustedCertificatesPem) {
+    try {
+      return clientBuilder().trustManager(trustedCertificatesPem.toFile()).build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use " + trustedCertificatesPem
+          + " as the certificates (PEM) to verify wss servers with: " + rootMessage(e), e);
+    }
+  }
+
+  private static SslContextBuilder clientBuilder() {
+    return SslContextBuilder.forClient()
+        .sslProvider(SslProvider.JDK)
+        .endpointIdentificationAlgorithm("HTTPS")
+        .applicationProtocolConfig(HTTP_1_1);
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,0 +1,225 @@
+package io.jlibp2p.transport.websocket;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
+import io.jlibp2p.testing.Eventually;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the transport does with each kind of frame and with broken or silent clients, seen from a
+ * bare Netty WebSocket client that can send anything.
+ */
+class WebSocketFramingTest {
+
+  private WebSocketTransport transport = WebSocketTransport.builder()
+      .threads(1)
+      .maxFrameSize(4096)
+      .maxMessageSize(8192)
+      .handshakeTimeout(Duration.ofMillis(500))
+      .build();
+  private final InboundRecorder server = new InboundRecorder();
+
+  @AfterEach
+  void close() {
+    transport.close();
+  }
+
+  private int listen() throws Exception {
+    TransportListener listener =
+        transport.listen(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0/ws"), server::attach).get(10, TimeUnit.SECONDS);
+    return Integer.parseInt(listener.addresses().get(0).valueOf(MultiaddrProtocol.TCP).orElseThrow());
+  }
+
+  private static int closeStatus(FrameClient client) throws InterruptedException {
+    while (true) {
+      WebSocketFrame frame = client.next();
+      try {
+        if (frame instanceof CloseWebSocketFrame close) {
+          return close.statusCode();
+        }
+      } finally {
+        frame.release();
+      }
+    }
+  }
+
+  @Test
+  void fragmentsArriveAsTheBytesOfTheMessageInOrder() throws Exception {
+    try (FrameClient client = new FrameClient(listen(), "/")) {
+      client.send(new BinaryWebSocketFrame(false, 0, Unpooled.copiedBuffer("ab", US_ASCII)));
+      client.send(new ContinuationWebSocketFrame(false, 0, Unpooled.copiedBuffer("cd", US_ASCII)));
+      client.send(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("ef", US_ASCII)));
+      client.send(new BinaryWebSocketFrame(Unpooled.copiedBuffer("gh", US_ASCII)));
+      Eventually.await("the eight bytes", Duration.ofSeconds(10),
+          () -> new String(server.bytes(), US_ASCII), "abcdefgh"::equals);
+    }
+  }
+
+  @Test
+  void anyRequestPathIsServed() throws Exception {
+    try (FrameClient client = new FrameClient(listen(), "/some/path?x=1")) {
+      client.send(new BinaryWebSocketFrame(Unpooled.copiedBuffer("hi", US_ASCII)));
+      Eventually.await("the two bytes", Duration.ofSeconds(10), () -> new String(server.bytes(), US_ASCII), "hi"::equals);
+    }
+  }
+
+  @Test
+  void aTextFrameIsRefusedWithCloseStatus1003() throws Exception {
+    try (FrameClient client = new FrameClient(listen(), "/")) {
+      client.send(new TextWebSocketFrame("hello"));
+      assertEquals(1003, closeStatus(client));
+      assertTrue(client.closedWithin10Seconds());
+      WebSocketException e = assertInstanceOf(WebSocketException.class, server.failure.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getMessage().contains("text frame"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aFrameOverMaxFrameSizeIsRefusedWithCloseStatus1009() throws Exception {
+    try (FrameClient client = new FrameClient(listen(), "/")) {
+      client.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[4097])));
+      assertEquals(1009, closeStatus(client));
+      assertTrue(client.closedWithin10Seconds());
+      WebSocketException e = assertInstanceOf(WebSocketException.class, server.failure.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getMessage().contains("maxFrameSize"), e.getMessage());
+      assertEquals(0, server.bytes().length);
+    }
+  }
+
+  @Test
+  void aFragmentedMessageOverMaxMessageSizeIsRefusedWithCloseStatus1009() throws Exception {
+    try (FrameClient client = new FrameClient(listen(), "/")) {
+      client.send(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[4000])));
+      client.send(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[4000])));
+      client.send(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[4000])));
+      assertEquals(1009, closeStatus(client));
+      WebSocketException e = assertInstanceOf(WebSocketException.class, server.failure.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getMessage().contains("more than 8192 bytes"), e.getMessage());
+      assertEquals(8000, server.bytes().length, "the fragments within the limit were passed on as they came");
+    }
+  }
+
+  @Test
+  void manyMessagesWithinTheLimitsAreFine() throws Exception {
+    try (FrameClient client = new FrameClient(listen(), "/")) {
+      for (int i = 0; i < 10; i++) {
+        client.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[4096])));
+      }
+      Eventually.await("40960 bytes", Duration.ofSeconds(10), () -> server.bytes().length, n -> n == 40960);
+      assertFalse(server.failure.isDone());
+    }
+  }
+
+  @Test
+  void aPingIsAnsweredWithAPongCarryingItsData() throws Exception {
+    try (FrameClient client = new FrameClient(listen(), "/")) {
+      client.send(new PingWebSocketFrame(Unpooled.copiedBuffer("are you there", US_ASCII)));
+      WebSocketFrame frame = client.next();
+      try {
+        PongWebSocketFrame pong = assertInstanceOf(PongWebSocketFrame.class, frame);
+        assertEquals("are you there", pong.content().toString(US_ASCII));
+      } finally {
+        frame.release();
+      }
+    }
+  }
+
+  @Test
+  void aGracefulCloseDeliversEverythingWrittenThenACloseFrame() throws Exception {
+    byte[] data = new byte[1 << 20];
+    new Random(7).nextBytes(data);
+    int port = listen();
+    try (FrameClient client = new FrameClient(port, "/")) {
+      io.netty.channel.Channel accepted = server.connection.get(10, TimeUnit.SECONDS).channel();
+      accepted.write(Unpooled.wrappedBuffer(data));
+      accepted.close();
+      byte[] received = new byte[data.length];
+      int at = 0;
+      while (true) {
+        WebSocketFrame frame = client.next();
+        try {
+          if (frame instanceof CloseWebSocketFrame close) {
+            assertEquals(1000, close.statusCode());
+            break;
+          }
+          BinaryWebSocketFrame binary = assertInstanceOf(BinaryWebSocketFrame.class, frame);
+          assertTrue(binary.content().readableBytes() <= 64 * 1024, "frames of at most 64 KiB");
+          int n = binary.content().readableBytes();
+          binary.content().readBytes(received, at, n);
+          at += n;
+        } finally {
+          frame.release();
+        }
+      }
+      assertEquals(data.length, at);
+      assertArrayEquals(data, received);
+    }
+  }
+
+  @Test
+  void aClientThatSaysNothingIsClosedAfterTheHandshakeTimeout() throws Exception {
+    int port = listen();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      long start = System.nanoTime();
+      assertEquals(-1, socket.getInputStream().read());
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(9));
+    }
+    assertFalse(server.connection.isDone(), "never handed over");
+  }
+
+  @Test
+  void anUpgradeRequestWithOversizedHeadersIsRefusedAndClosed() throws Exception {
+    int port = listen();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Padding: "
+          + "x".repeat(16 * 1024) + "\r\n\r\n").getBytes(US_ASCII));
+      out.flush();
+      String response = new String(readToEnd(socket.getInputStream()), US_ASCII);
+      assertTrue(response.isEmpty() || response.startsWith("HTTP/1.1 4"), response);
+    }
+    assertFalse(server.connection.isDone(), "never handed over");
+  }
+
+  @Test
+  void aRequestThatIsNotAnUpgradeIsRefusedAndClosed() throws Exception {
+    int port = listen();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(US_ASCII));
+      String response = new String(readToEnd(socket.getInputStream()), US_ASCII);
+      assertTrue(response.startsWith("HTTP/1.1 4"), response);
+    }
+    assertFalse(server.connection.isDone(), "never handed over");
+  }
+
+  private static byte[] readToEnd(InputStream in) throws Exception {
+    return in.readAllBytes();
+  }
+}
