@@ -10,14 +10,19 @@
 //   listen reads newline-delimited commands on stdin (peer/identify/handle/unhandle/push).
 //   --perf (listen) serves /perf/1.0.0 (perf.mjs); --chat (listen) serves /chat/1.0.0, one
 //   {"type":"chat"} line per line received and {"type":"chat-end"} at its end; --listen <multiaddr> replaces /ip4/127.0.0.1/tcp/0.
+//   Transports: tcp and websockets (/ws; /tls/ws with --cert and --key PEM files; a dialed wss
+//   server's certificate is checked against Node's authorities and NODE_EXTRA_CA_CERTS).
 //
 // stdout: JSON lines only. stderr: diagnostics. See NOTES.md.
 
 // MUST be the first import: Node 20 has no Promise.withResolvers.
 import './polyfill.mjs'
+import './websocket-global.mjs'
 
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { readFileSync } from 'node:fs'
 import { plaintext } from '@libp2p/plaintext'
 import { noise } from '@chainsafe/libp2p-noise'
 import { tls } from '@libp2p/tls'
@@ -90,7 +95,7 @@ const USAGE = `usage:
   node peer.mjs listen [--security plaintext|noise|tls] [--muxer mplex|yamux] [--timeout ms] [--ignore-stdin]
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
                        [--echo-impl events|iterator|utils] [--connection-monitor on|off] [--identify]
-                       [--perf] [--chat] [--listen <multiaddr>]
+                       [--perf] [--chat] [--listen <multiaddr>] [--cert chain.pem --key key.pem]
        stdin commands (one per line, one JSON answer line each):
          peer <peerId> | identify <peerId> | handle <protocol> | unhandle <protocol> | push
   node peer.mjs dial <multiaddr> ping [--security plaintext|noise|tls] [--muxer mplex|yamux] [--timeout ms]
@@ -143,6 +148,8 @@ function parseArgs (argv) {
     perf: false,
     chat: false,
     listen: '/ip4/127.0.0.1/tcp/0',
+    cert: undefined,
+    key: undefined,
     uploadBytes: undefined,
     downloadBytes: undefined,
     iterations: 1
@@ -176,6 +183,8 @@ function parseArgs (argv) {
       case '--perf': opts.perf = true; break
       case '--chat': opts.chat = true; break
       case '--listen': opts.listen = needValue(); break
+      case '--cert': opts.cert = needValue(); break
+      case '--key': opts.key = needValue(); break
       case '--upload-bytes': opts.uploadBytes = parseIntArg(flag, needValue()); break
       case '--download-bytes': opts.downloadBytes = parseIntArg(flag, needValue()); break
       case '--iterations': opts.iterations = parseIntArg(flag, needValue(), 1); break
@@ -183,6 +192,7 @@ function parseArgs (argv) {
       default: usage(`unknown option ${flag}`)
     }
   }
+  if ((opts.cert == null) !== (opts.key == null)) usage('--cert and --key go together')
   if (opts.connectionMonitor !== 'on' && opts.connectionMonitor !== 'off') {
     usage(`--connection-monitor must be on or off, got ${JSON.stringify(opts.connectionMonitor)}`)
   }
@@ -195,13 +205,19 @@ function parseArgs (argv) {
 // ---------------------------------------------------------------------------
 // node construction
 
+// --cert/--key: the https server a /tls/ws or /wss listen address needs
+function webSocketsInit (opts) {
+  if (opts.cert == null) return {}
+  return { https: { cert: readFileSync(opts.cert), key: readFileSync(opts.key) } }
+}
+
 async function createNode (opts, { listen }) {
   const connectionManager = {}
   if (opts.connThreshold != null) connectionManager.inboundConnectionThreshold = opts.connThreshold
 
   return createLibp2p({
     addresses: { listen: listen ? [opts.listen] : [] },
-    transports: [tcp()],
+    transports: [tcp(), webSockets(webSocketsInit(opts))],
     // order = preference order
     connectionEncrypters: opts.security.map(name => SECURITY[name](opts)),
     streamMuxers: opts.muxer.map(name => MUXERS[name](opts)),

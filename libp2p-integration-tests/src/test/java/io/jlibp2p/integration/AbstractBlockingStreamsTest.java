@@ -196,8 +196,8 @@ abstract class AbstractBlockingStreamsTest extends AbstractHostPairTest {
     RequestResponse serving = RequestResponse.builder(upper)
         .serve(request -> new String(request, UTF_8).toLowerCase(Locale.ROOT).getBytes(UTF_8))
         .build();
-    try (Host asker = Hosts.serving(stack().builder().service(asking));
-        Host responder = Hosts.serving(stack().builder().service(serving))) {
+    try (Host asker = serving(stack().builder().service(asking));
+        Host responder = serving(stack().builder().service(serving))) {
       asker.start().join();
       responder.start().join();
       await(asker.dial(serverAddress()));

@@ -46,6 +46,11 @@ abstract class AbstractJsInteropTest {
   /** The secure channel both sides should settle on. */
   protected abstract String expectedSecurity();
 
+  /** Options for the js listener only, after {@link #jsOptions()}: its listen address, say. */
+  protected List<String> jsListenOptions() {
+    return List.of();
+  }
+
   /** Which js peer: js-libp2p 3.x unless a subclass needs the legacy one. */
   protected JsPeer.Flavor flavor() {
     return JsPeer.Flavor.MODERN;
@@ -57,6 +62,7 @@ abstract class AbstractJsInteropTest {
     if (flavor() == JsPeer.Flavor.MODERN) {
       listen.addAll(List.of("--echo-max-streams", "128"));
     }
+    listen.addAll(jsListenOptions());
     js = JsPeer.listen(flavor(), listen.toArray(String[]::new));
     jsPeer = PeerId.fromMultiaddr(js.address()).orElseThrow();
     host = createHost();

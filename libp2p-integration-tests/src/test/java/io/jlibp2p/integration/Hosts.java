@@ -3,6 +3,7 @@ package io.jlibp2p.integration;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.SecureChannel;
+import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.examples.EchoHandler;
 import io.jlibp2p.mplex.MplexStreamMuxer;
@@ -120,10 +121,15 @@ public final class Hosts {
 
   /** {@code builder} on TCP loopback, serving echo and ping, able to run perf. */
   static Host serving(Host.Builder builder) {
+    return serving(builder, TcpTransport.builder().threads(2).build(), Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"));
+  }
+
+  /** {@code builder} with {@code transport}, listening on {@code listenOn}, serving echo and ping, able to run perf. */
+  static Host serving(Host.Builder builder, Transport transport, Multiaddr listenOn) {
     Host host =
         builder
-            .transport(TcpTransport.builder().threads(2).build())
-            .listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0"))
+            .transport(transport)
+            .listenOn(listenOn)
             .service(new Ping())
             .service(Perf.client())
             .build();

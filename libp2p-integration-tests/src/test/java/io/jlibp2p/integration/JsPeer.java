@@ -1,6 +1,7 @@
 package io.jlibp2p.integration;
 
 import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.testing.TestCertificates;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -57,7 +58,7 @@ final class JsPeer implements AutoCloseable {
   static JsPeer listen(Flavor flavor, String... options) throws IOException {
     List<String> command = command(flavor, "listen");
     command.addAll(List.of(options));
-    Process process = new ProcessBuilder(command).directory(directory(flavor)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process = processBuilder(flavor, command).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
     if (line == null) {
@@ -113,7 +114,7 @@ final class JsPeer implements AutoCloseable {
     List<String> command = command(flavor, "dial");
     command.add(target.toString());
     command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command).directory(directory(flavor)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process = processBuilder(flavor, command).start();
     process.getOutputStream().close();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -129,6 +130,16 @@ final class JsPeer implements AutoCloseable {
     command.add(flavor.script);
     command.add(mode);
     return command;
+  }
+
+  /**
+   * The peer's process, trusting the test authority as well as Node's own, so that it can dial a
+   * {@code wss} listener serving {@link TestCertificates}.
+   */
+  private static ProcessBuilder processBuilder(Flavor flavor, List<String> command) {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory(flavor)).redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().put("NODE_EXTRA_CA_CERTS", TestCertificates.authorityPem().toString());
+    return builder;
   }
 
   private static File directory(Flavor flavor) {
