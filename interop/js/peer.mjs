@@ -36,6 +36,7 @@ import { createInterface } from 'node:readline'
 import { multiaddr } from '@multiformats/multiaddr'
 import { echo as utilsEcho, lpStream } from '@libp2p/utils'
 import { PERF_PROTOCOL, handlePerf, perfRun } from './perf.mjs'
+import { echoClient } from './echo-client.mjs'
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
 const UPPER_PROTOCOL = '/jlibp2p/upper/1.0.0'
@@ -351,22 +352,6 @@ async function identifyConnection (node, pending, connection, { signal, fresh })
     if (!fresh && result != null) return result
   }
   return node.services.identify.identify(connection, { signal })
-}
-
-// ---------------------------------------------------------------------------
-// deterministic test data. byte i = (i*31 + 7 + (i>>>8)*13 + (i>>>16)*101) & 0xff
-// (the (i>>>8)/(i>>>16) terms make 256-byte / 64 KiB blocks distinguishable, so
-// re-ordered or duplicated muxer frames are detected; with plain (i*31+7) the
-// data repeats every 256 bytes). Java: (int) ((i*31L + 7 + (i>>>8)*13 + (i>>>16)*101) & 0xff)
-// with i a long.
-
-function patternByte (i) {
-  return (i * 31 + 7 + Math.floor(i / 256) * 13 + Math.floor(i / 65536) * 101) & 0xff
-}
-
-function fillPattern (buf, offset) {
-  for (let j = 0; j < buf.length; j++) buf[j] = patternByte(offset + j)
-  return buf
 }
 
 // ---------------------------------------------------------------------------
@@ -719,7 +704,7 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
       const n = actionArgs[0]
       // --parallel N: N echo streams at once on the one connection, each carrying n bytes.
       const t1 = performance.now()
-      await Promise.all(Array.from({ length: opts.parallel }, () => echoClient(connection, n, opts.chunk, signal)))
+      await Promise.all(Array.from({ length: opts.parallel }, () => echoClient(connection, n, opts.chunk, signal, diag)))
       const ms = performance.now() - t1
       succeeded = true
       return { ok: true, bytes: n, streams: opts.parallel, ms: round(ms), mibPerSec: round(n * opts.parallel / 1048576 / (ms / 1000)), dialMs: round(dialMs) }
@@ -798,70 +783,6 @@ async function serveUpper (stream) {
   const request = await lp.read()
   await lp.write(new TextEncoder().encode(new TextDecoder().decode(request.subarray()).toUpperCase()))
   await stream.close()
-}
-
-async function echoClient (connection, nBytes, chunkSize, signal) {
-  const t0 = performance.now()
-  const stream = await connection.newStream(ECHO_PROTOCOL, { signal })
-  diag(`echo stream ${stream.id} opened, protocol ${stream.protocol}, sending ${nBytes} bytes in ${chunkSize}-byte chunks`)
-
-  // reader: attach BEFORE sending. With no 'message' listener an inbound
-  // stream buffers data and resets itself above 4 MiB (maxReadBufferLength).
-  let received = 0
-  let mismatch = null
-  const done = new Promise((resolve, reject) => {
-    const onMessage = (evt) => {
-      // evt.data is a Uint8Array or a Uint8ArrayList (which iterates its Uint8Array chunks)
-      const bufs = evt.data instanceof Uint8Array ? [evt.data] : evt.data
-      for (const buf of bufs) {
-        for (let j = 0; j < buf.length && mismatch == null; j++) checkByte(buf[j])
-        if (mismatch != null) break
-      }
-      if (mismatch != null) {
-        stream.abort(new Error(mismatch))
-        reject(new Error(mismatch))
-      }
-    }
-    const checkByte = (b) => {
-      if (mismatch != null) return
-      if (received >= nBytes) {
-        mismatch = `received more than ${nBytes} bytes`
-        return
-      }
-      const want = patternByte(received)
-      if (b !== want) mismatch = `byte ${received}: got ${b}, want ${want}`
-      received++
-    }
-    const maybeDone = () => {
-      if (stream.remoteWriteStatus !== 'closed' || stream.readBufferLength !== 0) return
-      if (received !== nBytes) reject(new Error(`remote closed its write side after ${received}/${nBytes} bytes`))
-      else resolve()
-    }
-    stream.addEventListener('message', (evt) => { onMessage(evt); maybeDone() })
-    stream.addEventListener('remoteCloseWrite', maybeDone)
-    stream.addEventListener('close', (evt) => {
-      if (evt.error != null) reject(new Error(`stream closed with ${evt.error.name}: ${evt.error.message} after receiving ${received}/${nBytes} bytes`))
-      else if (received !== nBytes) reject(new Error(`stream closed after ${received}/${nBytes} bytes`))
-      else resolve()
-    })
-    signal.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted')), { once: true })
-  })
-  done.catch(() => {}) // observed below; avoid unhandled rejection while still sending
-
-  // writer
-  for (let off = 0; off < nBytes && mismatch == null; off += chunkSize) {
-    const len = Math.min(chunkSize, nBytes - off)
-    const chunk = fillPattern(new Uint8Array(len), off)
-    if (!stream.send(chunk)) {
-      await stream.onDrain({ signal })
-    }
-  }
-  // half-close: sends mplex CLOSE after the write queue is flushed
-  await stream.close({ signal })
-  diag(`echo stream ${stream.id}: all ${nBytes} bytes sent, write side closed after ${(performance.now() - t0).toFixed(1)} ms`)
-
-  await done
-  return { ms: performance.now() - t0 }
 }
 
 // ---------------------------------------------------------------------------

@@ -114,12 +114,26 @@ final class JsPeer implements AutoCloseable {
     List<String> command = command(flavor, "dial");
     command.add(target.toString());
     command.addAll(List.of(arguments));
+    return runToCompletion(flavor, command, "the js peer");
+  }
+
+  /**
+   * Runs {@code node browser/run.mjs <target>}: js-libp2p in headless Chromium dials {@code
+   * target}, pings, echoes 1 MiB and runs identify. Returns its JSON result line.
+   */
+  static String browser(Multiaddr target) throws IOException, InterruptedException {
+    return runToCompletion(Flavor.MODERN, List.of("node", "browser/run.mjs", target.toString()), "the browser run");
+  }
+
+  /** Runs {@code command} with no input and returns its stdout; fails if it takes over 2 min. */
+  private static String runToCompletion(Flavor flavor, List<String> command, String what)
+      throws IOException, InterruptedException {
     Process process = processBuilder(flavor, command).start();
     process.getOutputStream().close();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (!process.waitFor(90, TimeUnit.SECONDS)) {
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IOException("the js peer did not finish: " + output);
+      throw new IOException(what + " did not finish: " + output);
     }
     return output;
   }

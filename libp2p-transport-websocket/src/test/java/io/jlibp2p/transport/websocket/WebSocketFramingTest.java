@@ -208,6 +208,33 @@ class WebSocketFramingTest {
   }
 
   @Test
+  void framesSentWithTheUpgradeRequestBeforeTheResponseAreDecodedAsFrames() throws Exception {
+    int port = listen();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      byte[] request = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(US_ASCII);
+      // One masked binary frame, FIN, "hello", with the mask 1 2 3 4, in the same write.
+      byte[] mask = {1, 2, 3, 4};
+      byte[] hello = "hello".getBytes(US_ASCII);
+      byte[] frame = new byte[2 + 4 + hello.length];
+      frame[0] = (byte) 0x82;
+      frame[1] = (byte) (0x80 | hello.length);
+      System.arraycopy(mask, 0, frame, 2, 4);
+      for (int i = 0; i < hello.length; i++) {
+        frame[6 + i] = (byte) (hello[i] ^ mask[i & 3]);
+      }
+      byte[] both = new byte[request.length + frame.length];
+      System.arraycopy(request, 0, both, 0, request.length);
+      System.arraycopy(frame, 0, both, request.length, frame.length);
+      socket.getOutputStream().write(both);
+      socket.getOutputStream().flush();
+      Eventually.await("the frame's payload, not its bytes", Duration.ofSeconds(10),
+          () -> new String(server.bytes(), US_ASCII), "hello"::equals);
+    }
+  }
+
+  @Test
   void aRequestThatIsNotAnUpgradeIsRefusedAndClosed() throws Exception {
     int port = listen();
     try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.PromiseCombiner;
 
@@ -30,6 +32,9 @@ import io.netty.util.concurrent.PromiseCombiner;
  */
 public final class BinaryFrameCodec extends ChannelDuplexHandler {
 
+  /** The name of the handler {@link #decodeLeftover} feeds the frame decoder through, for a moment. */
+  private static final String LEFTOVER_ENTRY = "websocket-leftover";
+
   /** The largest frame this side writes: 64 KiB. */
   static final int MAX_WRITTEN_FRAME = 64 * 1024;
 
@@ -45,6 +50,10 @@ public final class BinaryFrameCodec extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf undecoded) {
+      decodeLeftover(ctx, undecoded);
+      return;
+    }
     if (!(msg instanceof WebSocketFrame frame)) {
       ctx.fireChannelRead(msg);
       return;
@@ -72,6 +81,35 @@ public final class BinaryFrameCodec extends ChannelDuplexHandler {
       ctx.fireChannelRead(content);
     } else {
       content.release();
+    }
+  }
+
+  /**
+   * Bytes that reach this handler undecoded came in the same read as the upgrade request, right
+   * after it, from a client that did not wait for the 101 response: when the handshake removes
+   * Netty's HTTP server codec, the codec hands what it still holds on as it is, past the frame
+   * decoder the handshake put in front of it. They are frames, so they go back through that
+   * decoder, before anything read later.
+   */
+  private void decodeLeftover(ChannelHandlerContext ctx, ByteBuf undecoded) {
+    ChannelHandlerContext decoder = ctx.pipeline().context(WebSocketFrameDecoder.class);
+    if (decoder == null || failed) {
+      undecoded.release();
+      if (!failed) {
+        refuse(ctx, WebSocketCloseStatus.INTERNAL_SERVER_ERROR,
+            new WebSocketException("bytes arrived before the WebSocket frame decoder was in place"));
+      }
+      return;
+    }
+    ChannelHandlerContext entry = ctx.pipeline().addBefore(decoder.name(), LEFTOVER_ENTRY, new ChannelInboundHandlerAdapter())
+        .context(LEFTOVER_ENTRY);
+    try {
+      entry.fireChannelRead(undecoded);
+    } finally {
+      // A violation in those frames closes the channel, which may have emptied the pipeline.
+      if (ctx.pipeline().context(LEFTOVER_ENTRY) != null) {
+        ctx.pipeline().remove(LEFTOVER_ENTRY);
+      }
     }
   }
 
