@@ -72,6 +72,19 @@ abstract class AbstractJsWebSocketInteropTest extends AbstractJsInteropTest {
     assertJsOpensConcurrentStreams(32);
   }
 
+  /**
+   * Each js dial a new node and connection: half of them failed ("could not negotiate /noise")
+   * while the Java listener's first frame could reach js with the 101 response, before js-libp2p
+   * listened for it (see {@code QuietUntilSpokenTo}).
+   */
+  @Test
+  void everyJsDialNegotiates() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      String result = jsDials("ping");
+      assertTrue(result.contains("\"ok\":true"), "dial " + i + ": " + result);
+    }
+  }
+
   @Test
   void javaIdentifiesJs() throws Exception {
     Connection connection = await(host.dial(jsAddress()));

@@ -13,6 +13,7 @@ import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.testing.Eventually;
 import io.jlibp2p.testing.Threads;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
@@ -21,7 +22,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +159,29 @@ public abstract class AbstractTransportTest {
             }).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     assertInstanceOf(IllegalStateException.class, e.getCause());
     assertTrue(await(accepted).channel().closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aDialGivenUpBeforeTheHandoverClosesItsSocketAndHandsNothingOver() throws Exception {
+    List<RawConnection> accepted = new CopyOnWriteArrayList<>();
+    TransportListener listener = listen(accepted::add);
+    List<AtomicBoolean> handedOverAfterCancel = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      AtomicBoolean handedOver = new AtomicBoolean();
+      CompletableFuture<RawConnection> dial = transport.dial(listener.addresses().get(0), c -> handedOver.set(true));
+      if (dial.cancel(false)) {
+        handedOverAfterCancel.add(handedOver);
+      } else {
+        await(dial).channel().close();
+      }
+    }
+    assertFalse(handedOverAfterCancel.isEmpty(), "a dial cancelled at once is cancelled before it connects");
+    // What the listener took in sees the dialer's socket close; the dialer hands none of them over.
+    Eventually.await("every accepted connection closed", Duration.ofSeconds(TIMEOUT_SECONDS),
+        () -> accepted.stream().filter(c -> c.channel().isActive()).count(), open -> open == 0);
+    assertTrue(handedOverAfterCancel.stream().noneMatch(AtomicBoolean::get), "a cancelled dial hands nothing over");
+    // One more dial works: the cancelled ones left the transport as it was.
+    await(transport.dial(listener.addresses().get(0), c -> { })).channel().close();
   }
 
   @Test

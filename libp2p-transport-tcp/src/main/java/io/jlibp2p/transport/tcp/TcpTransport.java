@@ -11,8 +11,8 @@ import io.jlibp2p.transport.tcp.internal.ActivationHandler;
 import io.jlibp2p.core.transport.internal.NettyRequirement;
 import io.jlibp2p.core.transport.internal.ServerChannelListener;
 import io.jlibp2p.core.transport.internal.SocketChannels;
+import io.jlibp2p.core.transport.internal.SocketDialer;
 import io.jlibp2p.core.transport.internal.TcpAddresses;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -24,9 +24,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -51,8 +49,8 @@ public final class TcpTransport implements Transport {
 
   private final SocketChannels sockets;
   private final EventLoopGroup group;
-  private final Duration connectTimeout;
   private final ChannelGroup channels;
+  private final SocketDialer dialer;
 
   private TcpTransport(Builder builder) {
     NettyRequirement.check();
@@ -60,8 +58,8 @@ public final class TcpTransport implements Transport {
     this.group =
         new MultiThreadIoEventLoopGroup(
             builder.threads, new DefaultThreadFactory("jlibp2p-tcp"), sockets.ioHandlerFactory());
-    this.connectTimeout = builder.connectTimeout;
     this.channels = new DefaultChannelGroup("jlibp2p-tcp", group.next());
+    this.dialer = new SocketDialer(group, sockets, channels, builder.connectTimeout, a -> closedError("dial", a));
   }
 
   public static Builder builder() {
@@ -101,48 +99,8 @@ public final class TcpTransport implements Transport {
       return CompletableFuture.failedFuture(
           new TransportException("TCP cannot dial " + address + ": expected /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>"));
     }
-    InetAddress literal = TcpAddresses.literalAddress(address);
-    CompletableFuture<InetAddress> resolved =
-        literal != null
-            ? CompletableFuture.completedFuture(literal)
-            // Name resolution blocks, so it must not run on an event loop.
-            : CompletableFuture.supplyAsync(() -> resolveOrFail(address));
-    return resolved.thenCompose(ip -> connect(address, new InetSocketAddress(ip, TcpAddresses.port(address)), handler));
-  }
-
-  private static InetAddress resolveOrFail(Multiaddr address) {
-    try {
-      return TcpAddresses.resolve(address);
-    } catch (UnknownHostException e) {
-      throw new TransportException("cannot resolve " + address + ": " + e.getMessage(), e);
-    }
-  }
-
-  private CompletableFuture<RawConnection> connect(
-      Multiaddr address, InetSocketAddress target, RawConnectionHandler handler) {
-    CompletableFuture<RawConnection> connected = new CompletableFuture<>();
-    ChannelFuture connect =
-        new Bootstrap()
-            .group(group)
-            .channel(sockets.socketChannel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-            .handler(new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                channels.add(ch);
-                ch.pipeline().addLast(new ActivationHandler(Direction.OUTBOUND, handler, connected));
-              }
-            })
-            .connect(target);
-    connect.addListener(
-        (ChannelFuture f) -> {
-          if (!f.isSuccess()) {
-            connected.completeExceptionally(
-                new TransportException("dialing " + address + " failed: " + f.cause().getMessage(), f.cause()));
-          }
-        });
-    return connected;
+    return dialer.dial(address, address, (channel, connected) ->
+        channel.pipeline().addLast(new ActivationHandler(Direction.OUTBOUND, handler, connected)));
   }
 
   @Override

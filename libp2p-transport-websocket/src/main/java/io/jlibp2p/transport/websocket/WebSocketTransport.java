@@ -8,12 +8,12 @@ import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.core.transport.internal.NettyRequirement;
 import io.jlibp2p.core.transport.internal.ServerChannelListener;
 import io.jlibp2p.core.transport.internal.SocketChannels;
+import io.jlibp2p.core.transport.internal.SocketDialer;
 import io.jlibp2p.core.transport.internal.TcpAddresses;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.transport.websocket.internal.TlsContexts;
 import io.jlibp2p.transport.websocket.internal.WebSocketAddress;
 import io.jlibp2p.transport.websocket.internal.WebSocketPipelines;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,9 +26,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -65,8 +63,8 @@ public final class WebSocketTransport implements Transport {
 
   private final SocketChannels sockets;
   private final EventLoopGroup group;
-  private final Duration connectTimeout;
   private final ChannelGroup channels;
+  private final SocketDialer dialer;
   private final WebSocketPipelines pipelines;
   private final SslContext serverTls;
   private final SslContext clientTls;
@@ -74,7 +72,6 @@ public final class WebSocketTransport implements Transport {
   private WebSocketTransport(Builder builder) {
     NettyRequirement.check();
     this.sockets = SocketChannels.select(builder.preferNative);
-    this.connectTimeout = builder.connectTimeout;
     this.pipelines = new WebSocketPipelines(
         builder.maxFrameSize, builder.maxMessageSize, builder.maxUpgradeRequestSize, builder.handshakeTimeout);
     this.serverTls = builder.serverTls;
@@ -82,6 +79,7 @@ public final class WebSocketTransport implements Transport {
     this.group = new MultiThreadIoEventLoopGroup(
         builder.threads, new DefaultThreadFactory("jlibp2p-ws"), sockets.ioHandlerFactory());
     this.channels = new DefaultChannelGroup("jlibp2p-ws", group.next());
+    this.dialer = new SocketDialer(group, sockets, channels, builder.connectTimeout, a -> closedError("dial", a));
   }
 
   public static Builder builder() {
@@ -116,45 +114,12 @@ public final class WebSocketTransport implements Transport {
       return CompletableFuture.failedFuture(new TransportException("WebSocket cannot dial " + address
           + ": expected /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port> followed by /ws, /wss, /tls/ws or /tls/sni/<name>/ws"));
     }
-    InetAddress literal = TcpAddresses.literalAddress(target.tcp());
-    CompletableFuture<InetAddress> resolved = literal != null
-        ? CompletableFuture.completedFuture(literal)
-        // Name resolution blocks, so it must not run on an event loop.
-        : CompletableFuture.supplyAsync(() -> resolveOrFail(address, target));
-    return resolved.thenCompose(ip -> connect(target, new InetSocketAddress(ip, target.port()), handler));
-  }
-
-  private static InetAddress resolveOrFail(Multiaddr address, WebSocketAddress target) {
-    try {
-      return TcpAddresses.resolve(target.tcp());
-    } catch (UnknownHostException e) {
-      throw new TransportException("cannot resolve " + address + ": " + e.getMessage(), e);
+    if (target.requestUri() == null) {
+      return CompletableFuture.failedFuture(new TransportException("WebSocket cannot dial " + address + ": "
+          + target.hostHeader() + " cannot be the host of an HTTP request (an /sni name must be a DNS name)"));
     }
-  }
-
-  private CompletableFuture<RawConnection> connect(
-      WebSocketAddress target, InetSocketAddress socket, RawConnectionHandler handler) {
-    CompletableFuture<RawConnection> connected = new CompletableFuture<>();
-    ChannelFuture connect = new Bootstrap()
-        .group(group)
-        .channel(sockets.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-        .handler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            channels.add(ch);
-            pipelines.client(ch, target, clientTls, handler, connected);
-          }
-        })
-        .connect(socket);
-    connect.addListener((ChannelFuture f) -> {
-      if (!f.isSuccess()) {
-        connected.completeExceptionally(new TransportException(
-            "dialing " + target.multiaddr() + " failed: " + f.cause().getMessage(), f.cause()));
-      }
-    });
-    return connected;
+    return dialer.dial(target.tcp(), target.multiaddr(),
+        (channel, connected) -> pipelines.client(channel, target, clientTls, handler, connected));
   }
 
   @Override
@@ -190,7 +155,7 @@ public final class WebSocketTransport implements Transport {
       if (f.isSuccess()) {
         channels.add(f.channel());
         bound.complete(new ServerChannelListener(
-            f.channel(), listening.at((InetSocketAddress) f.channel().localAddress(), false)));
+            f.channel(), listening.at((InetSocketAddress) f.channel().localAddress())));
       } else {
         bound.completeExceptionally(
             new TransportException("listening on " + address + " failed: " + f.cause().getMessage(), f.cause()));
@@ -215,6 +180,9 @@ public final class WebSocketTransport implements Transport {
 
   /** Configures a {@link WebSocketTransport}. */
   public static final class Builder {
+    /** The least {@link #maxFrameSize} and {@link #maxMessageSize}: 64 KiB. */
+    private static final int MIN_FRAME_SIZE = 64 * 1024;
+
     private int threads = 0;
     private boolean preferNative = true;
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -258,25 +226,27 @@ public final class WebSocketTransport implements Transport {
     }
 
     /**
-     * The largest frame accepted, which is held whole until it has arrived; 1 MiB by default.
-     * go, rust and js peers send frames of at most the size of what they write at once, about 64
-     * KiB.
+     * The largest frame accepted, which is held whole until it has arrived; 1 MiB by default, and
+     * at least 64 KiB, the size of the frames go, js and jlibp2p itself write (each of what they
+     * write at once), which a smaller limit would refuse under load.
      */
     public Builder maxFrameSize(int maxFrameSize) {
-      if (maxFrameSize < 1024) {
-        throw new IllegalArgumentException("maxFrameSize must be at least 1024: " + maxFrameSize);
+      if (maxFrameSize < MIN_FRAME_SIZE) {
+        throw new IllegalArgumentException("maxFrameSize must be at least " + MIN_FRAME_SIZE
+            + ", the frame size other peers write: " + maxFrameSize);
       }
       this.maxFrameSize = maxFrameSize;
       return this;
     }
 
     /**
-     * The most bytes one message may carry, all its fragments together; 16 MiB by default.
-     * Fragments are passed on as they arrive, so this bounds a broken peer, not memory.
+     * The most bytes one message may carry, all its fragments together; 16 MiB by default, and at
+     * least 64 KiB. Fragments are passed on as they arrive, so this bounds a broken peer, not
+     * memory.
      */
     public Builder maxMessageSize(long maxMessageSize) {
-      if (maxMessageSize < 1024) {
-        throw new IllegalArgumentException("maxMessageSize must be at least 1024: " + maxMessageSize);
+      if (maxMessageSize < MIN_FRAME_SIZE) {
+        throw new IllegalArgumentException("maxMessageSize must be at least " + MIN_FRAME_SIZE + ": " + maxMessageSize);
       }
       this.maxMessageSize = maxMessageSize;
       return this;

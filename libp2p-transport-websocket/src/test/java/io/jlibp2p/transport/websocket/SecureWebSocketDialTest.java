@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
@@ -110,7 +111,24 @@ class SecureWebSocketDialTest {
     Multiaddr byName = Multiaddr.fromString("/dns4/localhost/tcp/" + port + "/wss");
     RawConnection raw = trustingClient().dial(byName, r -> { }).get(20, TimeUnit.SECONDS);
     assertTrue(raw.channel().isActive());
+    assertEquals(byName, raw.remoteAddress(), "the name the certificate proved, for the next dial to check again");
     raw.channel().close();
+  }
+
+  @Test
+  void aNameThatCannotBeAnHttpHostFailsTheDialAtOnce() {
+    WebSocketTransport client = trustingClient();
+    Multiaddr ipAsSni = Multiaddr.fromString("/ip4/127.0.0.1/tcp/1/tls/sni/::1/ws");
+    TransportException e = assertInstanceOf(TransportException.class, dialFailure(client, ipAsSni));
+    assertTrue(e.getMessage().contains("cannot be the host of an HTTP request"), e.getMessage());
+  }
+
+  @Test
+  void limitsBelowTheFrameSizeOtherPeersWriteAreRefused() {
+    IllegalArgumentException frame = assertThrows(IllegalArgumentException.class,
+        () -> WebSocketTransport.builder().maxFrameSize(16 * 1024));
+    assertTrue(frame.getMessage().contains("65536"), frame.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> WebSocketTransport.builder().maxMessageSize(16 * 1024));
   }
 
   @Test

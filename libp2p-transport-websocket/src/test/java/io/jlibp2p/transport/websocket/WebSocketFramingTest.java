@@ -36,8 +36,8 @@ class WebSocketFramingTest {
 
   private WebSocketTransport transport = WebSocketTransport.builder()
       .threads(1)
-      .maxFrameSize(4096)
-      .maxMessageSize(8192)
+      .maxFrameSize(64 * 1024)
+      .maxMessageSize(128 * 1024)
       .handshakeTimeout(Duration.ofMillis(500))
       .build();
   private final InboundRecorder server = new InboundRecorder();
@@ -100,7 +100,7 @@ class WebSocketFramingTest {
   @Test
   void aFrameOverMaxFrameSizeIsRefusedWithCloseStatus1009() throws Exception {
     try (FrameClient client = new FrameClient(listen(), "/")) {
-      client.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[4097])));
+      client.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[64 * 1024 + 1])));
       assertEquals(1009, closeStatus(client));
       assertTrue(client.closedWithin10Seconds());
       WebSocketException e = assertInstanceOf(WebSocketException.class, server.failure.get(10, TimeUnit.SECONDS));
@@ -112,13 +112,13 @@ class WebSocketFramingTest {
   @Test
   void aFragmentedMessageOverMaxMessageSizeIsRefusedWithCloseStatus1009() throws Exception {
     try (FrameClient client = new FrameClient(listen(), "/")) {
-      client.send(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[4000])));
-      client.send(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[4000])));
-      client.send(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[4000])));
+      client.send(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[60_000])));
+      client.send(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[60_000])));
+      client.send(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[60_000])));
       assertEquals(1009, closeStatus(client));
       WebSocketException e = assertInstanceOf(WebSocketException.class, server.failure.get(10, TimeUnit.SECONDS));
-      assertTrue(e.getMessage().contains("more than 8192 bytes"), e.getMessage());
-      assertEquals(8000, server.bytes().length, "the fragments within the limit were passed on as they came");
+      assertTrue(e.getMessage().contains("more than 131072 bytes"), e.getMessage());
+      assertEquals(120_000, server.bytes().length, "the fragments within the limit were passed on as they came");
     }
   }
 
@@ -242,6 +242,21 @@ class WebSocketFramingTest {
       socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(US_ASCII));
       String response = new String(readToEnd(socket.getInputStream()), US_ASCII);
       assertTrue(response.startsWith("HTTP/1.1 4"), response);
+    }
+    assertFalse(server.connection.isDone(), "never handed over");
+  }
+
+  @Test
+  void anUpgradeOfATargetThatIsNotAPathIsAnsweredWith400AndClosed() throws Exception {
+    int port = listen();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET http://127.0.0.1/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(US_ASCII));
+      // The deadline would close the socket without a word.
+      String response = new String(readToEnd(socket.getInputStream()), US_ASCII);
+      assertTrue(response.startsWith("HTTP/1.1 400"), response);
     }
     assertFalse(server.connection.isDone(), "never handed over");
   }

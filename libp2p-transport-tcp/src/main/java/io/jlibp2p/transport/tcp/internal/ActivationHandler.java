@@ -29,6 +29,11 @@ public final class ActivationHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    if (connected.isDone()) {
+      // The dial was given up (cancelled or timed out) while the socket connected.
+      ctx.close();
+      return;
+    }
     RawConnection connection =
         new RawConnection(
             ctx.channel(),
@@ -37,9 +42,12 @@ public final class ActivationHandler extends ChannelInboundHandlerAdapter {
             direction);
     try {
       handler.connected(connection);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       connected.completeExceptionally(e);
       ctx.close();
+      if (e instanceof Error error) {
+        throw error;
+      }
       return;
     }
     ctx.pipeline().remove(this);

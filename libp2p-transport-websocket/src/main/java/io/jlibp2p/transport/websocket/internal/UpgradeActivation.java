@@ -5,8 +5,17 @@ import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.RawConnectionHandler;
 import io.jlibp2p.transport.websocket.WebSocketException;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -105,17 +114,33 @@ public final class UpgradeActivation extends ChannelInboundHandlerAdapter {
     }
     done = true;
     cancelDeadline();
-    boolean outbound = direction == Direction.OUTBOUND;
+    if (connected.isDone()) {
+      // The dial was given up (cancelled or timed out) while the WebSocket opened.
+      releaseEarly();
+      ctx.close();
+      return;
+    }
+    // A dialed connection's remote address is the one dialed: its DNS name or /sni is the name the
+    // server's certificate proved, and what a later dial from the peerstore must check again.
     RawConnection connection = new RawConnection(
         ctx.channel(),
-        address.at((InetSocketAddress) ctx.channel().localAddress(), false),
-        address.at((InetSocketAddress) ctx.channel().remoteAddress(), outbound),
+        address.at((InetSocketAddress) ctx.channel().localAddress()),
+        direction == Direction.OUTBOUND
+            ? address.multiaddr()
+            : address.at((InetSocketAddress) ctx.channel().remoteAddress()),
         direction);
+    if (direction == Direction.INBOUND && early.isEmpty()) {
+      ctx.pipeline().addAfter(ctx.name(), "websocket-quiet", new QuietUntilSpokenTo());
+    }
     try {
       handler.connected(connection);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      releaseEarly();
       connected.completeExceptionally(e);
       ctx.close();
+      if (e instanceof Error error) {
+        throw error;
+      }
       return;
     }
     Queue<ByteBuf> held = new ArrayDeque<>(early);
@@ -131,6 +156,13 @@ public final class UpgradeActivation extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!done && msg instanceof HttpRequest) {
+      // A request Netty's WebSocket handler did not take: its target is not a path ("GET
+      // http://host/ HTTP/1.1", say). Answer it rather than hold the socket until the deadline.
+      ReferenceCountUtil.release(msg);
+      refuseRequest(ctx);
+      return;
+    }
     if (done || !(msg instanceof ByteBuf bytes)) {
       ReferenceCountUtil.release(msg);
       return;
@@ -155,11 +187,24 @@ public final class UpgradeActivation extends ChannelInboundHandlerAdapter {
       fail(ctx, failure);
     } else if (cause instanceof WebSocketClientHandshakeException refused) {
       fail(ctx, new WebSocketException(what(ctx) + " was refused: " + refused.getMessage(), refused));
+    } else if (cause instanceof TooLongFrameException tooLong) {
+      fail(ctx, new WebSocketException(what(ctx) + " failed: the HTTP " + (direction == Direction.OUTBOUND
+          ? "response" : "request") + " is larger than maxUpgradeRequestSize allows: " + tooLong.getMessage(), tooLong));
     } else if (cause.getCause() instanceof SSLException tls) {
       fail(ctx, new WebSocketException("the TLS handshake of " + what(ctx) + " failed: " + tls.getMessage(), tls));
     } else {
       fail(ctx, new WebSocketException(what(ctx) + " failed: " + cause, cause));
     }
+  }
+
+  private void refuseRequest(ChannelHandlerContext ctx) {
+    done = true;
+    cancelDeadline();
+    releaseEarly();
+    log.debug("refused an inbound connection on {}: its request was no WebSocket upgrade of a path", address.tcp());
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void fail(ChannelHandlerContext ctx, WebSocketException failure) {

@@ -5,6 +5,8 @@ import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.MultiaddrComponent;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 /**
@@ -86,14 +88,26 @@ public record WebSocketAddress(Multiaddr tcp, List<MultiaddrComponent> suffix, b
   }
 
   /**
-   * The address of a connected or bound socket with this address's WebSocket part; {@code
-   * withSni} keeps an {@code /sni} component, which only the dialed side's remote address has.
+   * The address of a bound socket, or of an accepted one's remote end, with this address's
+   * WebSocket part; without an {@code /sni} component, which only a dialed address has.
    */
-  public Multiaddr at(InetSocketAddress socket, boolean withSni) {
+  public Multiaddr at(InetSocketAddress socket) {
     Multiaddr base = TcpAddresses.toMultiaddr(socket);
-    List<MultiaddrComponent> kept =
-        withSni ? suffix : suffix.stream().filter(c -> c.protocol() != MultiaddrProtocol.SNI).toList();
-    return base.encapsulate(Multiaddr.of(kept));
+    return base.encapsulate(Multiaddr.of(suffix.stream().filter(c -> c.protocol() != MultiaddrProtocol.SNI).toList()));
+  }
+
+  /**
+   * The URI the upgrade request is made for, from which Netty takes its {@code Host} header; null
+   * when the name cannot be a URI's host (an underscore in a DNS name, an IP address as an
+   * {@code /sni} name).
+   */
+  public URI requestUri() {
+    try {
+      URI uri = new URI((secure ? "wss://" : "ws://") + hostHeader() + "/");
+      return uri.getHost() == null ? null : uri;
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   /** The {@code Host} header's value and the name in the request URI. */

@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
-import java.net.URI;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,12 +47,12 @@ public record WebSocketPipelines(
       String peerHost = address.sni() != null
           ? address.sni()
           : TcpAddresses.literalAddress(address.tcp()).getHostAddress();
-      pipeline.addLast("tls", tls.newHandler(channel.alloc(), peerHost, address.port()));
+      pipeline.addLast("tls", untimed(tls.newHandler(channel.alloc(), peerHost, address.port())));
     }
     pipeline.addLast("http", new HttpClientCodec(MAX_INITIAL_LINE, maxUpgradeRequestSize, maxUpgradeRequestSize));
     pipeline.addLast("http-aggregator", new HttpObjectAggregator(maxUpgradeRequestSize));
     pipeline.addLast("websocket", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-        .webSocketUri(URI.create((address.secure() ? "wss://" : "ws://") + address.hostHeader() + "/"))
+        .webSocketUri(address.requestUri())
         .version(WebSocketVersion.V13)
         .allowExtensions(false)
         .maxFramePayloadLength(maxFrameSize)
@@ -72,7 +72,7 @@ public record WebSocketPipelines(
   public void server(Channel channel, WebSocketAddress listening, SslContext tls, RawConnectionHandler handler) {
     ChannelPipeline pipeline = channel.pipeline();
     if (listening.secure()) {
-      pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+      pipeline.addLast("tls", untimed(tls.newHandler(channel.alloc())));
     }
     pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, maxUpgradeRequestSize, maxUpgradeRequestSize));
     // An upgrade request has no body.
@@ -96,6 +96,12 @@ public record WebSocketPipelines(
         .handshakeTimeoutMillis(handshakeTimeout.toMillis())
         .build()));
     addByteStream(pipeline, Direction.INBOUND, listening, handler, new CompletableFuture<>());
+  }
+
+  /** TLS without a deadline of its own (10 s in Netty): {@code handshakeTimeout} covers it. */
+  private static SslHandler untimed(SslHandler tls) {
+    tls.setHandshakeTimeoutMillis(0);
+    return tls;
   }
 
   private void addByteStream(ChannelPipeline pipeline, Direction direction, WebSocketAddress address,
