@@ -91,6 +91,7 @@ class DocumentationExamplesTest {
       "io.jlibp2p.mplex.*",
       "io.jlibp2p.ping.*",
       "io.jlibp2p.perf.*",
+      "io.jlibp2p.relay.*",
       "io.jlibp2p.micrometer.*",
       "io.jlibp2p.testing.*",
       "io.jlibp2p.examples.*",
