@@ -3,6 +3,7 @@ package io.jlibp2p.relay.internal;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.multiformats.Multiaddr;
@@ -33,21 +34,9 @@ public final class RelayMessages {
 
   /** Reads a hop message (the length prefix already taken off). */
   public static HopMessage parseHop(ByteBuf message) {
-    HopMessage hop;
-    try {
-      hop = HopMessage.parseFrom(ByteBufUtil.getBytes(message));
-    } catch (InvalidProtocolBufferException e) {
-      throw new DecodingException("malformed hop message: " + e.getMessage(), e);
-    }
-    if (!hop.hasType()) {
-      throw new DecodingException("a hop message without its type");
-    }
-    if (hop.getType() == HopMessage.Type.UNRECOGNIZED) {
-      throw new DecodingException("a hop message of unknown type " + hop.getTypeValue());
-    }
-    if (hop.hasPeer()) {
-      peerId(hop.getPeer());
-    }
+    HopMessage hop = parse(message, "hop", HopMessage.parser());
+    checkTypeAndPeer("hop", hop.hasType(), hop.getType() == HopMessage.Type.UNRECOGNIZED, hop.getTypeValue(),
+        hop.hasPeer(), hop.getPeer());
     if (hop.hasReservation() && !hop.getReservation().hasExpire()) {
       throw new DecodingException("a reservation without its expiry");
     }
@@ -56,22 +45,32 @@ public final class RelayMessages {
 
   /** Reads a stop message (the length prefix already taken off). */
   public static StopMessage parseStop(ByteBuf message) {
-    StopMessage stop;
-    try {
-      stop = StopMessage.parseFrom(ByteBufUtil.getBytes(message));
-    } catch (InvalidProtocolBufferException e) {
-      throw new DecodingException("malformed stop message: " + e.getMessage(), e);
-    }
-    if (!stop.hasType()) {
-      throw new DecodingException("a stop message without its type");
-    }
-    if (stop.getType() == StopMessage.Type.UNRECOGNIZED) {
-      throw new DecodingException("a stop message of unknown type " + stop.getTypeValue());
-    }
-    if (stop.hasPeer()) {
-      peerId(stop.getPeer());
-    }
+    StopMessage stop = parse(message, "stop", StopMessage.parser());
+    checkTypeAndPeer("stop", stop.hasType(), stop.getType() == StopMessage.Type.UNRECOGNIZED, stop.getTypeValue(),
+        stop.hasPeer(), stop.getPeer());
     return stop;
+  }
+
+  private static <T> T parse(ByteBuf message, String kind, Parser<T> parser) {
+    try {
+      return parser.parseFrom(ByteBufUtil.getBytes(message));
+    } catch (InvalidProtocolBufferException e) {
+      throw new DecodingException("malformed " + kind + " message: " + e.getMessage(), e);
+    }
+  }
+
+  /** What both kinds must have: a known type, and a valid peer ID where they name a peer. */
+  private static void checkTypeAndPeer(String kind, boolean hasType, boolean unknownType, int typeValue,
+      boolean hasPeer, CircuitProtos.Peer peer) {
+    if (!hasType) {
+      throw new DecodingException("a " + kind + " message without its type");
+    }
+    if (unknownType) {
+      throw new DecodingException("a " + kind + " message of unknown type " + typeValue);
+    }
+    if (hasPeer) {
+      peerId(peer);
+    }
   }
 
   /**
