@@ -2,7 +2,7 @@
 # The benchmark suite: jlibp2p beside js-libp2p and iperf3, on the machine it runs on.
 #
 #   bench/perf.sh [--size BYTES] [--runs N] [--warmups N] [--iterations N] [--jdks "17 25"] [--only "SECTIONS"]
-#                 [--stacks "STACKS"]
+#                 [--stacks "STACKS"] [--transport tcp|ws]
 #
 # Sections, all by default, in this order:
 #   reference   iperf3 over loopback, up and down: the physical bound (installs iperf3 if missing)
@@ -11,6 +11,8 @@
 #               direction, each run on a new connection; median: jlibp2p to jlibp2p, js to js, jlibp2p to js, for
 #               plaintext, noise and tls each with mplex and yamux; secio+mplex against legacy js 0.29
 #               (--stacks "noise+yamux tls+yamux" measures only those; secio+mplex is the legacy rows)
+#               --transport ws runs throughput, latency and rtt over WebSocket (/ws) instead of TCP,
+#               without the legacy rows (js-libp2p 0.29 has no WebSocket here)
 #   latency     a new connection plus a 1-byte round trip (perf with 1 byte each way), --iterations
 #               times in one client process (default 100), median, over loopback
 #   rtt         the same across a link with a 10 ms delay each way between two network namespaces
@@ -38,6 +40,7 @@ ITERATIONS=100
 SECTIONS="reference throughput latency rtt warmstart memory"
 STACKS="plaintext+mplex plaintext+yamux noise+mplex noise+yamux tls+mplex tls+yamux secio+mplex"
 JDKS=""
+TRANSPORT=tcp
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
@@ -47,10 +50,17 @@ while [[ $# -gt 0 ]]; do
     --jdks) JDKS=$2; shift 2 ;;
     --only) SECTIONS=$2; shift 2 ;;
     --stacks) STACKS=$2; shift 2 ;;
+    --transport) TRANSPORT=$2; shift 2 ;;
     -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+case "$TRANSPORT" in
+  tcp) SUFFIX="" ;;
+  ws) SUFFIX="/ws" ;;
+  *) echo "--transport: tcp or ws, not $TRANSPORT" >&2; exit 2 ;;
+esac
 
 JAR="$ROOT/libp2p-examples/target/jlibp2p.jar"
 JS="$ROOT/interop/js/peer.mjs"
@@ -129,11 +139,11 @@ start_server() {
   [[ -n "$ns" ]] && wrap=(ip netns exec "$ns")
   local out="$WORK/server-$RANDOM"
   case "$impl" in
-    jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" listen --listen "/ip4/$ip/tcp/0" \
+    jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" listen --listen "/ip4/$ip/tcp/0$SUFFIX" \
                  --security "$sec" --muxer "$mux" >"$out" 2>>"$RAW" & ;;
-    tool-*) tool_env "$impl"; "${wrap[@]}" env "${TOOL_ENV[@]}" "$ROOT/jlibp2p" listen --listen "/ip4/$ip/tcp/0" \
+    tool-*) tool_env "$impl"; "${wrap[@]}" env "${TOOL_ENV[@]}" "$ROOT/jlibp2p" listen --listen "/ip4/$ip/tcp/0$SUFFIX" \
               --security "$sec" --muxer "$mux" >"$out" 2>>"$RAW" & ;;
-    js) "${wrap[@]}" node "$JS" listen --perf --ignore-stdin --conn-threshold 1000000 --listen "/ip4/$ip/tcp/0" --security "$sec" --muxer "$mux" \
+    js) "${wrap[@]}" node "$JS" listen --perf --ignore-stdin --conn-threshold 1000000 --listen "/ip4/$ip/tcp/0$SUFFIX" --security "$sec" --muxer "$mux" \
           --timeout 0 >"$out" 2>>"$RAW" & ;;
     legacy) "${wrap[@]}" node "$LEGACY" listen --ignore-stdin --listen "/ip4/$ip/tcp/0" --timeout 0 >"$out" 2>>"$RAW" & ;;
   esac
@@ -160,9 +170,9 @@ run_client() {
   local hostport
   hostport=$(echo "$SERVER_ADDR" | awk -F/ '{ print $3 ":" $5 }')
   case "$impl" in
-    jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" perf --server-address "$hostport" \
+    jlibp2p-*) "${wrap[@]}" $(java_for "${impl#jlibp2p-}") -jar "$JAR" perf --server-address "$hostport" --transport "$TRANSPORT" \
                  --security "$sec" --muxer "$mux" --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 600 ;;
-    tool-*) tool_env "$impl"; "${wrap[@]}" env "${TOOL_ENV[@]}" "$ROOT/jlibp2p" perf --server-address "$hostport" \
+    tool-*) tool_env "$impl"; "${wrap[@]}" env "${TOOL_ENV[@]}" "$ROOT/jlibp2p" perf --server-address "$hostport" --transport "$TRANSPORT" \
               --security "$sec" --muxer "$mux" --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 600 ;;
     js) "${wrap[@]}" node "$JS" dial "$SERVER_ADDR" perf --security "$sec" --muxer "$mux" \
           --upload-bytes "$up" --download-bytes "$down" --iterations "$n" --timeout 0 ;;
@@ -242,14 +252,14 @@ throughput_row() {
 
 section_throughput() {
   report ""
-  report "### Throughput: /perf/1.0.0, $SIZE bytes each way, median of $RUNS runs after $WARMUPS warm-up runs, loopback"
+  report "### Throughput: /perf/1.0.0 over $TRANSPORT, $SIZE bytes each way, median of $RUNS runs after $WARMUPS warm-up runs, loopback"
   report ""
   report "| client | server | stack | upload MiB/s | download MiB/s |"
   report "|---|---|---|---:|---:|"
   local modern=() stack
   for stack in $STACKS; do [[ $stack == secio+mplex ]] || modern+=("$stack"); done
   if [[ ${#modern[@]} -gt 0 ]]; then rows_for_stacks throughput_row "${modern[@]}"; fi
-  if [[ " $STACKS " == *" secio+mplex "* ]]; then
+  if [[ " $STACKS " == *" secio+mplex "* && $TRANSPORT == tcp ]]; then
     for j in $(jlibp2ps); do throughput_row "$j" "$j" secio mplex; done
     throughput_row legacy legacy secio mplex
     for j in $(jlibp2ps); do throughput_row "$j" legacy secio mplex; done
@@ -275,13 +285,15 @@ latency_row() {
 
 section_latency() {
   report ""
-  report "### Latency: new connection + 1-byte perf round trip, median of $ITERATIONS in one client process, loopback"
+  report "### Latency: new connection over $TRANSPORT + 1-byte perf round trip, median of $ITERATIONS in one client process, loopback"
   report ""
   report "| client | server | stack | ms |"
   report "|---|---|---|---:|"
   rows_for_stacks latency_row noise+yamux tls+yamux plaintext+yamux
-  for j in $(jlibp2ps); do latency_row "$j" "$j" secio mplex; done
-  latency_row legacy legacy secio mplex
+  if [[ $TRANSPORT == tcp ]]; then
+    for j in $(jlibp2ps); do latency_row "$j" "$j" secio mplex; done
+    latency_row legacy legacy secio mplex
+  fi
 }
 
 section_rtt() {
@@ -293,7 +305,7 @@ section_rtt() {
   for _ in $(seq 1 50); do grep -q ready "$WORK/link" && break; sleep 0.1; done
   grep -q ready "$WORK/link" || { echo "the delay link did not come up; see $RAW" >&2; exit 1; }
   report ""
-  report "### Latency in round trips: the same across a link delaying each packet $delay ms each way (RTT $rtt ms)"
+  report "### Latency in round trips over $TRANSPORT: the same across a link delaying each packet $delay ms each way (RTT $rtt ms)"
   report ""
   report "| client | server | stack | ms | RTTs |"
   report "|---|---|---|---:|---:|"
