@@ -402,7 +402,7 @@ report "## bench/perf.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
 report ""
 report "Machine: $(nproc) cores, $(awk '/model name/ { $1 = $2 = $3 = ""; print; exit }' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ { print $2 }') GiB, Linux $(uname -r)."
 for jdk in $JDKS; do report "JDK $jdk: $($(java_for "$jdk") -version 2>&1 | head -1)."; done
-report "Node $(node --version). Command: \`bench/perf.sh --size $SIZE --runs $RUNS --warmups $WARMUPS --iterations $ITERATIONS --jdks \"$JDKS\" --only \"$SECTIONS\" --stacks \"$STACKS\"\`."
+report "Node $(node --version). Command: \`bench/perf.sh --size $SIZE --runs $RUNS --warmups $WARMUPS --iterations $ITERATIONS --jdks \"$JDKS\" --only \"$SECTIONS\" --stacks \"$STACKS\" --transport $TRANSPORT\`."
 for section in $SECTIONS; do
   "section_$section"
 done
