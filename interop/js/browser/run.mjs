@@ -33,7 +33,9 @@ function parse (argv) {
   if (opts.addr == null) usage('the multiaddr to dial is missing')
   if (!Number.isSafeInteger(opts.echo) || opts.echo < 0) usage('--echo takes a byte count')
   if (!existsSync(opts.chromium)) {
-    usage(`no Chromium at ${opts.chromium}: install Debian's chromium package (the Maven build does, as root) or set CHROMIUM`)
+    // A result line, so that the test that runs this says why.
+    process.stdout.write(JSON.stringify({ ok: false, error: `no Chromium at ${opts.chromium}: install Debian's chromium package (the Maven build does, as root) or set CHROMIUM` }) + '\n')
+    process.exit(1)
   }
   return opts
 }
