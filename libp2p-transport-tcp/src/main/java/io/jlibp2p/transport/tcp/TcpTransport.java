@@ -13,11 +13,6 @@ import io.jlibp2p.core.transport.internal.ServerChannelListener;
 import io.jlibp2p.core.transport.internal.SocketChannels;
 import io.jlibp2p.core.transport.internal.SocketDialer;
 import io.jlibp2p.core.transport.internal.TcpAddresses;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -113,32 +108,9 @@ public final class TcpTransport implements Transport {
           new TransportException("TCP cannot listen on " + address + ": expected /ip4|ip6/<ip>/tcp/<port>"));
     }
     InetSocketAddress local = new InetSocketAddress(TcpAddresses.literalAddress(address), TcpAddresses.port(address));
-    CompletableFuture<TransportListener> bound = new CompletableFuture<>();
-    ChannelFuture bind =
-        new ServerBootstrap()
-            .group(group)
-            .channel(sockets.serverSocketChannel())
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                channels.add(ch);
-                ch.pipeline().addLast(new ActivationHandler(Direction.INBOUND, handler, new CompletableFuture<>()));
-              }
-            })
-            .bind(local);
-    bind.addListener(
-        (ChannelFuture f) -> {
-          if (f.isSuccess()) {
-            channels.add(f.channel());
-            bound.complete(new ServerChannelListener(
-                f.channel(), TcpAddresses.toMultiaddr((InetSocketAddress) f.channel().localAddress())));
-          } else {
-            bound.completeExceptionally(
-                new TransportException("listening on " + address + " failed: " + f.cause().getMessage(), f.cause()));
-          }
-        });
-    return bound;
+    return ServerChannelListener.bind(group, sockets, channels, local, address,
+        ch -> ch.pipeline().addLast(new ActivationHandler(Direction.INBOUND, handler, new CompletableFuture<>())),
+        TcpAddresses::toMultiaddr);
   }
 
   @Override

@@ -14,11 +14,6 @@ import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.transport.websocket.internal.TlsContexts;
 import io.jlibp2p.transport.websocket.internal.WebSocketAddress;
 import io.jlibp2p.transport.websocket.internal.WebSocketPipelines;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -138,30 +133,8 @@ public final class WebSocketTransport implements Transport {
           + ".serverCertificate(...)"));
     }
     InetSocketAddress local = new InetSocketAddress(TcpAddresses.literalAddress(listening.tcp()), listening.port());
-    CompletableFuture<TransportListener> bound = new CompletableFuture<>();
-    ChannelFuture bind = new ServerBootstrap()
-        .group(group)
-        .channel(sockets.serverSocketChannel())
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            channels.add(ch);
-            pipelines.server(ch, listening, serverTls, handler);
-          }
-        })
-        .bind(local);
-    bind.addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        channels.add(f.channel());
-        bound.complete(new ServerChannelListener(
-            f.channel(), listening.at((InetSocketAddress) f.channel().localAddress())));
-      } else {
-        bound.completeExceptionally(
-            new TransportException("listening on " + address + " failed: " + f.cause().getMessage(), f.cause()));
-      }
-    });
-    return bound;
+    return ServerChannelListener.bind(group, sockets, channels, local, address,
+        ch -> pipelines.server(ch, listening, serverTls, handler), listening::at);
   }
 
   @Override

@@ -79,10 +79,7 @@ public final class UpgradeActivation extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     // The activation itself is held back: the handlers that want it are installed at the
     // handover, which passes it on.
-    deadline = ctx.executor().schedule(
-        () -> fail(ctx, new WebSocketException(what(ctx) + " did not complete within " + timeout.toMillis()
-            + " ms (handshakeTimeout)")),
-        timeout.toNanos(), TimeUnit.NANOSECONDS);
+    deadline = ctx.executor().schedule(() -> fail(ctx, timedOut(ctx)), timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -97,12 +94,10 @@ public final class UpgradeActivation extends ChannelInboundHandlerAdapter {
         || evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
       activate(ctx);
     } else if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
-      fail(ctx, new WebSocketException("the TLS handshake of " + what(ctx) + " failed: " + tls.cause().getMessage(),
-          tls.cause()));
+      fail(ctx, tlsFailed(ctx, tls.cause()));
     } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT
         || evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-      fail(ctx, new WebSocketException(what(ctx) + " did not complete within " + timeout.toMillis()
-          + " ms (handshakeTimeout)"));
+      fail(ctx, timedOut(ctx));
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -191,34 +186,51 @@ public final class UpgradeActivation extends ChannelInboundHandlerAdapter {
       fail(ctx, new WebSocketException(what(ctx) + " failed: the HTTP " + (direction == Direction.OUTBOUND
           ? "response" : "request") + " is larger than maxUpgradeRequestSize allows: " + tooLong.getMessage(), tooLong));
     } else if (cause.getCause() instanceof SSLException tls) {
-      fail(ctx, new WebSocketException("the TLS handshake of " + what(ctx) + " failed: " + tls.getMessage(), tls));
+      fail(ctx, tlsFailed(ctx, tls));
     } else {
       fail(ctx, new WebSocketException(what(ctx) + " failed: " + cause, cause));
     }
   }
 
   private void refuseRequest(ChannelHandlerContext ctx) {
-    done = true;
-    cancelDeadline();
-    releaseEarly();
-    log.debug("refused an inbound connection on {}: its request was no WebSocket upgrade of a path", address.tcp());
+    if (!end("its request was no WebSocket upgrade of a path")) {
+      return;
+    }
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void fail(ChannelHandlerContext ctx, WebSocketException failure) {
+    if (end(failure.getMessage())) {
+      connected.completeExceptionally(failure);
+      ctx.close();
+    }
+  }
+
+  /**
+   * Ends an upgrade that will not complete, once: what it held is released, and an inbound
+   * refusal is logged (no one else is there to hear it). False when it had ended already.
+   */
+  private boolean end(String why) {
     if (done) {
-      return;
+      return false;
     }
     done = true;
     cancelDeadline();
     releaseEarly();
     if (direction == Direction.INBOUND) {
-      log.debug("refused an inbound connection on {}: {}", address.tcp(), failure.getMessage());
+      log.debug("refused an inbound connection on {}: {}", address.tcp(), why);
     }
-    connected.completeExceptionally(failure);
-    ctx.close();
+    return true;
+  }
+
+  private WebSocketException timedOut(ChannelHandlerContext ctx) {
+    return new WebSocketException(what(ctx) + " did not complete within " + timeout.toMillis() + " ms (handshakeTimeout)");
+  }
+
+  private WebSocketException tlsFailed(ChannelHandlerContext ctx, Throwable cause) {
+    return new WebSocketException("the TLS handshake of " + what(ctx) + " failed: " + cause.getMessage(), cause);
   }
 
   private void cancelDeadline() {
