@@ -19,8 +19,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Random;
@@ -191,19 +189,25 @@ class WebSocketFramingTest {
     assertFalse(server.connection.isDone(), "never handed over");
   }
 
+  /** The headers of a valid upgrade request, after its request line and Host. */
+  private static final String UPGRADE_HEADERS = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+
+  /** What the listener answers {@code request}, sent raw, until it closes the socket. */
+  private String answerTo(String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", listen())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(US_ASCII));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), US_ASCII);
+    }
+  }
+
   @Test
   void anUpgradeRequestWithOversizedHeadersIsRefusedAndClosed() throws Exception {
-    int port = listen();
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-Padding: "
-          + "x".repeat(16 * 1024) + "\r\n\r\n").getBytes(US_ASCII));
-      out.flush();
-      String response = new String(readToEnd(socket.getInputStream()), US_ASCII);
-      assertTrue(response.isEmpty() || response.startsWith("HTTP/1.1 4"), response);
-    }
+    String response = answerTo("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS + "X-Padding: "
+        + "x".repeat(16 * 1024) + "\r\n\r\n");
+    assertTrue(response.isEmpty() || response.startsWith("HTTP/1.1 4"), response);
     assertFalse(server.connection.isDone(), "never handed over");
   }
 
@@ -212,8 +216,7 @@ class WebSocketFramingTest {
     int port = listen();
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      byte[] request = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(US_ASCII);
+      byte[] request = ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS + "\r\n").getBytes(US_ASCII);
       // One masked binary frame, FIN, "hello", with the mask 1 2 3 4, in the same write.
       byte[] mask = {1, 2, 3, 4};
       byte[] hello = "hello".getBytes(US_ASCII);
@@ -236,32 +239,16 @@ class WebSocketFramingTest {
 
   @Test
   void aRequestThatIsNotAnUpgradeIsRefusedAndClosed() throws Exception {
-    int port = listen();
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(US_ASCII));
-      String response = new String(readToEnd(socket.getInputStream()), US_ASCII);
-      assertTrue(response.startsWith("HTTP/1.1 4"), response);
-    }
+    String response = answerTo("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assertTrue(response.startsWith("HTTP/1.1 4"), response);
     assertFalse(server.connection.isDone(), "never handed over");
   }
 
   @Test
   void anUpgradeOfATargetThatIsNotAPathIsAnsweredWith400AndClosed() throws Exception {
-    int port = listen();
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("GET http://127.0.0.1/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(US_ASCII));
-      // The deadline would close the socket without a word.
-      String response = new String(readToEnd(socket.getInputStream()), US_ASCII);
-      assertTrue(response.startsWith("HTTP/1.1 400"), response);
-    }
+    // The deadline would close the socket without a word.
+    String response = answerTo("GET http://127.0.0.1/ HTTP/1.1\r\nHost: 127.0.0.1\r\n" + UPGRADE_HEADERS + "\r\n");
+    assertTrue(response.startsWith("HTTP/1.1 400"), response);
     assertFalse(server.connection.isDone(), "never handed over");
-  }
-
-  private static byte[] readToEnd(InputStream in) throws Exception {
-    return in.readAllBytes();
   }
 }
