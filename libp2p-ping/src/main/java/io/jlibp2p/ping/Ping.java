@@ -54,7 +54,8 @@ public final class Ping extends AbstractHostService {
    * and ends when it does. The service serves it already.
    */
   public static StreamHandler responder() {
-    return stream -> stream.pipeline().addLast(new PingResponder());
+    // Ping is how a relayed peer checks its circuit: it runs on limited connections too.
+    return StreamHandler.onLimitedConnectionsToo(stream -> stream.pipeline().addLast(new PingResponder()));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.multiformats.Multiaddr;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +38,14 @@ public interface Connection extends AutoCloseable {
 
   /** {@link Direction#OUTBOUND} if this side dialed. */
   Direction direction();
+
+  /**
+   * What this connection may carry if it is limited, as a connection through a circuit relay is
+   * by the relay's grant; empty for a direct connection. On a limited connection the host serves
+   * only the protocols whose handlers {@linkplain StreamHandler#runsOnLimitedConnections() say
+   * they may run there}, such as ping and identify.
+   */
+  Optional<ConnectionLimit> limit();
 
   /** The negotiated secure channel, such as {@code /noise}. */
   String securityProtocol();

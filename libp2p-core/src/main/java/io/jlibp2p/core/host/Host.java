@@ -15,6 +15,8 @@ import io.jlibp2p.core.resource.ResourceLimits;
 import io.jlibp2p.core.resource.ResourceUsage;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
+import io.jlibp2p.core.transport.TransportException;
+import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.crypto.record.SignedPeerRecord;
@@ -118,6 +120,17 @@ public interface Host extends AutoCloseable {
 
   /** Starts listening on the configured addresses. */
   CompletableFuture<Void> start();
+
+  /**
+   * Listens on one more address, now: a host started already (or never started, to listen on
+   * this address only) takes it as it would a builder's {@link Builder#listenOn}. Its addresses
+   * join {@link #listenAddresses()} and the signed peer record, and connected peers hear of them
+   * through identify push. Closing the listener, or its ending by itself (a relay reservation
+   * lost), takes them out again.
+   *
+   * @return the listener, or a failure with a {@link TransportException} naming the address
+   */
+  CompletableFuture<TransportListener> listen(Multiaddr address);
 
   /** The addresses this host listens on, each ending in {@code /p2p/<its peer ID>}. */
   List<Multiaddr> listenAddresses();

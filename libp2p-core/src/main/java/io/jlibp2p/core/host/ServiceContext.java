@@ -1,5 +1,6 @@
 package io.jlibp2p.core.host;
 
+import io.jlibp2p.core.transport.Transport;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -19,6 +20,14 @@ public interface ServiceContext {
    * HostService#name()}).
    */
   void setStreamHandler(String protocolId, StreamHandler handler);
+
+  /**
+   * Adds a transport the service brings, as a circuit relay client brings the transport that
+   * dials and listens through relays: the host dials and listens with it after the transports of
+   * its builder, and closes it as it closes, after the services stopped. Call it from {@link
+   * HostService#start}, so that the host's configured listen addresses may use it.
+   */
+  void addTransport(Transport transport);
 
   /**
    * Hears the host's events from now on, as the builder's listener does: connections opening and

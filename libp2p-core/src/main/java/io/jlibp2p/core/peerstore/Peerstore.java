@@ -5,6 +5,7 @@ import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.crypto.record.PeerRecord;
 import io.jlibp2p.crypto.record.SignedPeerRecord;
 import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrComponent;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,12 +194,20 @@ public final class Peerstore {
     existing(peer).ifPresent(entry -> entry.addresses.clear());
   }
 
+  /**
+   * {@code address} without its trailing {@code /p2p/<peer>}. Only a trailing one names the peer:
+   * in a relay's circuit address ({@code .../p2p/RELAY/p2p-circuit}) the {@code /p2p} is the relay's.
+   */
   private static Multiaddr withoutPeer(Multiaddr address, PeerId peer) {
-    Optional<PeerId> named = PeerId.fromMultiaddr(address);
-    if (named.isPresent() && !named.get().equals(peer)) {
+    List<MultiaddrComponent> components = address.components();
+    if (components.isEmpty() || components.get(components.size() - 1).protocol() != MultiaddrProtocol.P2P) {
+      return address;
+    }
+    PeerId named = PeerId.fromMultiaddr(address).orElseThrow();
+    if (!named.equals(peer)) {
       throw new IllegalArgumentException(address + " names another peer than " + peer);
     }
-    return named.isPresent() ? address.decapsulate(MultiaddrProtocol.P2P) : address;
+    return address.decapsulate(MultiaddrProtocol.P2P);
   }
 
   // ---------------------------------------------------------------- signed peer records

@@ -1,9 +1,11 @@
 package io.jlibp2p.core.transport;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.host.ConnectionLimit;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.netty.channel.Channel;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A connected channel straight from a transport, before any security or multiplexing: the raw
@@ -13,14 +15,23 @@ import java.util.Objects;
  * @param localAddress this side's address, such as {@code /ip4/127.0.0.1/tcp/4001}
  * @param remoteAddress the other side's address
  * @param direction {@link Direction#OUTBOUND} when dialed, {@link Direction#INBOUND} when accepted
+ * @param limit what the connection may carry, for a limited one such as a relay's circuit; empty
+ *     for a connection without limits
  */
 public record RawConnection(
-    Channel channel, Multiaddr localAddress, Multiaddr remoteAddress, Direction direction) {
+    Channel channel, Multiaddr localAddress, Multiaddr remoteAddress, Direction direction,
+    Optional<ConnectionLimit> limit) {
 
   public RawConnection {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(localAddress, "localAddress");
     Objects.requireNonNull(remoteAddress, "remoteAddress");
     Objects.requireNonNull(direction, "direction");
+    Objects.requireNonNull(limit, "limit");
+  }
+
+  /** A connection without limits, as TCP makes. */
+  public RawConnection(Channel channel, Multiaddr localAddress, Multiaddr remoteAddress, Direction direction) {
+    this(channel, localAddress, remoteAddress, direction, Optional.empty());
   }
 }

@@ -4,16 +4,19 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.jlibp2p.core.host.ConnectionLimit;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.multiformats.Multiaddr;
-import io.jlibp2p.relay.RelayLimit;
+import io.jlibp2p.multiformats.UnsignedVarint;
 import io.jlibp2p.relay.RelayStatus;
 import io.jlibp2p.relay.internal.pb.CircuitProtos;
 import io.jlibp2p.relay.internal.pb.CircuitProtos.HopMessage;
 import io.jlibp2p.relay.internal.pb.CircuitProtos.StopMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +90,18 @@ public final class RelayMessages {
     return bytes;
   }
 
+  /**
+   * Writes {@code message} with its length prefix and flushes.
+   *
+   * @throws IllegalArgumentException as {@link #encode} does
+   */
+  public static ChannelFuture send(Channel channel, MessageLite message) {
+    byte[] bytes = encode(message);
+    ByteBuf framed = channel.alloc().buffer(UnsignedVarint.encodedLength(bytes.length) + bytes.length);
+    UnsignedVarint.write(bytes.length, framed);
+    return channel.writeAndFlush(framed.writeBytes(bytes));
+  }
+
   /** The peer a message names. */
   public static PeerId peerId(CircuitProtos.Peer peer) {
     if (!peer.hasId()) {
@@ -115,22 +130,22 @@ public final class RelayMessages {
     return addresses;
   }
 
-  /** The limit a message carries; {@link RelayLimit#UNLIMITED} when it carries none. */
-  public static RelayLimit limit(boolean present, CircuitProtos.Limit limit) {
+  /** The limit a message carries; {@link ConnectionLimit#UNLIMITED} when it carries none. */
+  public static ConnectionLimit limit(boolean present, CircuitProtos.Limit limit) {
     if (!present) {
-      return RelayLimit.UNLIMITED;
+      return ConnectionLimit.UNLIMITED;
     }
     long data = limit.getData();
     // A uint64 past 2^63 is more than any circuit will carry: as good as no limit, but say so.
-    return new RelayLimit(Duration.ofSeconds(Integer.toUnsignedLong(limit.getDuration())),
+    return new ConnectionLimit(Duration.ofSeconds(Integer.toUnsignedLong(limit.getDuration())),
         data < 0 ? Long.MAX_VALUE : data);
   }
 
   /**
    * The wire form of a limit, each field set only when it limits; for {@link
-   * RelayLimit#UNLIMITED} the message leaves the field out, as go does.
+   * ConnectionLimit#UNLIMITED} the message leaves the field out, as go does.
    */
-  public static CircuitProtos.Limit limit(RelayLimit limit) {
+  public static CircuitProtos.Limit limit(ConnectionLimit limit) {
     CircuitProtos.Limit.Builder builder = CircuitProtos.Limit.newBuilder();
     if (limit.limitsDuration()) {
       builder.setDuration((int) limit.duration().getSeconds());

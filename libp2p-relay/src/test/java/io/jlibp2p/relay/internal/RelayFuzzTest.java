@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.jlibp2p.core.host.ConnectionLimit;
 import io.jlibp2p.crypto.record.Envelope;
 import io.jlibp2p.crypto.record.InvalidRecordException;
 import io.jlibp2p.multiformats.DecodingException;
-import io.jlibp2p.relay.RelayLimit;
 import io.jlibp2p.relay.ReservationVoucher;
 import io.jlibp2p.relay.internal.pb.CircuitProtos.HopMessage;
 import io.jlibp2p.relay.internal.pb.CircuitProtos.StopMessage;
@@ -88,7 +88,7 @@ class RelayFuzzTest {
       decodesOrRejectsCleanly(List.of(DecodingException.class), () -> "status " + status,
           () -> RelayMessages.status(true, status));
     }
-    RelayLimit read = RelayMessages.limit(limit != null, limit == null
+    ConnectionLimit read = RelayMessages.limit(limit != null, limit == null
         ? io.jlibp2p.relay.internal.pb.CircuitProtos.Limit.getDefaultInstance() : limit);
     assertTrue(read.data() >= 0 && !read.duration().isNegative());
   }

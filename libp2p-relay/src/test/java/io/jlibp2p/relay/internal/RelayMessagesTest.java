@@ -8,16 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.jlibp2p.core.host.ConnectionLimit;
 import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.multiformats.Multiaddr;
-import io.jlibp2p.relay.RelayLimit;
 import io.jlibp2p.relay.RelayStatus;
-import io.jlibp2p.relay.internal.pb.CircuitProtos;
 import io.jlibp2p.relay.internal.pb.CircuitProtos.HopMessage;
 import io.jlibp2p.relay.internal.pb.CircuitProtos.StopMessage;
+import io.jlibp2p.relay.internal.pb.CircuitProtos;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -49,23 +49,23 @@ class RelayMessagesTest {
             .setExpire(1_800_000_000L)
             .addAddrs(ByteString.copyFrom(relayAddress.toBytes()))
             .addAddrs(ByteString.copyFromUtf8("not a multiaddr")))
-        .setLimit(RelayMessages.limit(new RelayLimit(Duration.ofMinutes(2), 128 * 1024)))
+        .setLimit(RelayMessages.limit(new ConnectionLimit(Duration.ofMinutes(2), 128 * 1024)))
         .build();
     HopMessage read = RelayMessages.parseHop(Unpooled.wrappedBuffer(RelayMessages.encode(ok)));
     assertEquals(RelayStatus.OK, RelayMessages.status(read.hasStatus(), read.getStatusValue()));
     assertEquals(1_800_000_000L, read.getReservation().getExpire());
     assertEquals(List.of(relayAddress), RelayMessages.addresses(read.getReservation().getAddrsList()),
         "the address that is none is skipped");
-    assertEquals(new RelayLimit(Duration.ofMinutes(2), 128 * 1024), RelayMessages.limit(read.hasLimit(), read.getLimit()));
+    assertEquals(new ConnectionLimit(Duration.ofMinutes(2), 128 * 1024), RelayMessages.limit(read.hasLimit(), read.getLimit()));
   }
 
   @Test
   void noLimitOnTheWireIsNoLimitAndZeroMeansNone() {
-    assertEquals(RelayLimit.UNLIMITED, RelayMessages.limit(false, CircuitProtos.Limit.getDefaultInstance()));
-    RelayLimit dataOnly = RelayMessages.limit(true, CircuitProtos.Limit.newBuilder().setData(10).build());
+    assertEquals(ConnectionLimit.UNLIMITED, RelayMessages.limit(false, CircuitProtos.Limit.getDefaultInstance()));
+    ConnectionLimit dataOnly = RelayMessages.limit(true, CircuitProtos.Limit.newBuilder().setData(10).build());
     assertFalse(dataOnly.limitsDuration());
     assertEquals(10, dataOnly.data());
-    assertEquals("", HEX.formatHex(RelayMessages.limit(RelayLimit.UNLIMITED).toByteArray()));
+    assertEquals("", HEX.formatHex(RelayMessages.limit(ConnectionLimit.UNLIMITED).toByteArray()));
   }
 
   @Test

@@ -74,6 +74,8 @@ public final class DefaultHost implements Host {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
+  /** The builder's transports, then those services added. */
+  private final List<Transport> transports;
   private final List<ServiceScheduler> serviceSchedulers = new ArrayList<>();
   /** The services whose start returned, in start order: only these are stopped. */
   private final List<HostService> started = new ArrayList<>();
@@ -103,7 +105,8 @@ public final class DefaultHost implements Host {
     this.gater = config.connectionGater();
     this.dialPolicy = new DialPolicy(gater, DialBackoff.scaled(config.clock(), config.dialBackoff()));
     this.admission = new InboundAdmission(gater, resources, upgrader, streams::inboundStream, this::adopt);
-    this.dialer = new Dialer(config.transports(), upgrader, streams::inboundStream, resources);
+    this.transports = new CopyOnWriteArrayList<>(config.transports());
+    this.dialer = new Dialer(transports, upgrader, streams::inboundStream, resources);
     this.observedAddresses = new ObservedAddresses(config.clock());
     this.identify = new IdentifyService(config.identity(), config.agentVersion(), peerstore, observedAddresses,
         streams, this::listenAddressesWithoutPeerId, table::open, config.clock(), group);
@@ -214,20 +217,10 @@ public final class DefaultHost implements Host {
     if (closing.get()) {
       return CompletableFuture.failedFuture(new IllegalStateException("the host is closed"));
     }
-    List<CompletableFuture<TransportListener>> started = new ArrayList<>();
-    for (Multiaddr address : config.listenOn()) {
-      Transport transport = config.transports().stream().filter(t -> t.canListen(address)).findFirst().orElse(null);
-      if (transport == null) {
-        return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address
-            + "; this host's transports are " + config.transports().stream()
-                .map(t -> t.getClass().getSimpleName()).collect(Collectors.joining(", "))
-            + " (a transport may need more configuration for some addresses, as a secure WebSocket its certificate)"));
-      }
-      started.add(transport.listen(address, admission::accept));
-    }
+    List<CompletableFuture<TransportListener>> started = config.listenOn().stream().map(this::bind).toList();
     return EventLoopGuardedFuture.of("Host.start", CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
         .thenRun(() -> {
-          started.forEach(f -> listeners.add(f.join()));
+          started.forEach(f -> adoptListener(f.join()));
           // A close that ran meanwhile did not see these listeners.
           List<Multiaddr> addresses = listenAddresses();
           if (closing.get()) {
@@ -239,6 +232,53 @@ public final class DefaultHost implements Host {
           }
           identify.localChanged();
         }));
+  }
+
+  @Override
+  public CompletableFuture<TransportListener> listen(Multiaddr address) {
+    Objects.requireNonNull(address, "address");
+    if (closing.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the host is closed"));
+    }
+    return EventLoopGuardedFuture.of("Host.listen", bind(address).thenApply(listener -> {
+      adoptListener(listener);
+      if (closing.get()) {
+        listener.closeAsync();
+      } else {
+        log.info("host {} also listening on {}", peerId, listener.addresses());
+      }
+      identify.localChanged();
+      return listener;
+    }));
+  }
+
+  /** Listens on {@code address} with the first transport that can. */
+  private CompletableFuture<TransportListener> bind(Multiaddr address) {
+    Transport transport = transports.stream().filter(t -> t.canListen(address)).findFirst().orElse(null);
+    if (transport == null) {
+      return CompletableFuture.failedFuture(new TransportException("no transport can listen on " + address
+          + "; this host's transports are " + transports.stream()
+              .map(t -> t.getClass().getSimpleName()).collect(Collectors.joining(", "))
+          + " (a transport may need more configuration for some addresses, as a secure WebSocket its certificate)"));
+    }
+    return transport.listen(address, admission::accept);
+  }
+
+  /** Counts {@code listener}'s addresses as this host's until it stops, whichever way. */
+  private void adoptListener(TransportListener listener) {
+    listeners.add(listener);
+    listener.closeFuture().whenComplete((ignored, error) -> {
+      if (listeners.remove(listener) && !closing.get()) {
+        log.info("host {} no longer listening on {}{}", peerId, listener.addresses(),
+            error == null ? "" : ": " + Futures.unwrap(error).getMessage());
+        identify.localChanged();
+      }
+    });
+  }
+
+  /** Adds a transport a service brings; closed with the builder's. */
+  void addTransport(Transport transport) {
+    transports.add(Objects.requireNonNull(transport, "transport"));
   }
 
   @Override
@@ -461,7 +501,7 @@ public final class DefaultHost implements Host {
   }
 
   private void closeTransportsAndThreads(List<Throwable> failures) {
-    for (Transport transport : config.transports()) {
+    for (Transport transport : transports) {
       try {
         transport.close();
       } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.jlibp2p.core.host.EventListener;
 import io.jlibp2p.core.host.Host;
 import io.jlibp2p.core.host.ServiceContext;
 import io.jlibp2p.core.host.StreamHandler;
+import io.jlibp2p.core.transport.Transport;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -33,6 +34,11 @@ final class DefaultServiceContext implements ServiceContext {
   @Override
   public void setStreamHandler(String protocolId, StreamHandler handler) {
     host.setServiceStreamHandler(service, protocolId, handler);
+  }
+
+  @Override
+  public void addTransport(Transport transport) {
+    host.addTransport(transport);
   }
 
   @Override

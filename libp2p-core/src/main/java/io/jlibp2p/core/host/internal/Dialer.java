@@ -35,7 +35,15 @@ final class Dialer {
 
   /** Connects to {@code address} and upgrades the connection; {@code peer} must answer, if given. */
   CompletableFuture<HostConnection> dial(Multiaddr address, Optional<PeerId> peer) {
-    Transport transport = transports.stream().filter(t -> t.canDial(address)).findFirst().orElse(null);
+    // A transport that reaches the peer through another (a relay's circuit) needs the peer's ID in
+    // the address; one that can dial that form gets it, any other the address alone.
+    Multiaddr withPeer = peer.map(p -> p.appendTo(address)).orElse(address);
+    Transport transport = transports.stream().filter(t -> t.canDial(withPeer)).findFirst().orElse(null);
+    Multiaddr dialed = withPeer;
+    if (transport == null) {
+      transport = transports.stream().filter(t -> t.canDial(address)).findFirst().orElse(null);
+      dialed = address;
+    }
     if (transport == null) {
       return CompletableFuture.failedFuture(new TransportException("no transport can dial " + address));
     }
@@ -47,7 +55,7 @@ final class Dialer {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<HostConnection> upgraded = new CompletableFuture<>();
-    transport.dial(address, raw -> upgrader.upgrade(raw, peer, inboundStreams, reserved).whenComplete((c, e) -> {
+    transport.dial(dialed, raw -> upgrader.upgrade(raw, peer, inboundStreams, reserved).whenComplete((c, e) -> {
       if (e != null) {
         upgraded.completeExceptionally(e);
       } else {

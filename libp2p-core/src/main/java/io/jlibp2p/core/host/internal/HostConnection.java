@@ -3,6 +3,7 @@ package io.jlibp2p.core.host.internal;
 import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.host.Connection.CloseReason;
 import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.ConnectionLimit;
 import io.jlibp2p.core.identify.IdentifyInfo;
 import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +133,11 @@ public final class HostConnection implements Connection {
   @Override
   public Direction direction() {
     return raw.direction();
+  }
+
+  @Override
+  public Optional<ConnectionLimit> limit() {
+    return raw.limit();
   }
 
   @Override

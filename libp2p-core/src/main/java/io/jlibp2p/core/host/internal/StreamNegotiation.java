@@ -40,6 +40,8 @@ public final class StreamNegotiation {
   private final Map<String, String> serviceOf = new ConcurrentHashMap<>();
   private final List<Family> families = new CopyOnWriteArrayList<>();
   private volatile ProtocolRegistry registry = ProtocolRegistry.builder().build();
+  /** What a limited connection (a relay's circuit) is served: the handlers that run there. */
+  private volatile ProtocolRegistry limitedRegistry = ProtocolRegistry.builder().build();
 
   public StreamNegotiation(Duration timeout, EventListener events, Predicate<PeerId> mayEndEarly) {
     this.timeout = timeout;
@@ -78,10 +80,19 @@ public final class StreamNegotiation {
   }
 
   private void rebuildRegistry() {
+    registry = registryOf(handler -> true);
+    limitedRegistry = registryOf(StreamHandler::runsOnLimitedConnections);
+  }
+
+  private ProtocolRegistry registryOf(Predicate<StreamHandler> served) {
     ProtocolRegistry.Builder builder = ProtocolRegistry.builder();
-    exact.keySet().forEach(builder::add);
-    families.forEach(f -> builder.addMatching(f.description(), f.matcher()));
-    registry = builder.build();
+    exact.forEach((protocol, handler) -> {
+      if (served.test(handler)) {
+        builder.add(protocol);
+      }
+    });
+    families.stream().filter(f -> served.test(f.handler())).forEach(f -> builder.addMatching(f.description(), f.matcher()));
+    return builder.build();
   }
 
   private StreamHandler handlerFor(String protocol) {
@@ -98,8 +109,9 @@ public final class StreamNegotiation {
 
   /** Negotiates a stream the remote opened, then hands it to the protocol's handler. */
   public void inboundStream(Stream stream) {
+    boolean limited = HostConnection.of(stream).limit().isPresent();
     stream.pipeline().addLast("protocol-select",
-        MultistreamListenerHandler.builder(registry)
+        MultistreamListenerHandler.builder(limited ? limitedRegistry : registry)
             .timeout(timeout)
             .onSelected((ctx, protocol) -> {
               stream.attr(Stream.PROTOCOL).set(protocol);

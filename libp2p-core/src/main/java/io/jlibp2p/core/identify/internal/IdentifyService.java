@@ -1,5 +1,6 @@
 package io.jlibp2p.core.identify.internal;
 
+import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.host.internal.HostConnection;
 import io.jlibp2p.core.host.internal.StreamNegotiation;
 import io.jlibp2p.core.identify.Identify;
@@ -76,8 +77,9 @@ public final class IdentifyService {
     this.connections = connections;
     this.clock = clock;
     this.scheduler = scheduler;
-    streams.setHandler(Identify.PROTOCOL_ID, this::answer);
-    streams.setHandler(Identify.PUSH_PROTOCOL_ID, this::receivePush);
+    // A relayed peer is identified like any other: small messages, worth a relay's bytes.
+    streams.setHandler(Identify.PROTOCOL_ID, StreamHandler.onLimitedConnectionsToo(this::answer));
+    streams.setHandler(Identify.PUSH_PROTOCOL_ID, StreamHandler.onLimitedConnectionsToo(this::receivePush));
   }
 
   /** What this node says of itself to a peer that sees it at {@code observedAddress}. */
@@ -182,6 +184,8 @@ public final class IdentifyService {
     // js appends /p2p/<our ID> to the address it observed; the address itself is what counts.
     info.observedAddress()
         .map(address -> PeerId.fromMultiaddr(address).filter(self::equals).isPresent() ? address.decapsulate(MultiaddrProtocol.P2P) : address)
+        // Seen through a relay, it is the relay's address, not one this host can be reached at.
+        .filter(address -> !address.has(MultiaddrProtocol.P2P_CIRCUIT))
         .ifPresent(address -> observed.record(address, peer));
   }
 

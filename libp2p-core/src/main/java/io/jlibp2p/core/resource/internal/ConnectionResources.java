@@ -19,20 +19,23 @@ public final class ConnectionResources extends ReservingScope implements StreamS
 
   private final Direction direction;
   private final String ip;
+  /** False for a connection over another one, such as a relay's circuit, which holds no socket. */
+  private final boolean fileDescriptor;
   private final Scope self;
   private Scope owner;
   private PeerId peer;
 
-  ConnectionResources(ResourceManager manager, Direction direction, String ip, Scope self) {
+  ConnectionResources(ResourceManager manager, Direction direction, String ip, boolean fileDescriptor, Scope self) {
     super(manager);
     this.direction = direction;
     this.ip = ip;
+    this.fileDescriptor = fileDescriptor;
     this.self = self;
     this.owner = manager.transientScope;
   }
 
   Charge charge() {
-    return Charge.connection(direction, true);
+    return Charge.connection(direction, fileDescriptor);
   }
 
   /** The scopes it counts in: its own, the transient or its peer's, the system. */

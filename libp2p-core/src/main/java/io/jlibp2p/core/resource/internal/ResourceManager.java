@@ -62,7 +62,10 @@ public final class ResourceManager implements ResourceUsage {
    * not reported, for a caller that makes room and tries again.
    */
   public ConnectionResources openConnection(Direction direction, Multiaddr remoteAddress, boolean report) {
-    String ip = direction == Direction.INBOUND ? ipKey(remoteAddress) : null;
+    // A relayed connection comes from the relay's IP and holds no socket of its own: neither the
+    // per-IP count nor a file descriptor is its to take.
+    boolean relayed = remoteAddress.has(MultiaddrProtocol.P2P_CIRCUIT);
+    String ip = direction == Direction.INBOUND && !relayed ? ipKey(remoteAddress) : null;
     try {
       synchronized (this) {
         if (ip != null) {
@@ -74,7 +77,7 @@ public final class ResourceManager implements ResourceUsage {
           inboundPerIp.put(ip, current + 1);
         }
         ConnectionResources connection =
-            new ConnectionResources(this, direction, ip, new Scope("connection", limits.connection()));
+            new ConnectionResources(this, direction, ip, !relayed, new Scope("connection", limits.connection()));
         try {
           reserve(connection.chain(), connection.charge());
         } catch (LimitExceededException e) {
@@ -196,7 +199,7 @@ public final class ResourceManager implements ResourceUsage {
   }
 
   /** An IPv4 address, or the /64 of an IPv6 one; null for an address without an IP. */
-  static String ipKey(Multiaddr address) {
+  public static String ipKey(Multiaddr address) {
     Optional<String> ip4 = address.valueOf(MultiaddrProtocol.IP4);
     if (ip4.isPresent()) {
       return ip4.get();

@@ -70,6 +70,13 @@ public final class ServerChannelListener implements TransportListener {
   }
 
   @Override
+  public CompletableFuture<Void> closeFuture() {
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    serverChannel.closeFuture().addListener(f -> closed.complete(null));
+    return closed;
+  }
+
+  @Override
   public CompletableFuture<Void> closeAsync() {
     CompletableFuture<Void> closed = new CompletableFuture<>();
     serverChannel.close().addListener(f -> closed.complete(null));

@@ -234,6 +234,19 @@ class ResourceManagerTest {
   }
 
   @Test
+  void aRelayedConnectionCountsNeitherPerIpNorAsAFileDescriptor() {
+    ResourceFixture f = new ResourceFixture(ResourceLimits.unlimited().toBuilder().inboundConnectionsPerIp(1).build());
+    // Every circuit through one relay comes from the relay's IP: it is not that peer's address.
+    Multiaddr circuit = Multiaddr.fromString("/ip4/192.0.2.9/tcp/4001/p2p/" + PEER_A + "/p2p-circuit");
+    for (int i = 0; i < 3; i++) {
+      f.manager.openConnection(Direction.INBOUND, circuit);
+    }
+    f.manager.openConnection(Direction.INBOUND, tcp("192.0.2.9"));
+    assertEquals(4, f.manager.system().connectionsInbound());
+    assertEquals(1, f.manager.system().fileDescriptors());
+  }
+
+  @Test
   void aScopeRefusalGivesBackTheIpCount() {
     ResourceFixture f = new ResourceFixture(limitsOn("system", U.withConnections(1, 1)).toBuilder()
         .inboundConnectionsPerIp(1).build());
