@@ -1,6 +1,7 @@
 package io.jlibp2p.integration;
 
 import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
@@ -133,7 +134,8 @@ public final class Hosts {
             .service(new Ping())
             .service(Perf.client())
             .build();
-    host.setStreamHandler(ECHO, stream -> stream.pipeline().addLast(EchoHandler.INSTANCE));
+    // Served on relayed connections too, so that the relay tests can echo through a circuit.
+    host.setStreamHandler(ECHO, StreamHandler.onLimitedConnectionsToo(stream -> stream.pipeline().addLast(EchoHandler.INSTANCE)));
     return host;
   }
 

@@ -1,0 +1,282 @@
+package io.jlibp2p.relay.internal;
+
+import io.jlibp2p.core.host.Connection;
+import io.jlibp2p.core.host.ConnectionLimit;
+import io.jlibp2p.core.host.Host;
+import io.jlibp2p.core.host.ServiceContext;
+import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.core.transport.RawConnectionHandler;
+import io.jlibp2p.core.transport.TransportListener;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.multiformats.DecodingException;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.relay.CircuitRelay;
+import io.jlibp2p.relay.RelayException;
+import io.jlibp2p.relay.Reservation;
+import io.jlibp2p.relay.ReservationVoucher;
+import io.jlibp2p.relay.internal.pb.CircuitProtos;
+import io.jlibp2p.relay.internal.pb.CircuitProtos.HopMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listening through one relay: a reservation on it, refreshed before it expires, whose circuit
+ * addresses are this listener's. Circuits the relay opens to this host arrive through {@link
+ * #accept}. It ends when cancelled, and by itself when the relay's connection closes or a refresh
+ * fails: the reservation is lost.
+ */
+final class CircuitListener implements TransportListener, Reservation {
+
+  private static final Logger log = LoggerFactory.getLogger(CircuitListener.class);
+
+  /** Keeps the connection to the relay out of the connection manager's trimming. */
+  private static final String PROTECTION_TAG = "relay-reservation";
+
+  /** The most a refresh comes before the expiry, as go's client refreshes 2 minutes ahead. */
+  private static final Duration REFRESH_AHEAD = Duration.ofMinutes(2);
+
+  /** What one answer to RESERVE granted, on which connection. */
+  private record Grant(Instant expiration, List<Multiaddr> addresses, ConnectionLimit limit,
+      Optional<ReservationVoucher> voucher, Connection connection) {}
+
+  private final CircuitTransport transport;
+  private final ServiceContext context;
+  private final Host host;
+  private final CircuitAddress relay;
+  private final RawConnectionHandler handler;
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private volatile Grant grant;
+  private ScheduledFuture<?> refresh;
+
+  CircuitListener(CircuitTransport transport, ServiceContext context, CircuitAddress relay, RawConnectionHandler handler) {
+    this.transport = transport;
+    this.context = context;
+    this.host = context.host();
+    this.relay = relay;
+    this.handler = handler;
+  }
+
+  /** The first reservation: completes with this listener once the relay granted it. */
+  CompletableFuture<CircuitListener> reserve() {
+    return requestGrant().handle((granted, error) -> {
+      if (error != null) {
+        ended.completeExceptionally(error);
+        throw error instanceof RuntimeException e ? e : new IllegalStateException(error);
+      }
+      host.connectionManager().protect(relay.relayPeer(), PROTECTION_TAG);
+      adopt(granted);
+      log.info("reserved a slot on relay {} until {}; reachable at {}", relay.relayPeer(), granted.expiration(),
+          circuitAddresses());
+      return this;
+    });
+  }
+
+  /** Asks the relay for a reservation, or its refresh. */
+  private CompletableFuture<Grant> requestGrant() {
+    CompletableFuture<Grant> result = new CompletableFuture<>();
+    HopMessage reserve = HopMessage.newBuilder().setType(HopMessage.Type.RESERVE).build();
+    transport.openHop(relay, stream -> {
+      MessageReader.readOne(stream, RelayMessages::parseHop, "the relay's answer to RESERVE", CircuitRelay.HANDSHAKE_TIMEOUT,
+          (answer, failure) -> {
+            stream.close();
+            if (failure != null) {
+              result.completeExceptionally(new RelayException("relay " + relay.relayPeer() + " did not answer RESERVE", failure));
+              return;
+            }
+            RelayException refusal = CircuitTransport.refusal(answer, "a reservation");
+            if (refusal != null) {
+              result.completeExceptionally(refusal);
+              return;
+            }
+            try {
+              result.complete(grantOf(answer, stream.connection()));
+            } catch (DecodingException | RelayException e) {
+              result.completeExceptionally(e instanceof RelayException ? e
+                  : new RelayException("relay " + relay.relayPeer() + " granted a reservation that is unusable", e));
+            }
+          });
+      RelayMessages.send(stream, reserve);
+    }).whenComplete((stream, error) -> {
+      if (error != null) {
+        result.completeExceptionally(new RelayException("could not open a hop stream to relay " + relay.relayPeer()
+            + " for a reservation: " + error.getMessage(), error));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * What an OK answer granted, checked: a reservation with its expiry, and a voucher (if any)
+   * that the relay signed for this host.
+   */
+  private Grant grantOf(HopMessage answer, Connection connection) {
+    if (!answer.hasReservation()) {
+      throw new RelayException("relay " + relay.relayPeer() + " answered RESERVE with OK but no reservation", (Throwable) null);
+    }
+    CircuitProtos.Reservation reservation = answer.getReservation();
+    Optional<ReservationVoucher> voucher = Optional.empty();
+    if (reservation.hasVoucher()) {
+      ReservationVoucher opened = ReservationVoucher.open(reservation.getVoucher().toByteArray());
+      if (!opened.relay().equals(relay.relayPeer()) || !opened.peer().equals(host.peerId())) {
+        throw new RelayException("relay " + relay.relayPeer() + " sent a voucher of relay " + opened.relay()
+            + " for peer " + opened.peer() + ", not its own for this host", (Throwable) null);
+      }
+      voucher = Optional.of(opened);
+    }
+    long expire = reservation.getExpire();
+    Instant expiration = expire < 0 || expire > Instant.MAX.getEpochSecond() ? Instant.MAX : Instant.ofEpochSecond(expire);
+    List<Multiaddr> addresses = new ArrayList<>();
+    for (Multiaddr address : RelayMessages.addresses(reservation.getAddrsList())) {
+      Optional<PeerId> named = PeerId.fromMultiaddr(address);
+      if (named.isEmpty() || named.get().equals(relay.relayPeer())) {
+        addresses.add(CircuitRelay.circuitAddress(relay.relayPeer().appendTo(address)));
+      }
+    }
+    if (addresses.isEmpty()) {
+      // A relay that names no address of its own is reached where this host reached it.
+      addresses.add(CircuitRelay.circuitAddress(relay.relay()));
+    }
+    return new Grant(expiration, List.copyOf(addresses), RelayMessages.limit(answer.hasLimit(), answer.getLimit()),
+        voucher, connection);
+  }
+
+  /** Takes {@code granted} as the current grant, watches its connection, and schedules its refresh. */
+  private synchronized void adopt(Grant granted) {
+    Grant previous = grant;
+    grant = granted;
+    if (previous == null || previous.connection() != granted.connection()) {
+      granted.connection().closeFuture().whenComplete((ignored, error) -> {
+        if (grant.connection() == granted.connection()) {
+          lose(new RelayException("the connection to relay " + relay.relayPeer() + " closed; the reservation is lost",
+              (Throwable) null));
+        }
+      });
+    }
+    if (ended.isDone()) {
+      return;
+    }
+    Duration remaining = Duration.between(context.clock().instant(), granted.expiration());
+    Duration ahead = remaining.dividedBy(2).compareTo(REFRESH_AHEAD) < 0 ? remaining.dividedBy(2) : REFRESH_AHEAD;
+    Duration delay = remaining.minus(ahead);
+    if (delay.compareTo(Duration.ofSeconds(1)) < 0) {
+      delay = Duration.ofSeconds(1);
+    }
+    try {
+      refresh = context.scheduler().schedule(this::refresh, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // The host is closing; so is this reservation.
+    }
+  }
+
+  private void refresh() {
+    if (ended.isDone()) {
+      return;
+    }
+    requestGrant().whenComplete((granted, error) -> {
+      if (error != null) {
+        lose(new RelayException("refreshing the reservation on relay " + relay.relayPeer() + " failed; it is lost", error));
+      } else {
+        adopt(granted);
+        log.debug("refreshed the reservation on relay {} until {}", relay.relayPeer(), granted.expiration());
+      }
+    });
+  }
+
+  /** The reservation is gone without being cancelled. */
+  private void lose(RelayException cause) {
+    if (end()) {
+      log.warn("{}", cause.getMessage());
+      ended.completeExceptionally(cause);
+    }
+  }
+
+  /** Stops refreshing and protecting; whether this call ended it. */
+  private synchronized boolean end() {
+    if (ended.isDone()) {
+      return false;
+    }
+    if (refresh != null) {
+      refresh.cancel(false);
+    }
+    host.connectionManager().unprotect(relay.relayPeer(), PROTECTION_TAG);
+    return true;
+  }
+
+  /** Whether circuits through the relay are still taken. */
+  boolean isActive() {
+    return grant != null && !ended.isDone();
+  }
+
+  /** A circuit the relay opened to this host. */
+  void accept(RawConnection connection) {
+    handler.connected(connection);
+  }
+
+  @Override
+  public PeerId relay() {
+    return relay.relayPeer();
+  }
+
+  @Override
+  public Instant expiration() {
+    return grant.expiration();
+  }
+
+  @Override
+  public List<Multiaddr> circuitAddresses() {
+    return grant.addresses().stream().map(host.peerId()::appendTo).toList();
+  }
+
+  @Override
+  public ConnectionLimit limit() {
+    return grant.limit();
+  }
+
+  @Override
+  public Optional<ReservationVoucher> voucher() {
+    return grant.voucher();
+  }
+
+  @Override
+  public CompletableFuture<Void> ended() {
+    return ended;
+  }
+
+  @Override
+  public CompletableFuture<Void> cancel() {
+    if (end()) {
+      ended.complete(null);
+    }
+    return ended.handle((ignored, error) -> null);
+  }
+
+  @Override
+  public List<Multiaddr> addresses() {
+    Grant current = grant;
+    return current == null || ended.isDone() ? List.of() : current.addresses();
+  }
+
+  @Override
+  public CompletableFuture<Void> closeFuture() {
+    return ended;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAsync() {
+    return cancel();
+  }
+
+  @Override
+  public String toString() {
+    return "reservation on relay " + relay.relayPeer();
+  }
+}
