@@ -17,9 +17,11 @@ export function fillPattern (buf, offset) {
   return buf
 }
 
-export async function echoClient (connection, nBytes, chunkSize, signal, diag = () => {}) {
+// streamOptions: extra newStream() options, e.g. { runOnLimitedConnection: true }
+// for a relayed (limited) connection
+export async function echoClient (connection, nBytes, chunkSize, signal, diag = () => {}, streamOptions = {}) {
   const t0 = performance.now()
-  const stream = await connection.newStream('/echo/1.0.0', { signal })
+  const stream = await connection.newStream('/echo/1.0.0', { signal, ...streamOptions })
   diag(`echo stream ${stream.id} opened, protocol ${stream.protocol}, sending ${nBytes} bytes in ${chunkSize}-byte chunks`)
 
   // reader: attach BEFORE sending. With no 'message' listener an inbound

@@ -12,6 +12,13 @@
 //   {"type":"chat"} line per line received and {"type":"chat-end"} at its end; --listen <multiaddr> replaces /ip4/127.0.0.1/tcp/0.
 //   Transports: tcp and websockets (/ws; /tls/ws with --cert and --key PEM files; a dialed wss
 //   server's certificate is checked against Node's authorities and NODE_EXTRA_CA_CERTS).
+//   Circuit relay v2 (@libp2p/circuit-relay-v2):
+//   --relay-server (listen) serves /libp2p/circuit/relay/0.2.0/hop, with
+//   --relay-limit-duration-ms N / --relay-limit-data-bytes N as the limits of every reservation;
+//   --relay-client (listen and dial) adds the circuit transport (dial /p2p-circuit addresses);
+//   --relay <relayMultiaddr/p2p/ID> (listen, implies --relay-client) reserves a slot there, listens
+//   on <relay>/p2p-circuit and prints {"type":"reserved",...} after the listening line.
+//   Both imply the identify services. Handlers and dials run on limited (relayed) connections.
 //
 // stdout: JSON lines only. stderr: diagnostics. See NOTES.md.
 
@@ -30,16 +37,24 @@ import { mplex } from '@libp2p/mplex'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { ping } from '@libp2p/ping'
 import { identify, identifyPush } from '@libp2p/identify'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createInterface } from 'node:readline'
-import { multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, CODE_P2P, CODE_P2P_CIRCUIT } from '@multiformats/multiaddr'
 import { echo as utilsEcho, lpStream } from '@libp2p/utils'
 import { PERF_PROTOCOL, handlePerf, perfRun } from './perf.mjs'
 import { echoClient } from './echo-client.mjs'
 
 const ECHO_PROTOCOL = '/echo/1.0.0'
 const UPPER_PROTOCOL = '/jlibp2p/upper/1.0.0'
+const PING_PROTOCOL = '/ipfs/ping/1.0.0'
+const PING_LENGTH = 32
+
+// handle() options for every protocol the listener serves: js refuses an
+// inbound stream on a limited (relayed) connection unless the handler was
+// registered with runOnLimitedConnection: true (libp2p src/connection.ts)
+const ON_LIMITED = { runOnLimitedConnection: true }
 
 // ---------------------------------------------------------------------------
 // selectable components. --security / --muxer take one name or a
@@ -97,15 +112,25 @@ const USAGE = `usage:
                        [--conn-threshold N] [--mplex-disconnect-threshold N] [--echo-max-streams N]
                        [--echo-impl events|iterator|utils] [--connection-monitor on|off] [--identify]
                        [--perf] [--chat] [--listen <multiaddr>] [--cert chain.pem --key key.pem]
+                       [--relay-server [--relay-limit-duration-ms N] [--relay-limit-data-bytes N]]
+                       [--relay-client] [--relay <relayMultiaddr with /p2p/ID>]
        stdin commands (one per line, one JSON answer line each):
          peer <peerId> | identify <peerId> | handle <protocol> | unhandle <protocol> | push
+       --relay-server: circuit relay v2 server (hop); the limits apply to every reservation
+         (js defaults 120000 ms and 131072 bytes; both must be >= 1)
+       --relay <addr> (implies --relay-client): reserve on that relay, listen on <addr>/p2p-circuit,
+         print {"type":"reserved","relay":ID,"addresses":[...],"expire":S} after the listening line
   node peer.mjs dial <multiaddr> ping [--security plaintext|noise|tls] [--muxer mplex|yamux] [--timeout ms]
+       a <relay>/p2p-circuit/p2p/<ID> target implies --relay-client (circuit transport) and
+       runs ping/echo/upper on the limited connection; every dial result line (and the error
+       line once connected) carries "remoteAddr", "limited" and, if limited, "limits":{"bytes","seconds"}
   node peer.mjs dial <multiaddr> echo <nBytes> [--chunk bytes] [--parallel N] [--security ..] [--muxer ..] [--timeout ms]
   node peer.mjs dial <multiaddr> identify [--linger ms] [--security ..] [--muxer ..] [--timeout ms]
   node peer.mjs dial <multiaddr> perf --upload-bytes N --download-bytes M [--iterations K] [--security ..] [--muxer ..]
        each iteration dials a new connection; one {"type":"final",...} line per iteration
   (--timeout 0: no time limit; listen's default is 10 min, dial's 60 s)
-  (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold/--identify apply to dial too;
+  (--security/--muxer/--connection-monitor/--conn-threshold/--mplex-disconnect-threshold/--identify/--relay-client apply to dial too;
+   --relay-server, --relay-client and --relay imply the identify services (not --identify's event lines);
    --linger ms keeps a dial's connection open that long after the result line;
    --security and --muxer accept a comma-separated list in preference order, e.g. --security noise,plaintext
    --muxer yamux,mplex)`
@@ -153,7 +178,12 @@ function parseArgs (argv) {
     key: undefined,
     uploadBytes: undefined,
     downloadBytes: undefined,
-    iterations: 1
+    iterations: 1,
+    relayServer: false,
+    relayClient: false,
+    relay: undefined,
+    relayLimitDurationMs: undefined,
+    relayLimitDataBytes: undefined
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
@@ -189,11 +219,30 @@ function parseArgs (argv) {
       case '--upload-bytes': opts.uploadBytes = parseIntArg(flag, needValue()); break
       case '--download-bytes': opts.downloadBytes = parseIntArg(flag, needValue()); break
       case '--iterations': opts.iterations = parseIntArg(flag, needValue(), 1); break
+      case '--relay-server': opts.relayServer = true; break
+      case '--relay-client': opts.relayClient = true; break
+      case '--relay': opts.relay = needValue(); break
+      // 0 is refused: js would apply it literally (AbortSignal.timeout(0), a 0-byte budget)
+      case '--relay-limit-duration-ms': opts.relayLimitDurationMs = parseIntArg(flag, needValue(), 1); break
+      case '--relay-limit-data-bytes': opts.relayLimitDataBytes = parseIntArg(flag, needValue(), 1); break
       case '--help': opts.help = true; break
       default: usage(`unknown option ${flag}`)
     }
   }
   if ((opts.cert == null) !== (opts.key == null)) usage('--cert and --key go together')
+  // js puts the duration, in ms, into the uint32 Limit.duration field unchecked
+  if (opts.relayLimitDurationMs > 0xffffffff) usage(`--relay-limit-duration-ms must fit in a uint32, got ${opts.relayLimitDurationMs}`)
+  if (!opts.relayServer && (opts.relayLimitDurationMs != null || opts.relayLimitDataBytes != null)) {
+    usage('--relay-limit-duration-ms and --relay-limit-data-bytes need --relay-server')
+  }
+  if (opts.relay != null) {
+    let relay
+    try { relay = multiaddr(opts.relay) } catch (err) { usage(`invalid --relay multiaddr ${JSON.stringify(opts.relay)}: ${err.message}`) }
+    const codes = relay.getComponents().map(c => c.code)
+    if (codes.includes(CODE_P2P_CIRCUIT)) usage(`--relay takes the relay's own address, without /p2p-circuit: ${opts.relay}`)
+    if (codes.at(-1) !== CODE_P2P) usage(`--relay must end with the relay's /p2p/<peerId>: ${opts.relay}`)
+    opts.relayClient = true // listening on <relay>/p2p-circuit needs the circuit transport
+  }
   if (opts.connectionMonitor !== 'on' && opts.connectionMonitor !== 'off') {
     usage(`--connection-monitor must be on or off, got ${JSON.stringify(opts.connectionMonitor)}`)
   }
@@ -212,13 +261,39 @@ function webSocketsInit (opts) {
   return { https: { cert: readFileSync(opts.cert), key: readFileSync(opts.key) } }
 }
 
+// --relay-server: the relay's limits for every reservation. js's option names are
+// reservations.defaultDurationLimit (ms, a number) and reservations.defaultDataLimit
+// (bytes, a bigint); unset -> js's defaults, 2 min and 128 KiB
+// (@libp2p/circuit-relay-v2 src/index.ts ServerReservationStoreInit, src/constants.ts)
+function relayServerInit (opts) {
+  const reservations = {}
+  if (opts.relayLimitDurationMs != null) reservations.defaultDurationLimit = opts.relayLimitDurationMs
+  if (opts.relayLimitDataBytes != null) reservations.defaultDataLimit = BigInt(opts.relayLimitDataBytes)
+  return { reservations }
+}
+
+// the identify services: --identify, and the relay roles (the circuit transport
+// declares a dependency on '@libp2p/identify', createLibp2p fails without it)
+function wantIdentify (opts) {
+  return opts.identify || opts.relayServer || opts.relayClient
+}
+
 async function createNode (opts, { listen }) {
   const connectionManager = {}
   if (opts.connThreshold != null) connectionManager.inboundConnectionThreshold = opts.connThreshold
 
+  const listenAddrs = listen ? [opts.listen] : []
+  // --relay: the circuit transport's listener dials the relay, makes the
+  // reservation and only then resolves, so createLibp2p() fails if it fails
+  if (listen && opts.relay != null) listenAddrs.push(`${opts.relay}/p2p-circuit`)
+
   return createLibp2p({
-    addresses: { listen: listen ? [opts.listen] : [] },
-    transports: [tcp(), webSockets(webSocketsInit(opts))],
+    addresses: { listen: listenAddrs },
+    transports: [
+      tcp(),
+      webSockets(webSocketsInit(opts)),
+      ...(opts.relayClient ? [circuitRelayTransport()] : [])
+    ],
     // order = preference order
     connectionEncrypters: opts.security.map(name => SECURITY[name](opts)),
     streamMuxers: opts.muxer.map(name => MUXERS[name](opts)),
@@ -230,9 +305,105 @@ async function createNode (opts, { listen }) {
       ping: ping(),
       // --identify: /ipfs/id/1.0.0 + /ipfs/id/push/1.0.0 with js defaults
       // (automatic identify on every connection:open, push on self:peer:update)
-      ...(opts.identify ? { identify: identify(), identifyPush: identifyPush() } : {})
+      ...(wantIdentify(opts) ? { identify: identify(), identifyPush: identifyPush() } : {}),
+      ...(opts.relayServer ? { relay: circuitRelayServer(relayServerInit(opts)) } : {})
     }
   })
+}
+
+// ---------------------------------------------------------------------------
+// circuit relay helpers
+
+function isCircuit (ma) {
+  return ma.getComponents().some(c => c.code === CODE_P2P_CIRCUIT)
+}
+
+// what every dial result line says about the connection it ran on. js marks a
+// relayed connection that has relay limits as limited (connection.limits set);
+// limits.bytes / limits.seconds are what js's client side thinks is left
+function connectionJson (connection) {
+  const limits = connection.limits
+  const json = { remoteAddr: connection.remoteAddr.toString(), limited: limits != null }
+  if (limits != null) {
+    json.limits = {
+      bytes: limits.bytes == null ? null : limits.bytes.toString(),
+      seconds: limits.seconds ?? null
+    }
+  }
+  return json
+}
+
+// /ipfs/ping/1.0.0 on an existing connection: @libp2p/ping's ping() takes a
+// peer id or multiaddr only, and the connection manager never reuses a limited
+// connection for it (libp2p src/connection-manager/utils.ts findExistingConnection),
+// so over a circuit it would dial a second relayed connection. Sends 32 random
+// bytes, waits for the same 32 back, then closes the stream.
+async function pingOnConnection (connection, signal) {
+  const stream = await connection.newStream(PING_PROTOCOL, { signal, ...ON_LIMITED })
+  const data = crypto.getRandomValues(new Uint8Array(PING_LENGTH))
+  const received = []
+  let length = 0
+  let t0
+  const pong = new Promise((resolve, reject) => {
+    const onMessage = (evt) => {
+      const bufs = evt.data instanceof Uint8Array ? [evt.data] : evt.data
+      for (const buf of bufs) {
+        received.push(buf)
+        length += buf.byteLength
+      }
+      if (length >= PING_LENGTH) {
+        stream.removeEventListener('message', onMessage)
+        resolve(performance.now() - t0)
+      }
+    }
+    stream.addEventListener('message', onMessage)
+    stream.addEventListener('close', (evt) => {
+      reject(new Error(`ping stream closed after ${length}/${PING_LENGTH} bytes${evt.error ? ` with ${evt.error.name}: ${evt.error.message}` : ''}`))
+    })
+    signal.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted')), { once: true })
+  })
+  pong.catch(() => {})
+  try {
+    t0 = performance.now()
+    stream.send(data)
+    const rtt = await pong
+    const got = Buffer.concat(received)
+    if (got.length !== PING_LENGTH || !got.equals(Buffer.from(data))) {
+      throw new Error(`wrong ping answer: ${got.length} bytes, ${got.toString('hex')} instead of ${Buffer.from(data).toString('hex')}`)
+    }
+    await stream.close({ signal })
+    return rtt
+  } catch (err) {
+    stream.abort(err)
+    throw err
+  }
+}
+
+// --relay: after createLibp2p() the reservation exists; wait (briefly) until
+// the circuit addresses show up among our multiaddrs
+async function waitForCircuitAddrs (node, timeoutMs = 10_000) {
+  const circuitAddrs = () => node.getMultiaddrs().filter(isCircuit).map(String)
+  const deadline = Date.now() + timeoutMs
+  let addrs = circuitAddrs()
+  while (addrs.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    addrs = circuitAddrs()
+  }
+  if (addrs.length === 0) throw new Error(`reservation made but no /p2p-circuit address after ${timeoutMs} ms`)
+  return addrs
+}
+
+// the reservation the circuit transport holds on relayPeer (expire: unix
+// seconds), read from the transport's reservation store; null if not found
+function relayReservation (node, relayPeer) {
+  try {
+    const transport = node.components.transportManager.getTransports()
+      .find(t => t[Symbol.toStringTag] === '@libp2p/circuit-relay-v2-transport')
+    return transport?.reservationStore?.getReservation(relayPeer) ?? null
+  } catch (err) {
+    diag(`could not read the relay reservation: ${err.message}`)
+    return null
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -490,7 +661,7 @@ async function cmdListen (opts) {
 
   node.addEventListener('connection:open', (evt) => {
     const c = evt.detail
-    diag(`connection:open ${c.direction} ${c.remoteAddr} encryption=${c.encryption} muxer=${c.multiplexer}`)
+    diag(`connection:open ${c.direction} ${c.remoteAddr} encryption=${c.encryption} muxer=${c.multiplexer}${c.limits != null ? ` limited bytes=${c.limits.bytes ?? '-'} seconds=${c.limits.seconds ?? '-'}` : ''}`)
   })
   node.addEventListener('connection:close', (evt) => {
     const c = evt.detail
@@ -526,7 +697,8 @@ async function cmdListen (opts) {
 
   await node.handle(ECHO_PROTOCOL, ECHO_IMPLS[opts.echoImpl], {
     maxInboundStreams: opts.echoMaxStreams ?? 32, // js default is 32 per connection per protocol
-    maxOutboundStreams: 64
+    maxOutboundStreams: 64,
+    ...ON_LIMITED
   })
 
   // One length-prefixed request, one length-prefixed response (its text in upper case), then the
@@ -536,23 +708,44 @@ async function cmdListen (opts) {
       diag(`upper ${stream.id} from ${connection.remotePeer}: ${err.message}`)
       stream.abort(err)
     })
-  })
+  }, ON_LIMITED)
 
   if (opts.perf) {
     await node.handle(PERF_PROTOCOL, (stream, connection) => {
       handlePerf(stream).then(
         (uploaded) => diag(`perf ${stream.id} from ${connection.remotePeer}: received ${uploaded} bytes, sent the download`),
         (err) => diag(`perf ${stream.id} from ${connection.remotePeer}: ${err.message}`))
-    })
+    }, ON_LIMITED)
   }
 
   if (opts.chat) {
-    await node.handle(CHAT_PROTOCOL, handleChat)
+    await node.handle(CHAT_PROTOCOL, handleChat, ON_LIMITED)
   }
 
-  const addrs = node.getMultiaddrs().map(ma => ma.toString())
+  // the node's own (non-circuit) addresses; with --relay the circuit ones
+  // follow in the "reserved" line
+  const addrs = node.getMultiaddrs().filter(ma => !isCircuit(ma)).map(ma => ma.toString())
   out({ peerId: node.peerId.toString(), addrs })
   diag(`listening as ${node.peerId} on ${addrs.join(' ')}; protocols: ${node.getProtocols().join(', ')}`)
+  if (opts.relayServer) {
+    const r = relayServerInit(opts).reservations
+    diag(`relay server: reservation limits duration=${r.defaultDurationLimit ?? 'js default 120000'} ms data=${r.defaultDataLimit ?? 'js default 131072'} bytes`)
+  }
+
+  if (opts.relay != null) {
+    // createLibp2p() resolved, so the reservation exists; its addresses are
+    // <relay addr>/p2p/<relay>/p2p-circuit/p2p/<us>
+    const relayPeer = peerIdFromString(multiaddr(opts.relay).getComponents().findLast(c => c.code === CODE_P2P).value)
+    const addresses = await waitForCircuitAddrs(node)
+    const reservation = relayReservation(node, relayPeer)
+    out({
+      type: 'reserved',
+      relay: relayPeer.toString(),
+      addresses,
+      expire: reservation?.expire == null ? null : Number(reservation.expire)
+    })
+    diag(`reserved on relay ${relayPeer}: ${addresses.join(' ')}`)
+  }
 
   let stopping = false
   const shutdown = async (why) => {
@@ -645,7 +838,7 @@ async function runCommand (node, pendingIdentify, line) {
           // (debounced 1 s) to every connected peer that supports push.
           await node.handle(protocol, (stream) => {
             stream.close().catch((err) => stream.abort(err))
-          })
+          }, ON_LIMITED)
         } else {
           if (!node.getProtocols().includes(protocol)) throw new Error(`protocol ${protocol} is not handled`)
           await node.unhandle(protocol)
@@ -687,37 +880,50 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
     const t0 = performance.now()
     const connection = await node.dial(ma, { signal })
     const dialMs = performance.now() - t0
-    diag(`connected to ${connection.remotePeer} via ${connection.remoteAddr} encryption=${connection.encryption} muxer=${connection.multiplexer} in ${dialMs.toFixed(1)} ms`)
+    dialConnection = connection
+    diag(`connected to ${connection.remotePeer} via ${connection.remoteAddr} encryption=${connection.encryption} muxer=${connection.multiplexer} in ${dialMs.toFixed(1)} ms${connection.limits != null ? ' (limited)' : ''}`)
+    // a /p2p-circuit target: js refuses to open a stream on a limited
+    // connection unless newStream() is given runOnLimitedConnection: true
+    const streamOpts = isCircuit(ma) ? ON_LIMITED : {}
 
     if (action === 'ping') {
       const t1 = performance.now()
-      const rtt = await node.services.ping.ping(ma, { signal })
+      let rtt, pingVia
+      if (isCircuit(ma)) {
+        // by hand on this connection: the ping service would open a second circuit
+        rtt = round(await pingOnConnection(connection, signal))
+        pingVia = 'connection'
+      } else {
+        rtt = await node.services.ping.ping(ma, { signal })
+        pingVia = 'service'
+      }
       const totalMs = performance.now() - t1
       // rttMs: what @libp2p/ping reports (Date.now() based, integer ms, measured
       // from the first write to the 32-byte echo); pingMs additionally includes
-      // opening the stream and multistream-select negotiation.
+      // opening the stream and multistream-select negotiation. Over a circuit
+      // (pingVia "connection") rttMs is performance.now() based, fractional.
       succeeded = true
-      return { ok: true, rttMs: rtt, pingMs: round(totalMs), dialMs: round(dialMs), remotePeer: connection.remotePeer.toString() }
+      return { ok: true, rttMs: rtt, pingMs: round(totalMs), dialMs: round(dialMs), remotePeer: connection.remotePeer.toString(), pingVia, ...connectionJson(connection) }
     }
 
     if (action === 'echo') {
       const n = actionArgs[0]
       // --parallel N: N echo streams at once on the one connection, each carrying n bytes.
       const t1 = performance.now()
-      await Promise.all(Array.from({ length: opts.parallel }, () => echoClient(connection, n, opts.chunk, signal, diag)))
+      await Promise.all(Array.from({ length: opts.parallel }, () => echoClient(connection, n, opts.chunk, signal, diag, streamOpts)))
       const ms = performance.now() - t1
       succeeded = true
-      return { ok: true, bytes: n, streams: opts.parallel, ms: round(ms), mibPerSec: round(n * opts.parallel / 1048576 / (ms / 1000)), dialMs: round(dialMs) }
+      return { ok: true, bytes: n, streams: opts.parallel, ms: round(ms), mibPerSec: round(n * opts.parallel / 1048576 / (ms / 1000)), dialMs: round(dialMs), ...connectionJson(connection) }
     }
 
     if (action === 'upper') {
-      const stream = await connection.newStream(UPPER_PROTOCOL, { signal })
+      const stream = await connection.newStream(UPPER_PROTOCOL, { signal, ...streamOpts })
       const lp = lpStream(stream)
       await lp.write(new TextEncoder().encode(actionArgs[0]), { signal })
       await stream.close({ signal })
       const response = await lp.read({ signal })
       succeeded = true
-      return { ok: true, response: new TextDecoder().decode(response.subarray()), remotePeer: connection.remotePeer.toString() }
+      return { ok: true, response: new TextDecoder().decode(response.subarray()), remotePeer: connection.remotePeer.toString(), ...connectionJson(connection) }
     }
 
     if (action === 'identify') {
@@ -735,7 +941,8 @@ async function cmdDial (target, action, actionArgs, opts, signal) {
         remotePeer: connection.remotePeer.toString(),
         localPeer: node.peerId.toString(),
         dialMs: round(dialMs),
-        identifyMs: round(identifyMs)
+        identifyMs: round(identifyMs),
+        ...connectionJson(connection)
       }
     }
     throw new Error(`unreachable action ${action}`)
@@ -805,7 +1012,11 @@ async function main () {
     } else if (cmd === 'dial') {
       const action = positional[2]
       if (positional.length < 3) usage('dial needs <multiaddr> <ping|echo|identify>')
-      try { multiaddr(positional[1]) } catch (err) { usage(`invalid multiaddr ${JSON.stringify(positional[1])}: ${err.message}`) }
+      let target
+      try { target = multiaddr(positional[1]) } catch (err) { usage(`invalid multiaddr ${JSON.stringify(positional[1])}: ${err.message}`) }
+      if (opts.relay != null) usage('--relay is a listen option (dial a <relay>/p2p-circuit/p2p/<ID> address instead)')
+      if (opts.relayServer) usage('--relay-server is a listen option')
+      if (isCircuit(target)) opts.relayClient = true // a circuit target needs the circuit transport
       if (action === 'ping') {
         if (positional.length !== 3) usage('dial <addr> ping takes no further arguments')
       } else if (action === 'echo') {
@@ -873,10 +1084,15 @@ async function main () {
       msg = err?.message === why ? why : `${why} (${msg})`
     }
     diag(`dial failed: ${err?.stack ?? err}`)
-    out({ ok: false, error: msg })
+    // once connected, the error line says which connection it was (remoteAddr, limited)
+    // (connectionStatus "closed": the connection itself ended, e.g. a relay cut it at its limit)
+    out({ ok: false, error: msg, ...(dialConnection != null ? { ...connectionJson(dialConnection), connectionStatus: dialConnection.status } : {}) })
     exit(1)
   }
 }
+
+// the dial's connection once established, for the error line
+let dialConnection = null
 
 // --linger: cmdDial leaves the node running; main() prints the result first
 let lingerNode = null
