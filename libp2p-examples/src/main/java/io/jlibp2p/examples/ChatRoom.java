@@ -49,12 +49,13 @@ final class ChatRoom {
 
   /** Serves chat streams the remote opens, and sets up the ones this side opens. */
   StreamHandler handler() {
-    return stream -> {
+    // A peer behind a NAT chats through its relay: lines are small, and the relay's limits bound them.
+    return StreamHandler.onLimitedConnectionsToo(stream -> {
       stream.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE_LENGTH));
       stream.pipeline().addLast(new StringDecoder(StandardCharsets.UTF_8));
       stream.pipeline().addLast(new Member(stream));
       stream.config().setAutoRead(true);
-    };
+    });
   }
 
   /** Opens a chat stream to {@code peer}, which must be connected or in the peerstore. */

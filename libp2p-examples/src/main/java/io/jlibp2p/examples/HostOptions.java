@@ -8,6 +8,7 @@ import io.jlibp2p.core.host.HostService;
 import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.ping.Ping;
+import io.jlibp2p.relay.RelayClient;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.io.PrintStream;
@@ -128,6 +129,8 @@ final class HostOptions {
         .upgradeTimeout(timeout())
         .negotiationTimeout(timeout())
         .service(new Ping())
+        // Every command dials /p2p-circuit addresses; listen --relay reserves with it.
+        .service(RelayClient.create())
         .service(new FatalExit())
         .eventListener(events);
     for (HostService service : services) {
@@ -170,6 +173,18 @@ final class HostOptions {
     return builder.build();
   }
 
+  /**
+   * Prints {@code host}'s listen addresses, one per line, and serves until SIGINT or SIGTERM. The
+   * signal handlers go in first: a script that has read the addresses may stop the process.
+   */
+  void printAddressesAndServe(Host host) throws InterruptedException {
+    Signals signals = Signals.install();
+    for (Multiaddr address : host.listenAddresses()) {
+      out.println(address);
+    }
+    signals.awaitTermination();
+  }
+
   /** Connects to {@code address}; with {@code /p2p/} the remote must prove that identity. */
   Connection connect(Host host, String address) {
     Multiaddr target = Cli.multiaddr(address);
@@ -181,6 +196,8 @@ final class HostOptions {
     return new Json()
         .put("remotePeer", connection.remotePeer().toString())
         .put("security", Stacks.shortName(connection.securityProtocol()))
-        .put("muxer", Stacks.shortName(connection.muxerProtocol()));
+        .put("muxer", Stacks.shortName(connection.muxerProtocol()))
+        .put("connection", connection.limit().isPresent() ? "relayed" : "direct")
+        .put("remoteAddress", connection.remoteAddress().toString());
   }
 }

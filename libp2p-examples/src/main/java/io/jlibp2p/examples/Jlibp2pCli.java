@@ -18,7 +18,7 @@ import picocli.CommandLine;
 @Command(name = "jlibp2p", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     versionProvider = Jlibp2pCli.Version.class,
     description = "A libp2p peer: chat, serve, ping, identify, echo and perf over TCP with noise, TLS, secio or plaintext, and yamux or mplex.",
-    subcommands = {ChatCommand.class, ListenCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class, FootprintCommand.class, TrainCommand.class,
+    subcommands = {ChatCommand.class, ListenCommand.class, RelayCommand.class, PingCommand.class, IdentifyCommand.class, EchoCommand.class, PerfCommand.class, FootprintCommand.class, TrainCommand.class,
         CommandLine.HelpCommand.class})
 public final class Jlibp2pCli implements Callable<Integer> {
 
