@@ -172,6 +172,46 @@ class RelayHostTest {
   }
 
   @Test
+  void theRelaysAnswerToConnectComesBeforeAnythingTheTargetWritesFirst() throws Exception {
+    Host relay = relay(RelayServer.builder().circuitLimit(TEST_LIMIT).build());
+    Host target = client();
+    reserve(target, relay);
+    byte[] hello = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // A target that writes as soon as it has said yes, as a multistream listener may.
+    target.setStreamHandler(CircuitRelay.STOP_PROTOCOL_ID, stream -> stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ((ByteBuf) msg).release();
+        RelayMessages.send(ctx.channel(), StopMessage.newBuilder()
+            .setType(StopMessage.Type.STATUS).setStatus(CircuitProtos.Status.OK).build());
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(hello));
+      }
+    }));
+    HopMessage granted = HopMessage.newBuilder()
+        .setType(HopMessage.Type.STATUS)
+        .setStatus(CircuitProtos.Status.OK)
+        .setLimit(RelayMessages.limit(TEST_LIMIT))
+        .build();
+    byte[] expected = new byte[1 + granted.getSerializedSize() + hello.length];
+    expected[0] = (byte) granted.getSerializedSize();
+    System.arraycopy(granted.toByteArray(), 0, expected, 1, granted.getSerializedSize());
+    System.arraycopy(hello, 0, expected, expected.length - hello.length, hello.length);
+    // Both streams of a circuit may share the relay's event loop, or not: try a few circuits.
+    for (int i = 0; i < 6; i++) {
+      Host source = client();
+      Connection connection = await(source.dial(relay.listenAddresses().get(0)));
+      StreamCollector collector = StreamCollector.firstBytes(expected.length);
+      Stream stream = await(source.newStream(connection, s -> s.pipeline().addLast(collector), CircuitRelay.HOP_PROTOCOL_ID));
+      RelayMessages.send(stream, HopMessage.newBuilder()
+          .setType(HopMessage.Type.CONNECT)
+          .setPeer(CircuitProtos.Peer.newBuilder().setId(ByteString.copyFrom(target.peerId().toBytes())))
+          .build());
+      assertArrayEquals(expected, await(collector.done));
+      stream.reset();
+    }
+  }
+
+  @Test
   void aConnectToAPeerWithoutAReservationIsRefusedWithNoReservation() throws Exception {
     Host relay = relay(RelayServer.create());
     Host dialer = client();

@@ -249,8 +249,11 @@ public final class HopService {
           if (!limit.equals(ConnectionLimit.UNLIMITED)) {
             granted.setLimit(RelayMessages.limit(limit));
           }
-          // The source's answer is queued first on its event loop, before anything forwarded to it.
-          source.eventLoop().execute(() -> RelayMessages.send(source, granted.build()));
+          // Written now, from this thread, so that it goes out before anything forwarded to the
+          // source: the target may write first (a multistream header) as soon as it is joined, and
+          // a forwarded write from this thread follows this one whether both streams share an
+          // event loop or not.
+          RelayMessages.send(source, granted.build());
           CircuitSplice.join(source, target, limit, release);
           MessageReader.handOff(target);
           source.eventLoop().execute(() -> {
