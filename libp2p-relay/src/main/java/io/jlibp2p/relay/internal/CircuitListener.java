@@ -8,8 +8,8 @@ import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.RawConnectionHandler;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.crypto.PeerId;
-import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.jlibp2p.relay.CircuitRelay;
 import io.jlibp2p.relay.RelayException;
 import io.jlibp2p.relay.Reservation;
@@ -44,6 +44,9 @@ final class CircuitListener implements TransportListener, Reservation {
   /** The most a refresh comes before the expiry, as go's client refreshes 2 minutes ahead. */
   private static final Duration REFRESH_AHEAD = Duration.ofMinutes(2);
 
+  /** The longest wait for a refresh, however far off the expiry. */
+  private static final Duration LONGEST_REFRESH_DELAY = Duration.ofDays(1);
+
   /** What one answer to RESERVE granted, on which connection. */
   private record Grant(Instant expiration, List<Multiaddr> addresses, ConnectionLimit limit,
       Optional<ReservationVoucher> voucher, Connection connection) {}
@@ -55,6 +58,9 @@ final class CircuitListener implements TransportListener, Reservation {
   private final RawConnectionHandler handler;
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private volatile Grant grant;
+  /** Guarded by {@code this}, as are the two below: set once, as it ends, however it ends. */
+  private volatile boolean over;
+  private boolean protecting;
   private ScheduledFuture<?> refresh;
 
   CircuitListener(CircuitTransport transport, ServiceContext context, CircuitAddress relay, RawConnectionHandler handler) {
@@ -72,7 +78,6 @@ final class CircuitListener implements TransportListener, Reservation {
         ended.completeExceptionally(error);
         throw error instanceof RuntimeException e ? e : new IllegalStateException(error);
       }
-      host.connectionManager().protect(relay.relayPeer(), PROTECTION_TAG);
       adopt(granted);
       log.info("reserved a slot on relay {} until {}; reachable at {}", relay.relayPeer(), granted.expiration(),
           circuitAddresses());
@@ -99,9 +104,12 @@ final class CircuitListener implements TransportListener, Reservation {
             }
             try {
               result.complete(grantOf(answer, stream.connection()));
-            } catch (DecodingException | RelayException e) {
-              result.completeExceptionally(e instanceof RelayException ? e
-                  : new RelayException("relay " + relay.relayPeer() + " granted a reservation that is unusable", e));
+            } catch (RelayException e) {
+              result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+              // A voucher that does not verify, an address that is none: a grant not to rely on.
+              result.completeExceptionally(
+                  new RelayException("relay " + relay.relayPeer() + " granted a reservation that is unusable", e));
             }
           });
       RelayMessages.send(stream, reserve);
@@ -134,8 +142,15 @@ final class CircuitListener implements TransportListener, Reservation {
     }
     long expire = reservation.getExpire();
     Instant expiration = expire < 0 || expire > Instant.MAX.getEpochSecond() ? Instant.MAX : Instant.ofEpochSecond(expire);
+    if (!expiration.isAfter(context.clock().instant())) {
+      throw new RelayException("relay " + relay.relayPeer() + " granted a reservation that expired already, at "
+          + expiration, (Throwable) null);
+    }
     List<Multiaddr> addresses = new ArrayList<>();
     for (Multiaddr address : RelayMessages.addresses(reservation.getAddrsList())) {
+      if (address.has(MultiaddrProtocol.P2P_CIRCUIT)) {
+        continue; // a relay reached through another relay: not a circuit this host can offer
+      }
       Optional<PeerId> named = PeerId.fromMultiaddr(address);
       if (named.isEmpty() || named.get().equals(relay.relayPeer())) {
         addresses.add(CircuitRelay.circuitAddress(relay.relayPeer().appendTo(address)));
@@ -151,8 +166,15 @@ final class CircuitListener implements TransportListener, Reservation {
 
   /** Takes {@code granted} as the current grant, watches its connection, and schedules its refresh. */
   private synchronized void adopt(Grant granted) {
+    if (over) {
+      return; // cancelled while the relay was answering
+    }
     Grant previous = grant;
     grant = granted;
+    if (!protecting) {
+      host.connectionManager().protect(relay.relayPeer(), PROTECTION_TAG);
+      protecting = true;
+    }
     if (previous == null || previous.connection() != granted.connection()) {
       granted.connection().closeFuture().whenComplete((ignored, error) -> {
         if (grant.connection() == granted.connection()) {
@@ -161,14 +183,13 @@ final class CircuitListener implements TransportListener, Reservation {
         }
       });
     }
-    if (ended.isDone()) {
-      return;
-    }
     Duration remaining = Duration.between(context.clock().instant(), granted.expiration());
     Duration ahead = remaining.dividedBy(2).compareTo(REFRESH_AHEAD) < 0 ? remaining.dividedBy(2) : REFRESH_AHEAD;
     Duration delay = remaining.minus(ahead);
     if (delay.compareTo(Duration.ofSeconds(1)) < 0) {
       delay = Duration.ofSeconds(1);
+    } else if (delay.compareTo(LONGEST_REFRESH_DELAY) > 0) {
+      delay = LONGEST_REFRESH_DELAY; // a grant "until the end of time" is still asked again
     }
     try {
       refresh = context.scheduler().schedule(this::refresh, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -178,7 +199,7 @@ final class CircuitListener implements TransportListener, Reservation {
   }
 
   private void refresh() {
-    if (ended.isDone()) {
+    if (over) {
       return;
     }
     requestGrant().whenComplete((granted, error) -> {
@@ -201,19 +222,22 @@ final class CircuitListener implements TransportListener, Reservation {
 
   /** Stops refreshing and protecting; whether this call ended it. */
   private synchronized boolean end() {
-    if (ended.isDone()) {
+    if (over) {
       return false;
     }
+    over = true;
     if (refresh != null) {
       refresh.cancel(false);
     }
-    host.connectionManager().unprotect(relay.relayPeer(), PROTECTION_TAG);
+    if (protecting) {
+      host.connectionManager().unprotect(relay.relayPeer(), PROTECTION_TAG);
+    }
     return true;
   }
 
   /** Whether circuits through the relay are still taken. */
   boolean isActive() {
-    return grant != null && !ended.isDone();
+    return grant != null && !over;
   }
 
   /** A circuit the relay opened to this host. */
@@ -262,7 +286,7 @@ final class CircuitListener implements TransportListener, Reservation {
   @Override
   public List<Multiaddr> addresses() {
     Grant current = grant;
-    return current == null || ended.isDone() ? List.of() : current.addresses();
+    return current == null || over ? List.of() : current.addresses();
   }
 
   @Override

@@ -33,7 +33,8 @@ final class CircuitSplice {
   /** Directions whose stream ended cleanly; at two the circuit closes. */
   private final AtomicInteger finishedDirections = new AtomicInteger();
   private final Runnable onEnd;
-  private ScheduledFuture<?> deadline;
+  /** Set once, as the circuit is joined; read by whichever stream's event loop ends it. */
+  private volatile ScheduledFuture<?> deadline;
 
   private CircuitSplice(Stream source, Stream target, ConnectionLimit limit, Runnable onEnd) {
     this.source = source;
@@ -122,8 +123,13 @@ final class CircuitSplice {
       forwarded += length;
       to.write(bytes);
       if (!to.isWritable()) {
-        to.flush();
+        // Off before the flush: a flush that drains at once fires the writability change (and its
+        // autoRead on) inside it, which an autoRead off after it would undo for good.
         from.config().setAutoRead(false);
+        to.flush();
+        if (to.isWritable()) {
+          from.config().setAutoRead(true);
+        }
       }
     }
 
@@ -142,8 +148,10 @@ final class CircuitSplice {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof ChannelInputShutdownEvent) {
+        // Counted before the other side hears of it: its close must find this direction finished.
+        boolean bothFinished = finishedDirections.incrementAndGet() == 2;
         to.closeWrite();
-        if (finishedDirections.incrementAndGet() == 2 && end()) {
+        if (bothFinished && end()) {
           // Closes once what was written is out, as a stream's close does.
           source.close();
           target.close();

@@ -63,7 +63,8 @@ public final class CircuitTransport implements Transport {
 
   /** The reservations held now. */
   public List<Reservation> reservations() {
-    return List.copyOf(reservations.values());
+    // Not those still waiting for the relay's grant, nor those ending.
+    return reservations.values().stream().filter(CircuitListener::isActive).map(Reservation.class::cast).toList();
   }
 
   /** Opens a hop stream to the relay of {@code address}; {@code handler} sets it up. */
@@ -170,8 +171,9 @@ public final class CircuitTransport implements Transport {
     MessageReader.readOne(stream, RelayMessages::parseStop, "a stop request", CircuitRelay.HANDSHAKE_TIMEOUT,
         (request, failure) -> {
           if (failure != null) {
-            if (failure instanceof DecodingException) {
-              answerStop(stream, RelayStatus.MALFORMED_MESSAGE, failure.getMessage()).addListener(ChannelFutureListener.CLOSE);
+            if (MessageReader.malformed(failure)) {
+              answerStop(stream, RelayStatus.MALFORMED_MESSAGE, MessageReader.cause(failure).getMessage())
+                  .addListener(ChannelFutureListener.CLOSE);
             } else {
               stream.reset();
             }

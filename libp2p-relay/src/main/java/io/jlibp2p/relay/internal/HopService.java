@@ -21,8 +21,11 @@ import io.jlibp2p.relay.internal.pb.CircuitProtos.StopMessage;
 import io.netty.channel.ChannelFutureListener;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -80,8 +83,9 @@ public final class HopService {
     MessageReader.readOne(stream, RelayMessages::parseHop, "a hop request", CircuitRelay.HANDSHAKE_TIMEOUT,
         (request, failure) -> {
           if (failure != null) {
-            if (failure instanceof DecodingException) {
-              refuse(stream, RelayStatus.MALFORMED_MESSAGE, failure.getMessage());
+            if (MessageReader.malformed(failure)) {
+              // As go answers any request it cannot read.
+              refuse(stream, RelayStatus.MALFORMED_MESSAGE, MessageReader.cause(failure).getMessage());
             } else {
               log.debug("hop stream from {} failed: {}", stream.remotePeer(), failure.getMessage());
               stream.reset();
@@ -109,8 +113,15 @@ public final class HopService {
     Instant now = context.clock().instant();
     Instant expire = Instant.ofEpochSecond(now.getEpochSecond()).plus(ttl);
     boolean added;
+    List<PeerId> expired = new ArrayList<>();
     synchronized (this) {
-      reservations.values().removeIf(r -> !r.expire().isAfter(now));
+      reservations.entrySet().removeIf(entry -> {
+        boolean over = !entry.getValue().expire().isAfter(now);
+        if (over) {
+          expired.add(entry.getKey());
+        }
+        return over;
+      });
       Reservation existing = reservations.get(peer);
       added = existing == null || existing.connection() != connection;
       if (existing == null) {
@@ -128,6 +139,7 @@ public final class HopService {
       // One per peer: a second request refreshes the first.
       reservations.put(peer, new Reservation(expire, ip, connection));
     }
+    expired.stream().filter(p -> !p.equals(peer)).forEach(p -> context.host().connectionManager().untagPeer(p, RESERVATION_TAG));
     if (added) {
       context.host().connectionManager().tagPeer(peer, RESERVATION_TAG, RESERVATION_TAG_VALUE);
       connection.closeFuture().whenComplete((ignored, error) -> dropReservation(peer, connection));
@@ -136,19 +148,37 @@ public final class HopService {
         .setExpire(expire.getEpochSecond())
         .setVoucher(ByteString.copyFrom(new ReservationVoucher(host.peerId(), peer, expire).seal(host.identity()).marshal()));
     for (Multiaddr address : host.listenAddresses()) {
-      if (!address.has(MultiaddrProtocol.P2P_CIRCUIT)) {
+      if (reachable(address)) {
         reservation.addAddrs(ByteString.copyFrom(address.toBytes()));
       }
     }
     HopMessage.Builder answer = HopMessage.newBuilder()
         .setType(HopMessage.Type.STATUS)
-        .setStatus(RelayMessages.status(RelayStatus.OK))
-        .setReservation(reservation);
+        .setStatus(RelayMessages.status(RelayStatus.OK));
     if (!limit.equals(ConnectionLimit.UNLIMITED)) {
       answer.setLimit(RelayMessages.limit(limit));
     }
+    // A relay with many addresses names as many as fit in one message.
+    while (answer.clone().setReservation(reservation).build().getSerializedSize() > RelayMessages.MAX_MESSAGE_SIZE
+        && reservation.getAddrsCount() > 0) {
+      List<ByteString> fewer = new ArrayList<>(reservation.getAddrsList().subList(0, reservation.getAddrsCount() - 1));
+      reservation.clearAddrs().addAllAddrs(fewer);
+    }
+    answer.setReservation(reservation);
     log.debug("reservation for {} until {}", peer, expire);
     RelayMessages.send(stream, answer.build()).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Whether a listen address is one to hand out: not a circuit through another relay, and not a
+   * wildcard (0.0.0.0, ::), which names no host another peer could dial.
+   */
+  private static boolean reachable(Multiaddr address) {
+    if (address.has(MultiaddrProtocol.P2P_CIRCUIT)) {
+      return false;
+    }
+    String ip = address.valueOf(MultiaddrProtocol.IP4).or(() -> address.valueOf(MultiaddrProtocol.IP6)).orElse(null);
+    return ip == null || !(ip.equals("0.0.0.0") || ip.equals("::"));
   }
 
   /** The reservation of {@code peer} on {@code connection} ends with it (a newer one on another connection stays). */
@@ -201,9 +231,15 @@ public final class HopService {
         release(from, to);
       }
     };
-    host.newStream(reservation.connection(), target -> openCircuit(source, target, from, release),
-            CircuitRelay.STOP_PROTOCOL_ID)
-        .whenComplete((target, error) -> {
+    CompletableFuture<Stream> stop;
+    try {
+      stop = host.newStream(reservation.connection(), target -> openCircuit(source, target, from, release),
+          CircuitRelay.STOP_PROTOCOL_ID);
+    } catch (RuntimeException e) {
+      // The target's connection closed since it was looked at.
+      stop = CompletableFuture.failedFuture(e);
+    }
+    stop.whenComplete((target, error) -> {
           if (error != null) {
             release.run();
             source.eventLoop().execute(() -> refuse(source, RelayStatus.CONNECTION_FAILED,
@@ -258,7 +294,8 @@ public final class HopService {
           MessageReader.handOff(target);
           source.eventLoop().execute(() -> {
             MessageReader.handOff(source);
-            source.config().setAutoRead(true);
+            // Reads follow the target's writability from now on, as the splice's do.
+            source.config().setAutoRead(target.isWritable());
           });
         });
     RelayMessages.send(target, connect.build());

@@ -1,11 +1,13 @@
 package io.jlibp2p.relay.internal;
 
 import io.jlibp2p.core.codec.LengthPrefixedFrameDecoder;
+import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.relay.RelayException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -13,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the one relay message a stream's next step waits for, and hands it (or why there is none)
@@ -24,6 +28,8 @@ import java.util.function.Function;
  */
 final class MessageReader<T> extends ChannelInboundHandlerAdapter {
 
+  private static final Logger log = LoggerFactory.getLogger(MessageReader.class);
+
   private static final String DECODER = "relay-message-decoder";
   private static final String READER = "relay-message-reader";
 
@@ -32,6 +38,7 @@ final class MessageReader<T> extends ChannelInboundHandlerAdapter {
   private final String awaited;
   private final Duration timeout;
   private ScheduledFuture<?> timer;
+  private Channel channel;
   private boolean done;
 
   private MessageReader(Function<ByteBuf, T> parser, String awaited, Duration timeout, BiConsumer<T, Throwable> then) {
@@ -51,8 +58,11 @@ final class MessageReader<T> extends ChannelInboundHandlerAdapter {
    */
   static <T> void readOne(Channel channel, Function<ByteBuf, T> parser, String awaited, Duration timeout,
       BiConsumer<T, Throwable> then) {
+    LengthPrefixedFrameDecoder decoder = new LengthPrefixedFrameDecoder(RelayMessages.MAX_MESSAGE_SIZE);
+    // One message per read: what follows it stays in the decoder, for the handlers after it.
+    decoder.setSingleDecode(true);
     channel.pipeline()
-        .addLast(DECODER, new LengthPrefixedFrameDecoder(RelayMessages.MAX_MESSAGE_SIZE))
+        .addLast(DECODER, decoder)
         .addLast(READER, new MessageReader<>(parser, awaited, timeout, then));
   }
 
@@ -61,12 +71,33 @@ final class MessageReader<T> extends ChannelInboundHandlerAdapter {
    * past the message go on to the handlers after it. Call it from the callback, after adding them.
    */
   static void handOff(Channel channel) {
-    channel.pipeline().remove(READER);
-    channel.pipeline().remove(DECODER);
+    // Gone already if the channel closed meanwhile, which tears its pipeline down.
+    if (channel.pipeline().get(READER) != null) {
+      channel.pipeline().remove(READER);
+    }
+    if (channel.pipeline().get(DECODER) != null) {
+      channel.pipeline().remove(DECODER);
+    }
+  }
+
+  /**
+   * What a failure handed to a callback was, under Netty's {@link DecoderException}: the
+   * decoder's {@link io.jlibp2p.multiformats.DecodingException} or {@link
+   * io.jlibp2p.core.LimitExceededException}.
+   */
+  static Throwable cause(Throwable failure) {
+    return failure instanceof DecoderException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  /** Whether a failure means the other side sent something that is no message of the protocol. */
+  static boolean malformed(Throwable failure) {
+    Throwable cause = cause(failure);
+    return cause instanceof io.jlibp2p.multiformats.DecodingException || cause instanceof io.jlibp2p.core.LimitExceededException;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
     timer = ctx.executor().schedule(
         () -> finish(null, new RelayException("no " + awaited + " within " + timeout.toSeconds() + " s", (Throwable) null)),
         timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -125,6 +156,16 @@ final class MessageReader<T> extends ChannelInboundHandlerAdapter {
     if (timer != null) {
       timer.cancel(false);
     }
-    then.accept(message, failure);
+    try {
+      then.accept(message, failure);
+    } catch (RuntimeException e) {
+      // Nobody else would hear of it (the reader is done): the stream must not hang.
+      log.warn("handling {} failed; resetting the stream", awaited, e);
+      if (channel instanceof Stream stream) {
+        stream.reset();
+      } else {
+        channel.close();
+      }
+    }
   }
 }

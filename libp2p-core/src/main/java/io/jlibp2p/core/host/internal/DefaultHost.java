@@ -267,9 +267,10 @@ public final class DefaultHost implements Host {
   /** Counts {@code listener}'s addresses as this host's until it stops, whichever way. */
   private void adoptListener(TransportListener listener) {
     listeners.add(listener);
+    List<Multiaddr> addresses = listener.addresses();
     listener.closeFuture().whenComplete((ignored, error) -> {
       if (listeners.remove(listener) && !closing.get()) {
-        log.info("host {} no longer listening on {}{}", peerId, listener.addresses(),
+        log.info("host {} no longer listening on {}{}", peerId, addresses,
             error == null ? "" : ": " + Futures.unwrap(error).getMessage());
         identify.localChanged();
       }
