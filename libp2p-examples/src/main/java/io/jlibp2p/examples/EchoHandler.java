@@ -1,5 +1,6 @@
 package io.jlibp2p.examples;
 
+import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.StreamResponder;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,6 +20,14 @@ public final class EchoHandler extends StreamResponder {
   public static final EchoHandler INSTANCE = new EchoHandler();
 
   private EchoHandler() {}
+
+  /**
+   * The {@code /echo/1.0.0} stream handler: this handler on each stream, served on relayed
+   * (limited) connections too, where the relay's limits bound what it echoes.
+   */
+  public static StreamHandler streamHandler() {
+    return StreamHandler.onLimitedConnectionsToo(stream -> stream.pipeline().addLast(INSTANCE));
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -1,7 +1,6 @@
 package io.jlibp2p.examples;
 
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.perf.Perf;
 import io.jlibp2p.relay.RelayClient;
 import io.jlibp2p.relay.Reservation;
@@ -37,7 +36,7 @@ final class ListenCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try (Host host = options.buildHost(List.of("/ip4/127.0.0.1/tcp/0"), Perf.server())) {
       // Echo and chat run through relays too (a relay's limits bound them); perf's bulk does not.
-      host.setStreamHandler(ECHO, StreamHandler.onLimitedConnectionsToo(stream -> stream.pipeline().addLast(EchoHandler.INSTANCE)));
+      host.setStreamHandler(ECHO, EchoHandler.streamHandler());
       ChatRoom chat = new ChatRoom((from, line) -> options.out.println("CHAT " + from + " " + line));
       host.setStreamHandler(ChatRoom.PROTOCOL_ID, chat.handler());
       Cli.await(host.start(), options.timeout(), "listen");

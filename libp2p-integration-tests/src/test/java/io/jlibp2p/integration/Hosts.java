@@ -1,7 +1,6 @@
 package io.jlibp2p.integration;
 
 import io.jlibp2p.core.host.Host;
-import io.jlibp2p.core.host.StreamHandler;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.transport.Transport;
@@ -135,7 +134,7 @@ public final class Hosts {
             .service(Perf.client())
             .build();
     // Served on relayed connections too, so that the relay tests can echo through a circuit.
-    host.setStreamHandler(ECHO, StreamHandler.onLimitedConnectionsToo(stream -> stream.pipeline().addLast(EchoHandler.INSTANCE)));
+    host.setStreamHandler(ECHO, EchoHandler.streamHandler());
     return host;
   }
 

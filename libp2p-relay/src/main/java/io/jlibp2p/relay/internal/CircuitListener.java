@@ -87,39 +87,11 @@ final class CircuitListener implements TransportListener, Reservation {
 
   /** Asks the relay for a reservation, or its refresh. */
   private CompletableFuture<Grant> requestGrant() {
-    CompletableFuture<Grant> result = new CompletableFuture<>();
     HopMessage reserve = HopMessage.newBuilder().setType(HopMessage.Type.RESERVE).build();
-    transport.openHop(relay, stream -> {
-      MessageReader.readOne(stream, RelayMessages::parseHop, "the relay's answer to RESERVE", CircuitRelay.HANDSHAKE_TIMEOUT,
-          (answer, failure) -> {
-            stream.close();
-            if (failure != null) {
-              result.completeExceptionally(new RelayException("relay " + relay.relayPeer() + " did not answer RESERVE", failure));
-              return;
-            }
-            RelayException refusal = CircuitTransport.refusal(answer, "a reservation");
-            if (refusal != null) {
-              result.completeExceptionally(refusal);
-              return;
-            }
-            try {
-              result.complete(grantOf(answer, stream.connection()));
-            } catch (RelayException e) {
-              result.completeExceptionally(e);
-            } catch (RuntimeException e) {
-              // A voucher that does not verify, an address that is none: a grant not to rely on.
-              result.completeExceptionally(
-                  new RelayException("relay " + relay.relayPeer() + " granted a reservation that is unusable", e));
-            }
-          });
-      RelayMessages.send(stream, reserve);
-    }).whenComplete((stream, error) -> {
-      if (error != null) {
-        result.completeExceptionally(new RelayException("could not open a hop stream to relay " + relay.relayPeer()
-            + " for a reservation: " + error.getMessage(), error));
-      }
+    return transport.askRelay(relay, reserve, "a reservation", (stream, answer) -> {
+      stream.close(); // a reservation's stream carries its answer only
+      return grantOf(answer, stream.connection());
     });
-    return result;
   }
 
   /**

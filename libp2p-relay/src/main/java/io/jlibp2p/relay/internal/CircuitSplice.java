@@ -73,13 +73,18 @@ final class CircuitSplice {
   /** One stream closed: the circuit is over; a stream still open is reset unless both ended cleanly. */
   private void closed() {
     if (finishedDirections.get() == 2) {
-      if (end()) {
-        source.close();
-        target.close();
-      }
+      close();
       return;
     }
     reset("a stream closed");
+  }
+
+  /** Both directions ended cleanly: each stream closes once what was written to it is out. */
+  private void close() {
+    if (end()) {
+      source.close();
+      target.close();
+    }
   }
 
   private boolean end() {
@@ -151,10 +156,8 @@ final class CircuitSplice {
         // Counted before the other side hears of it: its close must find this direction finished.
         boolean bothFinished = finishedDirections.incrementAndGet() == 2;
         to.closeWrite();
-        if (bothFinished && end()) {
-          // Closes once what was written is out, as a stream's close does.
-          source.close();
-          target.close();
+        if (bothFinished) {
+          close();
         }
       }
       ctx.fireUserEventTriggered(evt);

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,34 +87,55 @@ public final class CircuitTransport implements Transport {
     }
     CircuitAddress circuit = parsed.get();
     PeerId target = circuit.target().orElseThrow();
-    CompletableFuture<RawConnection> result = new CompletableFuture<>();
     HopMessage connect = HopMessage.newBuilder()
         .setType(HopMessage.Type.CONNECT)
         .setPeer(CircuitProtos.Peer.newBuilder().setId(ByteString.copyFrom(target.toBytes())))
         .build();
-    openHop(circuit, stream -> {
-      MessageReader.readOne(stream, RelayMessages::parseHop, "the relay's answer to CONNECT", CircuitRelay.HANDSHAKE_TIMEOUT,
-          (answer, failure) -> {
-            Throwable refusal = failure != null
-                ? new RelayException("relay " + circuit.relayPeer() + " did not answer CONNECT to " + target, failure)
-                : refusal(answer, "a circuit to " + target);
-            if (refusal != null) {
-              stream.close();
-              result.completeExceptionally(refusal);
-              return;
+    return askRelay(circuit, connect, "a circuit to " + target, (stream, answer) -> {
+      RawConnection raw = new RawConnection(stream, stream.connection().localAddress(),
+          remoteOf(stream, circuit.relayPeer()), Direction.OUTBOUND,
+          Optional.of(RelayMessages.limit(answer.hasLimit(), answer.getLimit())));
+      handler.connected(raw);
+      MessageReader.handOff(stream);
+      return raw;
+    });
+  }
+
+  /**
+   * Sends {@code request} on a new hop stream to {@code relay} and reads its answer. An OK goes to
+   * {@code granted}, inside the read that brought it (so that it may hand the stream on), which
+   * makes the result of it; anything else closes the stream and fails the result with a {@link
+   * RelayException} about {@code what} was asked for: a refusal with its status, no answer, an
+   * answer {@code granted} cannot use.
+   */
+  <T> CompletableFuture<T> askRelay(CircuitAddress relay, HopMessage request, String what,
+      BiFunction<Stream, HopMessage, T> granted) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    openHop(relay, stream -> {
+      MessageReader.readOne(stream, RelayMessages::parseHop, "the relay's answer to " + request.getType(),
+          CircuitRelay.HANDSHAKE_TIMEOUT, (answer, failure) -> {
+            RelayException refusal = failure != null
+                ? new RelayException("relay " + relay.relayPeer() + " did not answer the request for " + what, failure)
+                : refusal(answer, what);
+            if (refusal == null) {
+              try {
+                result.complete(granted.apply(stream, answer));
+                return;
+              } catch (RelayException e) {
+                refusal = e;
+              } catch (RuntimeException e) {
+                // A voucher that does not verify, an address that is none: a grant not to rely on.
+                refusal = new RelayException("relay " + relay.relayPeer() + " granted " + what + " that is unusable", e);
+              }
             }
-            RawConnection raw = new RawConnection(stream, stream.connection().localAddress(),
-                remoteOf(stream, circuit.relayPeer()), Direction.OUTBOUND,
-                Optional.of(RelayMessages.limit(answer.hasLimit(), answer.getLimit())));
-            handler.connected(raw);
-            MessageReader.handOff(stream);
-            result.complete(raw);
+            stream.close();
+            result.completeExceptionally(refusal);
           });
-      RelayMessages.send(stream, connect);
+      RelayMessages.send(stream, request);
     }).whenComplete((stream, error) -> {
       if (error != null) {
-        result.completeExceptionally(new RelayException("could not open a hop stream to relay " + circuit.relayPeer()
-            + " for a circuit to " + target + ": " + error.getMessage(), error));
+        result.completeExceptionally(new RelayException("could not open a hop stream to relay " + relay.relayPeer()
+            + " for " + what + ": " + error.getMessage(), error));
       }
     });
     return result;
@@ -129,7 +151,7 @@ public final class CircuitTransport implements Transport {
    *
    * @param what what was asked for, for the message
    */
-  static RelayException refusal(HopMessage answer, String what) {
+  private static RelayException refusal(HopMessage answer, String what) {
     if (answer.getType() != HopMessage.Type.STATUS) {
       return new RelayException("the relay answered " + answer.getType() + " instead of STATUS to the request for "
           + what, RelayStatus.UNEXPECTED_MESSAGE);

@@ -152,12 +152,7 @@ public final class HopService {
         reservation.addAddrs(ByteString.copyFrom(address.toBytes()));
       }
     }
-    HopMessage.Builder answer = HopMessage.newBuilder()
-        .setType(HopMessage.Type.STATUS)
-        .setStatus(RelayMessages.status(RelayStatus.OK));
-    if (!limit.equals(ConnectionLimit.UNLIMITED)) {
-      answer.setLimit(RelayMessages.limit(limit));
-    }
+    HopMessage.Builder answer = grant();
     // A relay with many addresses names as many as fit in one message.
     while (answer.clone().setReservation(reservation).build().getSerializedSize() > RelayMessages.MAX_MESSAGE_SIZE
         && reservation.getAddrsCount() > 0) {
@@ -279,17 +274,11 @@ public final class HopService {
                 target.remotePeer() + " did not take the circuit: " + why));
             return;
           }
-          HopMessage.Builder granted = HopMessage.newBuilder()
-              .setType(HopMessage.Type.STATUS)
-              .setStatus(RelayMessages.status(RelayStatus.OK));
-          if (!limit.equals(ConnectionLimit.UNLIMITED)) {
-            granted.setLimit(RelayMessages.limit(limit));
-          }
           // Written now, from this thread, so that it goes out before anything forwarded to the
           // source: the target may write first (a multistream header) as soon as it is joined, and
           // a forwarded write from this thread follows this one whether both streams share an
           // event loop or not.
-          RelayMessages.send(source, granted.build());
+          RelayMessages.send(source, grant().build());
           CircuitSplice.join(source, target, limit, release);
           MessageReader.handOff(target);
           source.eventLoop().execute(() -> {
@@ -299,6 +288,17 @@ public final class HopService {
           });
         });
     RelayMessages.send(target, connect.build());
+  }
+
+  /** A STATUS OK with the circuits' limit (none on the wire when unlimited): a RESERVE's or CONNECT's yes. */
+  private HopMessage.Builder grant() {
+    HopMessage.Builder answer = HopMessage.newBuilder()
+        .setType(HopMessage.Type.STATUS)
+        .setStatus(RelayMessages.status(RelayStatus.OK));
+    if (!limit.equals(ConnectionLimit.UNLIMITED)) {
+      answer.setLimit(RelayMessages.limit(limit));
+    }
+    return answer;
   }
 
   /** Why a target's answer to CONNECT is not its consent; null when it is. */

@@ -21,11 +21,14 @@ public final class ServerChannelListener implements TransportListener {
 
   private final Channel serverChannel;
   private final List<Multiaddr> addresses;
+  /** Completes as the server channel closes, whoever closes it. */
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   /** @param address the address it is bound to, with the port the system chose */
   public ServerChannelListener(Channel serverChannel, Multiaddr address) {
     this.serverChannel = serverChannel;
     this.addresses = List.of(address);
+    serverChannel.closeFuture().addListener(f -> closed.complete(null));
   }
 
   /**
@@ -71,15 +74,12 @@ public final class ServerChannelListener implements TransportListener {
 
   @Override
   public CompletableFuture<Void> closeFuture() {
-    CompletableFuture<Void> closed = new CompletableFuture<>();
-    serverChannel.closeFuture().addListener(f -> closed.complete(null));
     return closed;
   }
 
   @Override
   public CompletableFuture<Void> closeAsync() {
-    CompletableFuture<Void> closed = new CompletableFuture<>();
-    serverChannel.close().addListener(f -> closed.complete(null));
+    serverChannel.close();
     return closed;
   }
 }
