@@ -117,6 +117,9 @@ class MicrometerEventListenerTest {
     connection.close();
     Eventually.await("the server sees the close", 10,
         () -> serverMetrics.find("libp2p.connections.closed").tag("reason", "remote").counter() != null);
+    // The client hears of its own close once its table has dropped the connection, just after close() returns.
+    Eventually.await("the client counts its close", 10,
+        () -> clientMetrics.find("libp2p.connections.closed").tag("reason", "local").counter() != null);
     assertEquals(1, count(clientMetrics, "libp2p.connections.closed", "direction", "outbound", "reason", "local"));
     assertEquals(0, clientMetrics.get("libp2p.connections.open").tags(outbound).gauge().value());
     assertEquals(0, serverMetrics.get("libp2p.connections.open").tag("direction", "inbound").gauge().value());
