@@ -2,7 +2,8 @@ package io.jlibp2p.tls;
 
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
-import io.jlibp2p.tls.internal.CertificateCache;
+import io.jlibp2p.core.security.tls.Libp2pTls;
+import io.jlibp2p.core.security.tls.internal.CertificateCache;
 import io.jlibp2p.tls.internal.TlsHandshake;
 import io.netty.handler.ssl.SslProvider;
 import java.time.Clock;
@@ -35,7 +36,7 @@ import java.util.Objects;
 public final class TlsSecureChannel implements SecureChannel {
 
   /** The protocol ID. */
-  public static final String PROTOCOL_ID = "/tls/1.0.0";
+  public static final String PROTOCOL_ID = Libp2pTls.PROTOCOL_ID;
 
   static {
     // The first use of the JDK's TLS, and of Netty's SslHandler, reads JDK configuration files in

@@ -1,5 +1,7 @@
 package io.jlibp2p.tls.internal;
 
+import io.jlibp2p.core.security.tls.internal.DerSlices;
+import io.jlibp2p.core.security.tls.internal.EmptyNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.NoSuchProviderException;

@@ -5,12 +5,18 @@ import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.core.security.tls.Libp2pTls;
+import io.jlibp2p.core.security.tls.TlsCertificateException.Reason;
+import io.jlibp2p.core.security.tls.TlsCertificateException;
+import io.jlibp2p.core.security.tls.internal.CertificateCache;
+import io.jlibp2p.core.security.tls.internal.CertificateCheck;
+import io.jlibp2p.core.security.tls.internal.CertificateKeyManager;
+import io.jlibp2p.core.security.tls.internal.CertificateTrustManager;
+import io.jlibp2p.core.security.tls.internal.CertifiedKey;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.tls.EmptyNameCertificates;
-import io.jlibp2p.tls.TlsCertificateException;
-import io.jlibp2p.tls.TlsCertificateException.Reason;
 import io.jlibp2p.tls.TlsSecureChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -37,7 +43,7 @@ import javax.net.ssl.TrustManager;
 /**
  * One connection's libp2p TLS handshake: a Netty {@link SslHandler} around the JDK's TLS 1.3
  * {@link SSLEngine}, with the host key's certificate, mutual authentication, the
- * peer checked by {@link CertificateTrustManager}, and the muxer agreed in ALPN.
+ * peer checked by {@link CertificateCheck}, and the muxer agreed in ALPN.
  *
  * <p>ALPN offers this side's muxers in preference order, then {@code "libp2p"}. The server takes
  * the first protocol of the client's list that it supports, as js-libp2p does, and refuses the
@@ -53,7 +59,7 @@ import javax.net.ssl.TrustManager;
 public final class TlsHandshake implements SecureChannel.Handshake {
 
   /** The ALPN protocol that says "negotiate the muxer with multistream". */
-  public static final String LIBP2P_ALPN = "libp2p";
+  public static final String LIBP2P_ALPN = Libp2pTls.ALPN;
 
   private static final String TLS_1_3 = "TLSv1.3";
 
@@ -110,7 +116,7 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     // Whatever else happens, a connection that closes ends the handshake (fail does nothing once
     // it has ended): nothing waits on a session that can no longer come.
     channel.closeFuture().addListener(closed -> fail(channel, closedDuringTheHandshake(null)));
-    CertificateTrustManager trust = new CertificateTrustManager(parameters, clock);
+    CertificateCheck trust = new CertificateCheck(parameters, clock);
     SSLEngine engine;
     try {
       engine = engine(trust);
@@ -147,11 +153,11 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     pipeline.replace(ctx.handler(), name, tls);
   }
 
-  private SSLEngine engine(CertificateTrustManager trust) throws GeneralSecurityException {
+  private SSLEngine engine(CertificateCheck trust) throws GeneralSecurityException {
     CertifiedKey certified = certificates.certify(parameters.localKey(), clock.instant());
     // A context per connection: no session is ever resumed, so every handshake checks a certificate.
     SSLContext context = jdkTls();
-    context.init(new KeyManager[] {new CertificateKeyManager(certified)}, new TrustManager[] {trust}, null);
+    context.init(new KeyManager[] {new CertificateKeyManager(certified)}, new TrustManager[] {CertificateTrustManager.of(trust)}, null);
     // No host name: a libp2p client sends no SNI.
     SSLEngine engine = context.createSSLEngine();
     boolean client = parameters.direction() == Direction.OUTBOUND;
@@ -191,7 +197,7 @@ public final class TlsHandshake implements SecureChannel.Handshake {
     return offered.contains(LIBP2P_ALPN) ? LIBP2P_ALPN : null;
   }
 
-  private void finish(Channel channel, SSLEngine engine, CertificateTrustManager trust) {
+  private void finish(Channel channel, SSLEngine engine, CertificateCheck trust) {
     if (session.isDone()) {
       return;
     }
@@ -235,7 +241,7 @@ public final class TlsHandshake implements SecureChannel.Handshake {
   }
 
   /** Our own reason when the certificate was refused here; otherwise the JDK's, made specific. */
-  private static SecurityHandshakeException failure(CertificateTrustManager trust, Throwable cause) {
+  private static SecurityHandshakeException failure(CertificateCheck trust, Throwable cause) {
     if (trust.rejection() != null) {
       return trust.rejection();
     }

@@ -1,5 +1,6 @@
 package io.jlibp2p.tls.internal;
 
+import io.jlibp2p.core.security.tls.internal.TestCertificate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

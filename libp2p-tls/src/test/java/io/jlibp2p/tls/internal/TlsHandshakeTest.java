@@ -1,5 +1,11 @@
 package io.jlibp2p.tls.internal;
 
+import io.jlibp2p.core.security.tls.internal.CertificateCheck;
+import io.jlibp2p.core.security.tls.internal.CertificateKeyManager;
+import io.jlibp2p.core.security.tls.internal.CertificateTrustManager;
+import io.jlibp2p.core.security.tls.internal.CertifiedKey;
+import io.jlibp2p.core.security.tls.internal.SignedKey;
+import io.jlibp2p.core.security.tls.internal.TestCertificate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,11 +20,11 @@ import io.jlibp2p.core.security.PeerIdMismatchException;
 import io.jlibp2p.core.security.SecureChannelException;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.security.SecurityHandshakeException;
+import io.jlibp2p.core.security.tls.TlsCertificateException.Reason;
+import io.jlibp2p.core.security.tls.TlsCertificateException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.tls.EmptyNameCertificates;
-import io.jlibp2p.tls.TlsCertificateException;
-import io.jlibp2p.tls.TlsCertificateException.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -317,8 +323,8 @@ class TlsHandshakeTest {
     KeyManager[] keys = withCertificate
         ? new KeyManager[] {new CertificateKeyManager(CertifiedKey.generate(clientKey, Instant.now()))}
         : null;
-    context.init(keys, new TrustManager[] {new CertificateTrustManager(
-        new HandshakeParameters(clientKey, Direction.OUTBOUND, Optional.empty()), Clock.systemUTC())}, null);
+    context.init(keys, new TrustManager[] {CertificateTrustManager.of(new CertificateCheck(
+        new HandshakeParameters(clientKey, Direction.OUTBOUND, Optional.empty()), Clock.systemUTC()))}, null);
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(true);
     return engine;
@@ -328,8 +334,8 @@ class TlsHandshakeTest {
   private SSLEngine serverEngine(String protocol, boolean needClientAuth) throws Exception {
     SSLContext context = SSLContext.getInstance(protocol);
     context.init(new KeyManager[] {new CertificateKeyManager(CertifiedKey.generate(serverKey, Instant.now()))},
-        new TrustManager[] {new CertificateTrustManager(
-            new HandshakeParameters(serverKey, Direction.INBOUND, Optional.empty()), Clock.systemUTC())}, null);
+        new TrustManager[] {CertificateTrustManager.of(new CertificateCheck(
+            new HandshakeParameters(serverKey, Direction.INBOUND, Optional.empty()), Clock.systemUTC()))}, null);
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
     SSLParameters parameters = engine.getSSLParameters();

@@ -4,6 +4,7 @@ import io.jlibp2p.core.Direction;
 import io.jlibp2p.core.conformance.InboundRecorder;
 import io.jlibp2p.core.security.HandshakeParameters;
 import io.jlibp2p.core.security.SecureSession;
+import io.jlibp2p.core.security.tls.internal.CertifiedKey;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.netty.buffer.ByteBuf;

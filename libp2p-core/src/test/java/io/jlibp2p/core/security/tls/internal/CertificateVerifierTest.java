@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
-import io.jlibp2p.tls.TlsCertificateException;
-import io.jlibp2p.tls.TlsCertificateException.Reason;
+import io.jlibp2p.core.security.tls.TlsCertificateException;
+import io.jlibp2p.core.security.tls.TlsCertificateException.Reason;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

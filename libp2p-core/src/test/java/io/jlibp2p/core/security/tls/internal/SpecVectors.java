@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 /**
  * The certificates of the libp2p TLS spec's "Test vectors" section (specs: tls/tls.md), as hex,

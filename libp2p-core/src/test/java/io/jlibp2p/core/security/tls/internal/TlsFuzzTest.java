@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,7 @@ import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.multiformats.DecodingException;
 import io.jlibp2p.testing.DecodingAssertions;
-import io.jlibp2p.tls.TlsCertificateException;
+import io.jlibp2p.core.security.tls.TlsCertificateException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,12 +33,12 @@ import org.bouncycastle.asn1.x509.Extension;
  * </ul>
  *
  * <p>A plain build replays the seeds and past findings in {@code
- * src/test/resources/io/jlibp2p/tls/internal/TlsFuzzTestInputs/<method>/}: the spec's four test
+ * src/test/resources/io/jlibp2p/core/security/tls/internal/TlsFuzzTestInputs/<method>/}: the spec's four test
  * certificates, certificates this module made for each key type, and their extension values. To
  * fuzz one target ({@code maxDuration} bounds the run):
  *
  * <pre>
- * JAZZER_FUZZ=1 ./mvnw -B -o test -pl libp2p-tls -Ddocs.phase=none -Dtest='TlsFuzzTest#certificate'
+ * JAZZER_FUZZ=1 ./mvnw -B -o test -pl libp2p-core -Ddocs.phase=none -Dtest='TlsFuzzTest#certificate'
  * </pre>
  *
  * <p>A failing input is written to that directory; keep it there as a regression input.

@@ -1,10 +1,10 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.multiformats.DecodingException;
-import io.jlibp2p.tls.TlsCertificateException;
-import io.jlibp2p.tls.TlsCertificateException.Reason;
+import io.jlibp2p.core.security.tls.TlsCertificateException;
+import io.jlibp2p.core.security.tls.TlsCertificateException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import java.io.IOException;
 import org.bouncycastle.util.Properties;

@@ -1,4 +1,4 @@
-package io.jlibp2p.tls;
+package io.jlibp2p.core.security.tls;
 
 import io.jlibp2p.core.security.SecurityHandshakeException;
 import java.util.Objects;
@@ -37,8 +37,8 @@ public final class TlsCertificateException extends SecurityHandshakeException {
     /** The host key's signature of the certificate's key does not verify. */
     BAD_LIBP2P_SIGNATURE,
     /**
-     * Its issuer name is empty, as js-libp2p's are, and the JDK's certificate parser refuses it:
-     * see {@link EmptyNameCertificates#enable()}.
+     * Its issuer name is empty, as js-libp2p's are, and the JDK's certificate parser refuses it
+     * (the {@code /tls/1.0.0} channel's {@code EmptyNameCertificates.enable()} lets it through).
      */
     EMPTY_ISSUER_NAME
   }
@@ -47,13 +47,13 @@ public final class TlsCertificateException extends SecurityHandshakeException {
 
   /** An exception for {@code reason}; the message is prefixed with the protocol ID. */
   public TlsCertificateException(Reason reason, String message) {
-    super(TlsSecureChannel.PROTOCOL_ID + ": " + message);
+    super(Libp2pTls.PROTOCOL_ID + ": " + message);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
   /** An exception for {@code reason} that {@code cause} (a parser's failure, say) led to. */
   public TlsCertificateException(Reason reason, String message, Throwable cause) {
-    super(TlsSecureChannel.PROTOCOL_ID + ": " + message, cause);
+    super(Libp2pTls.PROTOCOL_ID + ": " + message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 

@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import java.net.Socket;
 import java.security.Principal;
@@ -13,14 +13,14 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * libp2p certificate is self-signed, so the issuers a peer names do not matter. The JDK asks for a
  * server alias once per key type; only the certificate's own type ({@code EC}) gets one.
  */
-final class CertificateKeyManager extends X509ExtendedKeyManager {
+public final class CertificateKeyManager extends X509ExtendedKeyManager {
 
   private static final String ALIAS = "libp2p";
   private static final String KEY_TYPE = "EC";
 
   private final CertifiedKey certified;
 
-  CertificateKeyManager(CertifiedKey certified) {
+  public CertificateKeyManager(CertifiedKey certified) {
     this.certified = certified;
   }
 

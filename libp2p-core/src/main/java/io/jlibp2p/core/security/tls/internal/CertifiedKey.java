@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import io.jlibp2p.crypto.PrivateKey;
 import java.io.ByteArrayInputStream;
@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -15,14 +16,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 
 /**
  * A fresh certificate key and the self-signed certificate that binds it to a host key, as every
@@ -52,6 +61,9 @@ public record CertifiedKey(List<X509Certificate> chain, java.security.PrivateKey
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration BACKDATING = Duration.ofHours(1);
   private static final Duration LIFETIME = Duration.ofDays(36_500);
+  /** ecdsa-with-SHA256, with no parameters (RFC 5758). */
+  private static final AlgorithmIdentifier ECDSA_WITH_SHA256 =
+      new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.2.840.10045.4.3.2"));
 
   /** A new key and certificate for {@code hostKey}, dated by {@code now}. */
   public static CertifiedKey generate(PrivateKey hostKey, Instant now) {
@@ -63,15 +75,29 @@ public record CertifiedKey(List<X509Certificate> chain, java.security.PrivateKey
       byte[] spki = pair.getPublic().getEncoded();
       BigInteger serial = new BigInteger(63, RANDOM).add(BigInteger.ONE);
       X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.SERIALNUMBER, serial.toString()).build();
-      X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
-          name, serial, Date.from(now.minus(BACKDATING)), Date.from(now.plus(LIFETIME)), name,
-          SubjectPublicKeyInfo.getInstance(spki));
-      builder.addExtension(SignedKey.OID, true, SignedKey.sign(hostKey, spki).encode());
-      X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider("SunEC").build(pair.getPrivate()));
+      V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
+      tbs.setSerialNumber(new ASN1Integer(serial));
+      tbs.setSignature(ECDSA_WITH_SHA256);
+      tbs.setIssuer(name);
+      tbs.setSubject(name);
+      tbs.setStartDate(new Time(Date.from(now.minus(BACKDATING))));
+      tbs.setEndDate(new Time(Date.from(now.plus(LIFETIME))));
+      tbs.setSubjectPublicKeyInfo(SubjectPublicKeyInfo.getInstance(spki));
+      tbs.setExtensions(new Extensions(
+          new Extension(SignedKey.OID, true, SignedKey.sign(hostKey, spki).encode())));
+      TBSCertificate toBeSigned = tbs.generateTBSCertificate();
+      Signature signer = Signature.getInstance("SHA256withECDSA", "SunEC");
+      signer.initSign(pair.getPrivate(), RANDOM);
+      signer.update(toBeSigned.getEncoded(ASN1Encoding.DER));
+      ASN1EncodableVector certificateFields = new ASN1EncodableVector(3);
+      certificateFields.add(toBeSigned);
+      certificateFields.add(ECDSA_WITH_SHA256);
+      certificateFields.add(new DERBitString(signer.sign()));
+      byte[] der = new DERSequence(certificateFields).getEncoded(ASN1Encoding.DER);
       X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509", "SUN")
-          .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+          .generateCertificate(new ByteArrayInputStream(der));
       return new CertifiedKey(List.of(certificate), pair.getPrivate());
-    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("every JDK 17+ makes P-256 keys and X.509 certificates", e);
     }
   }

@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import io.jlibp2p.crypto.PrivateKey;
 import java.io.IOException;
@@ -38,36 +38,36 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
  * A certificate built to order, good by default (as {@link CertifiedKey#generate} makes them) and
  * spoiled one way by each setter: for tests of what a verifier refuses.
  */
-final class TestCertificate {
+public final class TestCertificate {
 
   private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
 
-  final PrivateKey hostKey;
-  KeyPair certificateKey = ecKey();
+  public final PrivateKey hostKey;
+  public KeyPair certificateKey = ecKey();
   /** The key that signs the certificate: its own, unless a test says otherwise. */
-  KeyPair signingKey = certificateKey;
-  String signatureAlgorithm = "SHA256withECDSA";
-  Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-  Instant notAfter = Instant.now().plus(Duration.ofDays(1));
-  X500Name name = new X500Name("SERIALNUMBER=1");
+  public KeyPair signingKey = certificateKey;
+  public String signatureAlgorithm = "SHA256withECDSA";
+  public Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+  public Instant notAfter = Instant.now().plus(Duration.ofDays(1));
+  public X500Name name = new X500Name("SERIALNUMBER=1");
   /** The libp2p extension's value; null to leave the extension out. */
-  byte[] libp2pExtension;
-  boolean libp2pCritical = true;
-  final List<Extension> otherExtensions = new ArrayList<>();
-  boolean uniqueIds;
+  public byte[] libp2pExtension;
+  public boolean libp2pCritical = true;
+  public final List<Extension> otherExtensions = new ArrayList<>();
+  public boolean uniqueIds;
 
-  TestCertificate() {
+  public TestCertificate() {
     this(PrivateKey.generate());
   }
 
   /** A good certificate of {@code hostKey}, its extension signed by it. */
-  TestCertificate(PrivateKey hostKey) {
+  public TestCertificate(PrivateKey hostKey) {
     this.hostKey = hostKey;
     libp2pExtension = SignedKey.sign(hostKey, certificateKey.getPublic().getEncoded()).encode();
   }
 
   /** The certificate's DER. */
-  byte[] der() {
+  public byte[] der() {
     try {
       // BouncyCastle's builder refuses an empty issuer name too, unless told otherwise.
       return EmptyNames.allowedWhile(this::build);
@@ -118,7 +118,7 @@ final class TestCertificate {
    * The certificate and its key as a handshake presents them. BouncyCastle's certificate object,
    * which (unlike the JDK's) can hold an empty name; the JDK's TLS sends its encoding.
    */
-  CertifiedKey certified() {
+  public CertifiedKey certified() {
     try {
       byte[] der = der();
       X509Certificate certificate = EmptyNames.allowedWhile(() -> {
@@ -135,7 +135,7 @@ final class TestCertificate {
   }
 
   /** A critical or non-critical extension this implementation knows nothing of. */
-  static Extension unknownExtension(boolean critical) {
+  public static Extension unknownExtension(boolean critical) {
     try {
       return new Extension(new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"), critical, new DEROctetString(new byte[] {5}).getEncoded());
     } catch (IOException e) {
@@ -143,7 +143,7 @@ final class TestCertificate {
     }
   }
 
-  static KeyPair ecKey() {
+  public static KeyPair ecKey() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));

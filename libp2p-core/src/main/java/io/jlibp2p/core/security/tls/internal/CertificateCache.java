@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import io.jlibp2p.crypto.PrivateKey;
 import java.security.cert.X509Certificate;

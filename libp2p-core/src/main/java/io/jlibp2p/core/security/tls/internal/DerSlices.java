@@ -1,4 +1,4 @@
-package io.jlibp2p.tls.internal;
+package io.jlibp2p.core.security.tls.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.Arrays;
  * @param tbs the TBSCertificate's whole encoding (tag, length, content)
  * @param spki the SubjectPublicKeyInfo's whole encoding
  */
-record DerSlices(byte[] tbs, byte[] spki) {
+public record DerSlices(byte[] tbs, byte[] spki) {
 
   /** The TBSCertificate's fields before the SubjectPublicKeyInfo, after the optional version. */
   private static final int FIELDS_BEFORE_KEY = 5; // serialNumber, signature, issuer, validity, subject
@@ -52,7 +52,7 @@ record DerSlices(byte[] tbs, byte[] spki) {
    *
    * @throws IOException if {@code in} ends first, or the element is not definite-length DER
    */
-  static byte[] element(InputStream in) throws IOException {
+  public static byte[] element(InputStream in) throws IOException {
     int tag = in.read();
     int first = in.read();
     if (tag < 0 || first < 0 || (tag & 0x1f) == 0x1f) {
