@@ -13,6 +13,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Transport extends AutoCloseable {
 
+  /**
+   * Called by the host that owns this transport, once, before any dial or listen. A transport
+   * that secures its connections itself (QUIC) takes the host's identity from {@code context};
+   * others need nothing from it.
+   *
+   * @throws IllegalStateException if the transport belongs to another host already
+   */
+  default void attach(TransportContext context) {}
+
   /** Whether this transport can dial {@code address}, e.g. {@code /ip4/1.2.3.4/tcp/4001}. */
   boolean canDial(Multiaddr address);
 

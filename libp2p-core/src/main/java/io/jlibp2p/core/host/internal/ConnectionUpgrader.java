@@ -13,9 +13,11 @@ import io.jlibp2p.core.muxer.Stream;
 import io.jlibp2p.core.muxer.StreamMuxer;
 import io.jlibp2p.core.resource.internal.ConnectionResources;
 import io.jlibp2p.core.security.HandshakeParameters;
+import io.jlibp2p.core.security.PeerIdMismatchException;
 import io.jlibp2p.core.security.SecureChannel;
 import io.jlibp2p.core.security.SecureSession;
 import io.jlibp2p.core.transport.RawConnection;
+import io.jlibp2p.core.transport.TransportUpgrade;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.multistream.MultistreamDialerHandler;
@@ -36,6 +38,8 @@ import java.util.function.Function;
 /**
  * Turns a raw connection into a {@link HostConnection}: multistream-select for a secure channel,
  * its handshake, multistream-select for a muxer, then the muxer. Each phase has the same timeout.
+ * A connection its transport upgraded itself ({@link RawConnection#upgrade()}, QUIC) skips the
+ * negotiations and the handshake, and passes the same checks.
  * Connection upgrades wait for each answer (as go does) rather than negotiate optimistically: a
  * rejected proposal must never leave handshake bytes to be misread as the next proposal.
  */
@@ -116,7 +120,29 @@ public final class ConnectionUpgrader {
       channel.pipeline().addLast(ConnectionErrors.NAME, errors);
       events.upgradeStarted(raw.direction(), raw.remoteAddress());
       channel.closeFuture().addListener(f -> fail(new IllegalStateException("the connection closed")));
+      if (raw.upgrade().isPresent()) {
+        adoptUpgraded(raw.upgrade().get());
+        return;
+      }
       negotiate("security-select", Phase.SECURITY_NEGOTIATION, protocols, this::onSecuritySelected);
+    }
+
+    /**
+     * A connection the transport secured and multiplexed itself: no negotiation, but every check
+     * that follows a handshake, starting with the peer that was dialed (the transport checks it
+     * in its own handshake; a transport that forgot must not get a connection to another peer).
+     */
+    private void adoptUpgraded(TransportUpgrade upgrade) {
+      SecureSession session = upgrade.session();
+      phase = Phase.SECURITY_HANDSHAKE;
+      protocols = List.of(session.protocolId());
+      if (expectedPeer.isPresent() && !expectedPeer.get().equals(session.remotePeer())) {
+        fail(new PeerIdMismatchException(session.protocolId(), expectedPeer.get(), session.remotePeer()));
+        return;
+      }
+      if (admit(session)) {
+        startMuxer(channel.pipeline().lastContext(), upgrade.muxer(), session);
+      }
     }
 
     private void negotiate(String name, Phase negotiation, List<String> ids, ProtocolSelectedCallback onSelected) {
@@ -178,14 +204,32 @@ public final class ConnectionUpgrader {
     }
 
     private void onSecured(SecureSession session) {
-      if (result.isDone()) {
+      if (!admit(session)) {
         return;
+      }
+      protocols = ids(muxers, StreamMuxer::protocolId);
+      if (session.muxer().isPresent()) {
+        // Agreed inside the handshake: no second multistream round.
+        startMuxer(channel.pipeline().lastContext(), muxer(session.muxer().get()), session);
+        return;
+      }
+      negotiate("muxer-select", Phase.MUXER_NEGOTIATION, protocols,
+          (ctx, protocol) -> startMuxer(ctx, muxer(protocol), session));
+    }
+
+    /**
+     * What follows every handshake: the event, the gater's word on the proven peer, the move to
+     * the peer's resource scope. False, with the upgrade failed, if any refuses.
+     */
+    private boolean admit(SecureSession session) {
+      if (result.isDone()) {
+        return false;
       }
       events.securityHandshakeDone(raw.direction(), raw.remoteAddress(), session.remotePeer(), session.protocolId(),
           sincePhaseStart());
       if (!Gate.allows(() -> gater.allowSecured(raw.direction(), session.remotePeer(), raw.remoteAddress()))) {
         fail(ConnectionGatedException.secured(raw.direction(), session.remotePeer(), raw.remoteAddress()));
-        return;
+        return false;
       }
       // For the connection's last handler, which reports limits with the peer.
       channel.attr(Stream.REMOTE_PEER).set(session.remotePeer());
@@ -193,23 +237,21 @@ public final class ConnectionUpgrader {
         resources.setPeer(session.remotePeer());
       } catch (LimitExceededException e) {
         fail(e);
-        return;
+        return false;
       }
       phase = Phase.MUXER_NEGOTIATION;
-      protocols = ids(muxers, StreamMuxer::protocolId);
       peer = session.remotePeer().toString();
-      if (session.muxer().isPresent()) {
-        // Agreed inside the handshake: no second multistream round.
-        startMuxer(channel.pipeline().lastContext(), session.muxer().get(), session);
-        return;
-      }
-      negotiate("muxer-select", Phase.MUXER_NEGOTIATION, protocols, (ctx, protocol) -> startMuxer(ctx, protocol, session));
+      return true;
+    }
+
+    private StreamMuxer muxer(String protocol) {
+      return find(muxers, StreamMuxer::protocolId, protocol);
     }
 
     /** Adds the muxer's session after {@code ctx} and completes the upgrade. */
-    private void startMuxer(ChannelHandlerContext ctx, String protocol, SecureSession session) {
+    private void startMuxer(ChannelHandlerContext ctx, StreamMuxer muxer, SecureSession session) {
+      String protocol = muxer.protocolId();
       events.muxerNegotiated(raw.direction(), raw.remoteAddress(), session.remotePeer(), protocol, sincePhaseStart());
-      StreamMuxer muxer = find(muxers, StreamMuxer::protocolId, protocol);
       // The remote opens streams only once the muxer's handler is in the pipeline, after the
       // connection below is made on this same thread.
       AtomicReference<HostConnection> connection = new AtomicReference<>();

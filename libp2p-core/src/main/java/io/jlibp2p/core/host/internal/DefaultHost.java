@@ -19,6 +19,7 @@ import io.jlibp2p.core.peerstore.Peerstore;
 import io.jlibp2p.core.resource.ResourceUsage;
 import io.jlibp2p.core.resource.internal.ResourceManager;
 import io.jlibp2p.core.transport.Transport;
+import io.jlibp2p.core.transport.TransportContext;
 import io.jlibp2p.core.transport.TransportException;
 import io.jlibp2p.core.transport.TransportListener;
 import io.jlibp2p.crypto.PeerId;
@@ -76,6 +77,8 @@ public final class DefaultHost implements Host {
   private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
   /** The builder's transports, then those services added. */
   private final List<Transport> transports;
+  /** What each transport is told of this host as it is added. */
+  private final TransportContext transportContext;
   private final List<ServiceScheduler> serviceSchedulers = new ArrayList<>();
   /** The services whose start returned, in start order: only these are stopped. */
   private final List<HostService> started = new ArrayList<>();
@@ -87,6 +90,9 @@ public final class DefaultHost implements Host {
   public DefaultHost(HostConfig config) {
     this.config = config;
     this.peerId = PeerId.fromPublicKey(config.identity().publicKey());
+    // First: a transport that belongs to another host refuses before anything here is started.
+    this.transportContext = new TransportContext(config.identity(), config.resourceLimits());
+    config.transports().forEach(transport -> transport.attach(transportContext));
     this.events = new EventDispatcher(config.eventListener());
     events.add(new LifecycleLog());
     events.add(new RefusalLog());
@@ -279,7 +285,8 @@ public final class DefaultHost implements Host {
 
   /** Adds a transport a service brings; closed with the builder's. */
   void addTransport(Transport transport) {
-    transports.add(Objects.requireNonNull(transport, "transport"));
+    Objects.requireNonNull(transport, "transport").attach(transportContext);
+    transports.add(transport);
   }
 
   @Override

@@ -63,8 +63,10 @@ public final class ResourceManager implements ResourceUsage {
    */
   public ConnectionResources openConnection(Direction direction, Multiaddr remoteAddress, boolean report) {
     // A relayed connection comes from the relay's IP and holds no socket of its own: neither the
-    // per-IP count nor a file descriptor is its to take.
+    // per-IP count nor a file descriptor is its to take. A QUIC connection shares its listener's
+    // UDP socket: it counts for its IP, but takes no file descriptor.
     boolean relayed = remoteAddress.has(MultiaddrProtocol.P2P_CIRCUIT);
+    boolean ownSocket = !relayed && !remoteAddress.has(MultiaddrProtocol.QUIC_V1);
     String ip = direction == Direction.INBOUND && !relayed ? ipKey(remoteAddress) : null;
     try {
       synchronized (this) {
@@ -77,7 +79,7 @@ public final class ResourceManager implements ResourceUsage {
           inboundPerIp.put(ip, current + 1);
         }
         ConnectionResources connection =
-            new ConnectionResources(this, direction, ip, !relayed, new Scope("connection", limits.connection()));
+            new ConnectionResources(this, direction, ip, ownSocket, new Scope("connection", limits.connection()));
         try {
           reserve(connection.chain(), connection.charge());
         } catch (LimitExceededException e) {

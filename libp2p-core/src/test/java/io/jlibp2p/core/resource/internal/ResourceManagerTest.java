@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.LimitExceededException;
 import io.jlibp2p.core.resource.ResourceLimits;
 import io.jlibp2p.core.resource.ScopeLimit;
 import io.jlibp2p.core.resource.ScopeUsage;
@@ -244,6 +245,17 @@ class ResourceManagerTest {
     f.manager.openConnection(Direction.INBOUND, tcp("192.0.2.9"));
     assertEquals(4, f.manager.system().connectionsInbound());
     assertEquals(1, f.manager.system().fileDescriptors());
+  }
+
+  @Test
+  void aQuicConnectionCountsPerIpButTakesNoFileDescriptor() {
+    ResourceFixture f = new ResourceFixture(ResourceLimits.unlimited().toBuilder().inboundConnectionsPerIp(2).build());
+    Multiaddr quic = Multiaddr.fromString("/ip4/192.0.2.9/udp/4001/quic-v1");
+    f.manager.openConnection(Direction.INBOUND, quic);
+    f.manager.openConnection(Direction.INBOUND, quic);
+    assertThrows(LimitExceededException.class, () -> f.manager.openConnection(Direction.INBOUND, quic, false));
+    assertEquals(2, f.manager.system().connectionsInbound());
+    assertEquals(0, f.manager.system().fileDescriptors());
   }
 
   @Test
