@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.Direction;
+import io.jlibp2p.core.muxer.MuxerParameters;
+import io.jlibp2p.core.muxer.StreamMuxer;
+import io.jlibp2p.core.resource.ResourceLimits;
+import io.jlibp2p.core.transport.TransportContext;
+import io.jlibp2p.crypto.PrivateKey;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.jlibp2p.core.transport.RawConnection;
 import io.jlibp2p.core.transport.Transport;
 import io.jlibp2p.core.transport.TransportException;
@@ -32,6 +39,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The conformance suite every {@link Transport} passes: subclass it in the transport's module and
  * supply the transport and addresses. Published in libp2p-core's test-jar.
+ *
+ * <p>Bytes travel on the raw channel of a plain transport's connection, and on a stream of the
+ * connection's own muxer for a transport that upgrades its connections itself ({@link
+ * RawConnection#upgrade()}, QUIC): the suite serves and opens them either way. The transport is
+ * attached to a host identity of its own, as a host would attach it.
  */
 public abstract class AbstractTransportTest {
 
@@ -54,7 +66,11 @@ public abstract class AbstractTransportTest {
   @BeforeEach
   void createTheTransport() {
     transport = createTransport();
+    transport.attach(new TransportContext(identity, ResourceLimits.unlimited()));
   }
+
+  /** The identity the transport is attached to. */
+  protected final PrivateKey identity = PrivateKey.generate();
 
   @AfterEach
   void closeTheTransport() {
@@ -75,13 +91,12 @@ public abstract class AbstractTransportTest {
 
   @Test
   void bytesFlowBothWays() throws Exception {
-    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new EchoHandler()));
+    TransportListener listener = listen(AbstractTransportTest::serveEcho);
     StreamCollector collector = StreamCollector.firstBytes(1 << 20);
-    RawConnection dialed =
-        await(transport.dial(listener.addresses().get(0), c -> c.channel().pipeline().addLast(collector)));
+    RawConnection dialed = await(transport.dial(listener.addresses().get(0), c -> {}));
     byte[] data = new byte[1 << 20];
     new Random(1).nextBytes(data);
-    dialed.channel().writeAndFlush(Unpooled.wrappedBuffer(data));
+    await(bytesOf(dialed, collector)).writeAndFlush(Unpooled.wrappedBuffer(data));
     assertArrayEquals(data, await(collector.done));
     dialed.channel().close().sync();
   }
@@ -124,14 +139,14 @@ public abstract class AbstractTransportTest {
 
   @Test
   void manyConcurrentConnections() throws Exception {
-    TransportListener listener = listen(connection -> connection.channel().pipeline().addLast(new EchoHandler()));
+    TransportListener listener = listen(AbstractTransportTest::serveEcho);
     List<CompletableFuture<byte[]>> replies = new ArrayList<>();
     List<RawConnection> connections = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       StreamCollector collector = StreamCollector.firstBytes(4);
-      connections.add(
-          await(transport.dial(listener.addresses().get(0), c -> c.channel().pipeline().addLast(collector))));
-      connections.get(i).channel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, (byte) i}));
+      connections.add(await(transport.dial(listener.addresses().get(0), c -> {})));
+      await(bytesOf(connections.get(i), collector))
+          .writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 2, 3, (byte) i}));
       replies.add(collector.done);
     }
     for (int i = 0; i < 100; i++) {
@@ -191,6 +206,32 @@ public abstract class AbstractTransportTest {
     transport.close();
     assertFalse(dialed.channel().isOpen());
     assertEquals(List.of(), Threads.awaitEnd(threadNamePrefix(), Duration.ofSeconds(5)), "threads left after close()");
+  }
+
+  /** Echoes what the remote sends: on the raw channel, or on every stream the remote opens. */
+  protected static void serveEcho(RawConnection connection) {
+    if (connection.upgrade().isEmpty()) {
+      connection.channel().pipeline().addLast(new EchoHandler());
+      return;
+    }
+    StreamMuxer.Session session = connection.upgrade().get().muxer()
+        .newSession(new MuxerParameters(connection.direction(), stream -> stream.pipeline().addLast(new EchoHandler())));
+    connection.channel().pipeline().addLast(session.handler());
+  }
+
+  /**
+   * Where bytes go on {@code connection}, with {@code handler} reading what comes back: the raw
+   * channel, or a stream opened on the connection's own muxer.
+   */
+  protected static CompletableFuture<Channel> bytesOf(RawConnection connection, ChannelHandler handler) {
+    if (connection.upgrade().isEmpty()) {
+      connection.channel().pipeline().addLast(handler);
+      return CompletableFuture.completedFuture(connection.channel());
+    }
+    StreamMuxer.Session session = connection.upgrade().get().muxer()
+        .newSession(new MuxerParameters(connection.direction(), Channel::close));
+    connection.channel().pipeline().addLast(session.handler());
+    return session.openStream(handler).thenApply(stream -> stream);
   }
 
   protected TransportListener listen(io.jlibp2p.core.transport.RawConnectionHandler handler) throws Exception {
