@@ -12,8 +12,8 @@ import java.security.Security;
  * any trust manager runs, and the JDK's factory refuses an empty issuer ({@code Empty issuer DN not
  * allowed in X509Certificates}). No option of an {@code SSLEngine} changes which factory it uses,
  * so the only way in is the JVM's provider list. Without the switch, a handshake with such a peer
- * fails with a {@link TlsCertificateException} of reason {@code EMPTY_ISSUER_NAME} that names this
- * class.
+ * fails with a {@link io.jlibp2p.core.security.tls.TlsCertificateException} of reason {@code
+ * EMPTY_ISSUER_NAME} that names this class.
  *
  * <p>{@link #enable()} puts a provider first that supplies an X.509 {@code CertificateFactory}
  * and nothing else. It hands every input to the JDK's own factory, and only a certificate the JDK

@@ -24,8 +24,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The certificate's key is ECDSA P-256, as go, rust and js make theirs; one certificate per host
- * key is made on first use and reused, as go does. A remote's
- * certificate is checked by every rule of the spec, each refusal a {@link TlsCertificateException}
+ * key is made on first use and reused, as go does. A remote's certificate is checked by every
+ * rule of the spec, each refusal a {@link io.jlibp2p.core.security.tls.TlsCertificateException}
  * saying which; a dialed peer that proves another identity fails with {@code
  * PeerIdMismatchException}.
  *
