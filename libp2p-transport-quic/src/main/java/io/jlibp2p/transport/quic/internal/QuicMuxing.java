@@ -11,10 +11,12 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,6 +45,12 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
   private final Set<QuicStream> streams = new HashSet<>();
   /** {@code streams}' size, for readers on other threads. */
   private volatile int openCount;
+  /**
+   * The QUIC streams under {@code streams} and those closed by the application but not yet ended by
+   * the remote: a drain waits for these, because closing the connection discards what quiche has
+   * not delivered yet, and the remote's FIN after this side's is what says it has read it all.
+   */
+  private final Set<QuicStreamChannel> unfinished = new HashSet<>();
   /** Streams the remote opened before {@link #newSession}; bounded by QUIC's stream limit. */
   private final Queue<QuicStreamChannel> early = new ArrayDeque<>();
   private final SessionDrain drain = new SessionDrain();
@@ -74,6 +82,7 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
     public void handlerAdded(ChannelHandlerContext ctx) {
       QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
       ctx.pipeline().remove(this);
+      QuicStream.configure(stream);
       QuicMuxing muxing = stream.parent().attr(KEY).get();
       if (muxing == null || stream.type() != QuicStreamType.BIDIRECTIONAL) {
         // libp2p uses bidirectional streams only.
@@ -115,7 +124,6 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
 
   private void inbound(QuicStreamChannel quic) {
     if (ctx == null) {
-      quic.config().setAutoRead(false);
       early.add(quic);
       return;
     }
@@ -134,6 +142,7 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
       return;
     }
     QuicStream stream = new QuicStream(quic, Direction.INBOUND, scope, this);
+    track(quic);
     streams.add(stream);
     openCount = streams.size();
     try {
@@ -147,7 +156,7 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
       quic.close();
       return;
     }
-    register(stream, null);
+    register(stream, quic, null);
   }
 
   @Override
@@ -170,31 +179,42 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
         opened.completeExceptionally(e);
         return;
       }
-      channel.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelHandlerAdapter() {}).addListener(created -> {
-        if (!created.isSuccess()) {
-          scope.close();
-          opened.completeExceptionally(created.cause());
-          return;
-        }
-        QuicStreamChannel quic = (QuicStreamChannel) created.getNow();
-        QuicStream stream = new QuicStream(quic, Direction.OUTBOUND, scope, this);
-        try {
-          stream.pipeline().addLast(streamHandler);
-        } catch (RuntimeException e) {
-          scope.close();
-          quic.close();
-          opened.completeExceptionally(e);
-          return;
-        }
-        streams.add(stream);
-        openCount = streams.size();
-        register(stream, opened);
-      });
+      channel.newStreamBootstrap()
+          .type(QuicStreamType.BIDIRECTIONAL)
+          // As QuicStream.configure sets them, but before the stream's first read.
+          .option(ChannelOption.AUTO_READ, false)
+          .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+          .handler(new ChannelHandlerAdapter() {})
+          .create()
+          .addListener(created -> outboundCreated(created, scope, streamHandler, opened));
     });
     return opened;
   }
 
-  private void register(QuicStream stream, CompletableFuture<Stream> opened) {
+  private void outboundCreated(
+      Future<? super QuicStreamChannel> created, StreamScope scope, ChannelHandler streamHandler, CompletableFuture<Stream> opened) {
+    if (!created.isSuccess()) {
+      scope.close();
+      opened.completeExceptionally(created.cause());
+      return;
+    }
+    QuicStreamChannel quic = (QuicStreamChannel) created.getNow();
+    QuicStream stream = new QuicStream(quic, Direction.OUTBOUND, scope, this);
+    track(quic);
+    try {
+      stream.pipeline().addLast(streamHandler);
+    } catch (RuntimeException e) {
+      scope.close();
+      quic.close();
+      opened.completeExceptionally(e);
+      return;
+    }
+    streams.add(stream);
+    openCount = streams.size();
+    register(stream, quic, opened);
+  }
+
+  private void register(QuicStream stream, QuicStreamChannel quic, CompletableFuture<Stream> opened) {
     channel.eventLoop().register(stream).addListener(registered -> {
       if (registered.isSuccess()) {
         stream.start();
@@ -204,6 +224,8 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
       } else {
         streamClosed(stream);
         stream.scope().close();
+        quic.shutdown(0);
+        quic.close();
         if (opened != null) {
           opened.completeExceptionally(registered.cause());
         }
@@ -211,11 +233,21 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
     });
   }
 
-  /** A stream's channel closed. */
+  /** Counts {@code quic} as unfinished until its channel closes: FIN both ways, or a reset. */
+  private void track(QuicStreamChannel quic) {
+    unfinished.add(quic);
+    quic.closeFuture().addListener(closed -> {
+      unfinished.remove(quic);
+      if (ctx != null) {
+        drain.check(ctx, unfinished.isEmpty());
+      }
+    });
+  }
+
+  /** A stream's channel closed; its QUIC stream may still be waiting for the remote's end. */
   void streamClosed(QuicStream stream) {
     if (streams.remove(stream)) {
       openCount = streams.size();
-      drain.check(ctx, streams.isEmpty());
     }
   }
 
@@ -230,6 +262,6 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
       for (QuicStream stream : new ArrayList<>(streams)) {
         stream.close();
       }
-    }, streams::isEmpty);
+    }, unfinished::isEmpty);
   }
 }
