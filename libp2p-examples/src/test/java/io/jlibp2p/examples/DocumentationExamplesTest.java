@@ -83,6 +83,7 @@ class DocumentationExamplesTest {
       "io.jlibp2p.multistream.*",
       "io.jlibp2p.transport.tcp.*",
       "io.jlibp2p.transport.websocket.*",
+      "io.jlibp2p.transport.quic.*",
       "io.jlibp2p.noise.*",
       "io.jlibp2p.tls.*",
       "io.jlibp2p.secio.*",
