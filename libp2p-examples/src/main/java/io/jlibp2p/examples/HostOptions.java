@@ -9,6 +9,7 @@ import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.ping.Ping;
 import io.jlibp2p.relay.RelayClient;
+import io.jlibp2p.transport.quic.QuicTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.io.PrintStream;
@@ -133,6 +134,11 @@ final class HostOptions {
         .service(RelayClient.create())
         .service(new FatalExit())
         .eventListener(events);
+    if (QuicTransport.isAvailable()) {
+      // Without Netty's native QUIC library for this platform, /quic-v1 addresses are refused
+      // as any address no transport takes.
+      builder.transport(QuicTransport.builder().build());
+    }
     for (HostService service : services) {
       builder.service(service);
     }

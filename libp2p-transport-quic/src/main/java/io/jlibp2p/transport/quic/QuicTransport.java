@@ -79,7 +79,10 @@ public final class QuicTransport implements Transport {
 
   @SuppressWarnings("unchecked")
   private QuicTransport(Builder config) {
-    Quic.ensureAvailability();
+    if (!Quic.isAvailable()) {
+      throw new IllegalStateException("Netty's native QUIC library does not load on " + System.getProperty("os.name")
+          + " " + System.getProperty("os.arch") + ": " + Quic.unavailabilityCause(), Quic.unavailabilityCause());
+    }
     this.config = config;
     boolean epoll = config.preferNative && Epoll.isAvailable();
     this.group = new MultiThreadIoEventLoopGroup(config.threads, new DefaultThreadFactory("jlibp2p-quic", true),
@@ -91,6 +94,14 @@ public final class QuicTransport implements Transport {
   /** A builder with the defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Whether Netty's native QUIC library loads on this platform (Linux, macOS and Windows on the
+   * architectures its classifiers name); without it, {@link Builder#build()} fails.
+   */
+  public static boolean isAvailable() {
+    return Quic.isAvailable();
   }
 
   @Override
@@ -268,7 +279,12 @@ public final class QuicTransport implements Transport {
       return this;
     }
 
-    /** Builds the transport, starting its threads. */
+    /**
+     * Builds the transport, starting its threads.
+     *
+     * @throws IllegalStateException if Netty's native QUIC library does not load here
+     *     ({@link QuicTransport#isAvailable()})
+     */
     public QuicTransport build() {
       return new QuicTransport(this);
     }
