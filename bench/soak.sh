@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The soak test at full size: 10,000 connect, identify, stream, close cycles between two hosts for
-# each of noise+yamux and plaintext+mplex, and 1,000 failed dials of each kind (refused, timed out,
-# wrong peer ID), each case after 100 warm-up rounds; it fails if descriptors, threads, Netty's
-# direct memory or the live heap did not come back to their baseline (SoakTest and Soak say how
-# close). Takes about ten minutes on a 2-core machine.
+# noise+yamux and plaintext+mplex over TCP, and over QUIC, and 1,000 failed dials of each kind
+# (refused, timed out, wrong peer ID; timed out and wrong peer ID over QUIC), each after 100 warm-up
+# rounds; it fails if descriptors, threads, Netty's direct memory or the live heap did not come
+# back to their baseline (SoakTest and Soak say how close). Takes about a quarter of an hour here.
 #
 #   bench/soak.sh [--cycles N] [--failed-dials N] [--warmup N] [--no-build]
 #

@@ -125,7 +125,7 @@ public final class Hosts {
   }
 
   /** {@code builder} with {@code transport}, listening on {@code listenOn}, serving echo and ping, able to run perf. */
-  static Host serving(Host.Builder builder, Transport transport, Multiaddr listenOn) {
+  public static Host serving(Host.Builder builder, Transport transport, Multiaddr listenOn) {
     Host host =
         builder
             .transport(transport)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlibp2p.core.conformance.StreamCollector;
 import io.jlibp2p.core.host.Connection;
@@ -20,11 +21,13 @@ import io.jlibp2p.integration.probe.ResourceProbe;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.MultiaddrProtocol;
 import io.jlibp2p.testing.Eventually;
+import io.jlibp2p.transport.quic.QuicTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -72,6 +75,12 @@ class SoakTest {
   static final Duration SHORT_UPGRADE_TIMEOUT = Duration.ofMillis(100);
 
   /**
+   * The QUIC listener's handshake timeout in the wrong-peer case: what it keeps of the handshakes
+   * its dialers refused is what some 60 of them hold.
+   */
+  static final Duration LISTENER_HANDSHAKE_TIMEOUT = Duration.ofMillis(500);
+
+  /**
    * One cycle, {@code CYCLES} times per stack: dial (a new connection each time, the previous one
    * closed and forgotten), identify both ways, an echo stream carrying {@value #ECHO_BYTES} bytes
    * there and back, the stream closed, the connection closed gracefully, and both hosts back to
@@ -106,6 +115,87 @@ class SoakTest {
     await(dialed.closeAsync());
     await(accepted.closeFuture());
     Soak.awaitForgotten("both hosts forget the connection", client, server);
+  }
+
+  /**
+   * The same cycle over QUIC, {@code CYCLES} times: each dial leaves from the dialer's listen
+   * socket, and each connection brings its own QUIC streams, TLS session and quiche state, all of
+   * which must go with it.
+   */
+  @Test
+  void quicConnectIdentifyStreamCloseCycles() throws Exception {
+    byte[] payload = new byte[ECHO_BYTES];
+    new Random(20).nextBytes(payload);
+    try (Host server = quicHost(Hosts.Stack.NOISE_YAMUX.builder());
+        Host client = quicHost(Hosts.Stack.NOISE_YAMUX.builder())) {
+      server.start().join();
+      client.start().join();
+      Multiaddr address = server.listenAddresses().get(0);
+      Soak.run("cycles.QUIC", CYCLES, Map.of(), i -> cycle(client, server, address, payload));
+    }
+  }
+
+  /**
+   * QUIC dials of a UDP port that never answers: each times out in its handshake after {@link
+   * #SHORT_UPGRADE_TIMEOUT}, and its connection, quiche state and the dialing socket go.
+   */
+  @Test
+  void quicTimedOutDials() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        Host dialer = quicDialer(SHORT_UPGRADE_TIMEOUT)) {
+      Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/udp/" + silent.getLocalPort() + "/quic-v1");
+      failedDials("failedDials.quicTimedOut", dialer, address, Map.of("handshakeTimeoutMs", SHORT_UPGRADE_TIMEOUT.toMillis()),
+          () -> { }, failure -> {
+            TransportException timedOut = assertInstanceOf(TransportException.class, failure);
+            assertTrue(timedOut.getMessage().contains("timed out"), timedOut.getMessage());
+          });
+    }
+  }
+
+  /**
+   * QUIC dials of a live host under another peer's ID: each fails in the TLS handshake. The dialer
+   * does not tell the listener, which lets each such connection go after its handshake timeout
+   * ({@link #LISTENER_HANDSHAKE_TIMEOUT} here), not QUIC's idle timeout.
+   */
+  @Test
+  void quicWrongPeerIdDials() throws Exception {
+    PeerId someoneElse = PeerId.fromPublicKey(PrivateKey.generate().publicKey());
+    try (Host server = quicHost(Hosts.Stack.NOISE_YAMUX.builder(), LISTENER_HANDSHAKE_TIMEOUT);
+        Host dialer = quicDialer(QuicTransport.DEFAULT_HANDSHAKE_TIMEOUT)) {
+      server.start().join();
+      Multiaddr wrong = someoneElse.appendTo(server.listenAddresses().get(0).decapsulate(MultiaddrProtocol.P2P));
+      failedDials("failedDials.quicWrongPeerId", dialer, wrong, Map.of(),
+          () -> Soak.awaitForgotten("the live host forgets the connection", server),
+          failure -> {
+            Throwable cause = failure;
+            while (!(cause instanceof PeerIdMismatchException) && cause.getCause() != null) {
+              cause = cause.getCause();
+            }
+            assertInstanceOf(PeerIdMismatchException.class, cause, failure.toString());
+          });
+    }
+  }
+
+  /** A host of {@code builder} on QUIC loopback, serving echo and ping. */
+  private static Host quicHost(Host.Builder builder) {
+    return quicHost(builder, QuicTransport.DEFAULT_HANDSHAKE_TIMEOUT);
+  }
+
+  /** {@link #quicHost(Host.Builder)} whose connections must finish their handshake within {@code handshakeTimeout}. */
+  private static Host quicHost(Host.Builder builder, Duration handshakeTimeout) {
+    return Hosts.serving(builder, QuicTransport.builder().handshakeTimeout(handshakeTimeout).build(),
+        Multiaddr.fromString("/ip4/127.0.0.1/udp/0/quic-v1"));
+  }
+
+  /**
+   * A QUIC dialer that listens nowhere (its dials share a socket of their own, which closes with
+   * the last of them) and has no dial backoff.
+   */
+  private static Host quicDialer(Duration handshakeTimeout) {
+    return Hosts.Stack.NOISE_YAMUX.builder()
+        .transport(QuicTransport.builder().handshakeTimeout(handshakeTimeout).build())
+        .dialBackoff(Duration.ZERO)
+        .build();
   }
 
   /** The server's side of the client's connection, once the server has adopted it. */

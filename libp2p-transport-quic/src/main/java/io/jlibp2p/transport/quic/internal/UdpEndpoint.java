@@ -21,10 +21,12 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +87,14 @@ public final class UdpEndpoint {
                     @Override
                     protected void initChannel(QuicChannel connection) {
                       QuicMuxing.attach(connection);
+                      // A handshake that fails at the remote, or never ends, would otherwise hold
+                      // this connection (some 20 KiB, and quiche's state) until the idle timeout:
+                      // a dialer that refuses the certificate does not say so.
+                      ScheduledFuture<?> deadline = connection.eventLoop().schedule(
+                          () -> { connection.close(); }, settings.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                      connection.closeFuture().addListener(closed -> deadline.cancel(false));
                       connection.pipeline().addLast(new HandshakeDone(() -> {
+                        deadline.cancel(false);
                         if (self[0] == null) {
                           connection.close();
                         } else {
@@ -201,6 +210,10 @@ public final class UdpEndpoint {
           .connect()
           .addListener(connected -> {
             if (!connected.isSuccess()) {
+              if (dialing[0] != null) {
+                // Whatever state the failed handshake left it in, it goes now, not at the idle timeout.
+                dialing[0].close();
+              }
               finished.run();
               result.completeExceptionally(dialFailure(address, connected.cause(), dialing[0]));
               return;
