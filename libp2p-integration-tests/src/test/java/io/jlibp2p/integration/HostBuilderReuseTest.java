@@ -1,6 +1,6 @@
 package io.jlibp2p.integration;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static io.jlibp2p.testing.CauseAssertions.assertCause;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,11 +38,7 @@ class HostBuilderReuseTest {
     try (Host second = Hosts.Stack.NOISE_YAMUX.builder().transport(shared)
         .listenOn(Multiaddr.fromString("/ip4/127.0.0.1/tcp/0")).build()) {
       ExecutionException e = assertThrows(ExecutionException.class, () -> second.start().get(30, TimeUnit.SECONDS));
-      Throwable cause = e.getCause();
-      while (!(cause instanceof TransportException) && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      TransportException failure = assertInstanceOf(TransportException.class, cause, e.toString());
+      TransportException failure = assertCause(TransportException.class, e);
       assertTrue(failure.getMessage().contains("this TcpTransport is closed"), failure.getMessage());
       ExecutionException dial = assertThrows(ExecutionException.class,
           () -> second.dial(Multiaddr.fromString("/ip4/127.0.0.1/tcp/1")).get(30, TimeUnit.SECONDS));

@@ -1,7 +1,7 @@
 package io.jlibp2p.integration;
 
+import static io.jlibp2p.testing.CauseAssertions.assertCause;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,11 +83,7 @@ class QuicHostTest extends AbstractHostTest {
     PeerId someoneElse = PeerId.fromPublicKey(PrivateKey.generate().publicKey());
     Multiaddr wrong = someoneElse.appendTo(serverAddress().decapsulate(MultiaddrProtocol.P2P));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(client.dial(wrong)));
-    Throwable cause = e.getCause();
-    while (!(cause instanceof PeerIdMismatchException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    PeerIdMismatchException mismatch = assertInstanceOf(PeerIdMismatchException.class, cause, e.toString());
+    PeerIdMismatchException mismatch = assertCause(PeerIdMismatchException.class, e);
     assertEquals(someoneElse, mismatch.expected());
     assertEquals(server.peerId(), mismatch.actual());
   }
@@ -100,11 +96,7 @@ class QuicHostTest extends AbstractHostTest {
         Host impatient = stack().builder().transport(newTransport()).build()) {
       Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/udp/" + silent.getLocalPort() + "/quic-v1");
       ExecutionException e = assertThrows(ExecutionException.class, () -> await(impatient.dial(address)));
-      Throwable cause = e.getCause();
-      while (!(cause instanceof TransportException) && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      TransportException failure = assertInstanceOf(TransportException.class, cause, e.toString());
+      TransportException failure = assertCause(TransportException.class, e);
       assertTrue(failure.getMessage().contains(address.toString()), failure.getMessage());
       assertTrue(failure.getMessage().contains("timed out"), failure.getMessage());
     }

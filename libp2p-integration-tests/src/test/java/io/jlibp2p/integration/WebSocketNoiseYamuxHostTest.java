@@ -1,6 +1,6 @@
 package io.jlibp2p.integration;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static io.jlibp2p.testing.CauseAssertions.assertCause;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,11 +41,7 @@ class WebSocketNoiseYamuxHostTest extends AbstractHostTest {
         Host impatient = stack().builder().transport(newTransport()).build()) {
       Multiaddr address = Multiaddr.fromString("/ip4/127.0.0.1/tcp/" + silent.getLocalPort() + "/ws");
       ExecutionException e = assertThrows(ExecutionException.class, () -> await(impatient.dial(address)));
-      Throwable cause = e.getCause();
-      while (!(cause instanceof WebSocketException) && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      WebSocketException failure = assertInstanceOf(WebSocketException.class, cause, e.toString());
+      WebSocketException failure = assertCause(WebSocketException.class, e);
       assertTrue(failure.getMessage().contains("handshakeTimeout"), failure.getMessage());
       assertTrue(failure.getMessage().contains(address.toString()), failure.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.jlibp2p.integration.soak;
 
+import static io.jlibp2p.testing.CauseAssertions.assertCause;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -166,13 +167,7 @@ class SoakTest {
       Multiaddr wrong = someoneElse.appendTo(server.listenAddresses().get(0).decapsulate(MultiaddrProtocol.P2P));
       failedDials("failedDials.quicWrongPeerId", dialer, wrong, Map.of(),
           () -> Soak.awaitForgotten("the live host forgets the connection", server),
-          failure -> {
-            Throwable cause = failure;
-            while (!(cause instanceof PeerIdMismatchException) && cause.getCause() != null) {
-              cause = cause.getCause();
-            }
-            assertInstanceOf(PeerIdMismatchException.class, cause, failure.toString());
-          });
+          failure -> assertCause(PeerIdMismatchException.class, failure));
     }
   }
 
