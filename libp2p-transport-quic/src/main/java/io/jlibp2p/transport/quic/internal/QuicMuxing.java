@@ -11,7 +11,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -181,10 +181,12 @@ public final class QuicMuxing implements StreamMuxer, StreamMuxer.Session {
       }
       channel.newStreamBootstrap()
           .type(QuicStreamType.BIDIRECTIONAL)
-          // As QuicStream.configure sets them, but before the stream's first read.
-          .option(ChannelOption.AUTO_READ, false)
-          .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-          .handler(new ChannelHandlerAdapter() {})
+          .handler(new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel quic) {
+              QuicStream.configure(quic); // as it registers, before its first read
+            }
+          })
           .create()
           .addListener(created -> outboundCreated(created, scope, streamHandler, opened));
     });

@@ -40,13 +40,13 @@ final class QuicStream extends AbstractStreamChannel {
     super(quic, direction, scope);
     this.quic = quic;
     this.muxing = muxing;
-    configure(quic);
     quic.pipeline().addLast("libp2p-stream", new Bridge());
   }
 
   /**
-   * Sets up a QUIC stream before its first read: it reads once this stream has started, and the remote's FIN
-   * ends its input only (Netty's default closes the whole QUIC stream, losing what this side
+   * Sets up a QUIC stream as it registers, before its first read (for an inbound stream and for
+   * one this side opens alike): it reads once its {@code QuicStream} has started, and the remote's
+   * FIN ends its input only (Netty's default closes the whole QUIC stream, losing what this side
    * still has to write).
    */
   static void configure(QuicStreamChannel quic) {
